@@ -1,0 +1,18 @@
+"""The portal's roles and the role groups that permission rules are written in."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    LEADER = "leader", _("Bureau leader")
+    SUPERVISOR = "supervisor", _("Bureau supervisor")
+    INSPECTOR = "inspector", _("Inspector")
+    LAB_TECHNICIAN = "lab_technician", _("Lab technician")
+    ENTERPRISE = "enterprise", _("Enterprise user")
+    ADMIN = "admin", _("Administrator")
+
+
+BUREAU_STAFF_ROLES = frozenset({Role.LEADER, Role.SUPERVISOR})
+FIELD_ROLES = frozenset({Role.INSPECTOR, Role.LAB_TECHNICIAN})
+INTERNAL_ROLES = BUREAU_STAFF_ROLES | FIELD_ROLES | {Role.ADMIN}

@@ -1,0 +1,222 @@
+"""Build the demo city: districts, areas and their officers, enterprises with licences, and a user for every role.
+
+Everything is drawn from one `random.Random(seed)`, so the same seed and `as_of` date give the same city.
+Rows are written with `bulk_create`, so 100 000 enterprises load in seconds on PostgreSQL.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from accounts.models import User
+from accounts.roles import Role
+from core.demo import city
+from enterprises.choices import EnterpriseStatus, LicenceKind, Scale
+from enterprises.credit_code import build_credit_code
+from enterprises.models import District, Enterprise, Industry, Licence, ResponsibilityArea
+
+DEMO_PASSWORD = "QsDemo-2026"
+BATCH_SIZE = 5000
+STAFF_COUNTS = {Role.LEADER: 1, Role.INSPECTOR: 12, Role.LAB_TECHNICIAN: 3, Role.ADMIN: 1}
+USERNAMES = {
+    Role.LEADER: "leader",
+    Role.SUPERVISOR: "supervisor",
+    Role.INSPECTOR: "inspector",
+    Role.LAB_TECHNICIAN: "lab",
+    Role.ENTERPRISE: "enterprise",
+    Role.ADMIN: "admin",
+}
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    districts: int
+    areas: int
+    enterprises: int
+    licences: int
+    users: int
+    accounts: list[tuple[str, str, str]]  # (role label, username, full name): one demo account per role
+
+
+def demo_is_seeded() -> bool:
+    return District.objects.exists()
+
+
+def demo_accounts() -> list[tuple[str, str, str]]:
+    """The first account of each role, as printed for people trying the portal."""
+    accounts = []
+    for role, label in Role.choices:
+        user = User.objects.filter(username=USERNAMES[role]).first()
+        if user:
+            accounts.append((str(label), user.username, user.get_full_name()))
+    return accounts
+
+
+class _CityBuilder:
+    def __init__(self, *, seed: int, as_of: datetime.date):
+        self.rng = random.Random(seed)
+        self.as_of = as_of
+        self.password = make_password(DEMO_PASSWORD)
+        self.used_names: set[str] = set()
+        self.licence_counter = 0
+
+    def person_name(self) -> str:
+        given = "".join(self.rng.choice(city.GIVEN) for _ in range(self.rng.choice((1, 2, 2))))
+        return self.rng.choice(city.SURNAMES) + given
+
+    def user(self, role: str, number: int, **extra) -> User:
+        base = USERNAMES[role]
+        return User(
+            username=base if number == 1 else f"{base}{number}",
+            full_name=self.person_name(),
+            role=role,
+            password=self.password,
+            is_staff=role == Role.ADMIN,
+            **extra,
+        )
+
+    def enterprise_name(self, district_name: str, industry_code: str, scale: str) -> str:
+        prefixes = [city.CITY, "岳阳", "湖南", district_name]
+        for _attempt in range(20):
+            brand = "".join(self.rng.sample(city.BRAND_CHARS, 2))
+            word = self.rng.choice(city.INDUSTRY_WORDS.get(industry_code, ["实业"]))
+            form = (
+                city.FORMS[2] if scale == Scale.ABOVE and self.rng.random() < 0.3 else city.FORMS[self.rng.randrange(2)]
+            )
+            name = f"{self.rng.choice(prefixes)}{brand}{word}{form}"
+            if name not in self.used_names:
+                break
+        else:
+            name = f"{name[: -len(form)]}{len(self.used_names)}{form}"
+        self.used_names.add(name)
+        return name
+
+    def address(self, district_name: str, town: str) -> str:
+        return f"{city.CITY}{district_name}{town}{self.rng.choice(city.ROADS)}{self.rng.randint(1, 999)}号"
+
+    def licence(self, enterprise: Enterprise, kind: str, scope: str, division: str) -> Licence:
+        self.licence_counter += 1
+        n = self.licence_counter
+        years = city.VALIDITY_YEARS[kind]
+        # Issue dates spread so that some licences are current, some expire soon and a few have lapsed.
+        issued_on = self.as_of - datetime.timedelta(days=self.rng.randint(0, years * 365 + 120))
+        expires_on = _add_years(issued_on, years)
+        numbers = {
+            LicenceKind.FOOD_PRODUCTION: f"SC{self.rng.randint(101, 131)}{division}{n:05d}",
+            LicenceKind.INDUSTRIAL_PRODUCT: f"{city.PROVINCE_SHORT}XK{self.rng.randint(1, 30):02d}-"
+            f"{self.rng.randint(1, 40):03d}-{n:05d}",
+            LicenceKind.CCC: f"{issued_on.year}{self.rng.randint(1, 20):02d}{n:010d}",
+            LicenceKind.SPECIAL_EQUIPMENT: f"TS{self.rng.randint(21, 24)}43{n:05d}-{expires_on.year}",
+            LicenceKind.MEASURING_INSTRUMENT: f"{city.PROVINCE_SHORT}制{issued_on.year}{n:05d}号",
+            LicenceKind.ISO_9001: f"{self.rng.randint(1, 999):03d}{issued_on:%y}Q{n:05d}R{self.rng.randint(0, 3)}M",
+        }
+        return Licence(
+            enterprise=enterprise,
+            kind=kind,
+            number=numbers[kind],
+            scope=scope,
+            issued_on=issued_on,
+            expires_on=expires_on,
+        )
+
+    def licences_for(self, enterprise: Enterprise, industry_code: str, division: str) -> list[Licence]:
+        held = []
+        profile = city.LICENCE_PROFILES.get(industry_code, [])
+        for kind, chance, scopes in profile:
+            if self.rng.random() < chance:
+                held.append(self.licence(enterprise, kind, self.rng.choice(scopes), division))
+        # A below-scale enterprise is on file only because it holds one of the five licences.
+        if enterprise.scale == Scale.BELOW and not held:
+            kind, _chance, scopes = profile[0]
+            held.append(self.licence(enterprise, kind, self.rng.choice(scopes), division))
+        iso_chance = 0.4 if enterprise.scale == Scale.ABOVE else 0.15
+        if self.rng.random() < iso_chance:
+            held.append(self.licence(enterprise, LicenceKind.ISO_9001, city.ISO_SCOPE, division))
+        return held
+
+
+def _add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def seed_demo_city(*, seed: int, enterprises: int, as_of: datetime.date, enterprise_accounts: int = 20) -> SeedResult:
+    """Create the whole demo city in one transaction. Call on an empty register."""
+    builder = _CityBuilder(seed=seed, as_of=as_of)
+    rng = builder.rng
+
+    districts = District.objects.bulk_create(District(code=code, name=name) for code, name, _towns in city.DISTRICTS)
+    staff = [builder.user(role, n) for role, count in STAFF_COUNTS.items() for n in range(1, count + 1)]
+    supervisors = [builder.user(Role.SUPERVISOR, n) for n in range(1, len(districts) + 1)]
+    User.objects.bulk_create(staff + supervisors)
+
+    areas_by_district: dict[int, list[tuple[ResponsibilityArea, str]]] = {}
+    area_rows = []
+    for district, supervisor, (_code, _name, towns) in zip(districts, supervisors, city.DISTRICTS, strict=True):
+        for town in towns:
+            area = ResponsibilityArea(district=district, name=town, officer=supervisor)
+            area_rows.append(area)
+            areas_by_district.setdefault(district.pk, []).append((area, town))
+    ResponsibilityArea.objects.bulk_create(area_rows)
+
+    industries = list(Industry.objects.order_by("code"))
+    licensable = [industry for industry in industries if industry.code in city.LICENCE_PROFILES]
+    weights = [city.INDUSTRY_WEIGHTS.get(industry.code, 1) for industry in industries]
+    licensable_weights = [city.INDUSTRY_WEIGHTS.get(industry.code, 1) for industry in licensable]
+    organisation_bases = rng.sample(range(10_000_000, 100_000_000), enterprises)
+
+    enterprise_rows, industry_codes = [], []
+    for index in range(enterprises):
+        district = rng.choice(districts)
+        area, town = rng.choice(areas_by_district[district.pk])
+        scale = Scale.ABOVE if rng.random() < 0.3 else Scale.BELOW
+        if scale == Scale.ABOVE:
+            industry = rng.choices(industries, weights)[0]
+        else:
+            industry = rng.choices(licensable, licensable_weights)[0]
+        status = rng.choices(
+            [EnterpriseStatus.ACTIVE, EnterpriseStatus.SUSPENDED, EnterpriseStatus.CLOSED], [95, 3, 2]
+        )[0]
+        enterprise_rows.append(
+            Enterprise(
+                name=builder.enterprise_name(district.name, industry.code, scale),
+                credit_code=build_credit_code(
+                    division_code=district.code, organisation_base=str(organisation_bases[index])
+                ),
+                legal_representative=builder.person_name(),
+                address=builder.address(district.name, town),
+                district=district,
+                area=area,
+                industry=industry,
+                scale=scale,
+                status=status,
+            )
+        )
+        industry_codes.append(industry.code)
+    Enterprise.objects.bulk_create(enterprise_rows, batch_size=BATCH_SIZE)
+
+    licence_rows = []
+    for enterprise, industry_code in zip(enterprise_rows, industry_codes, strict=True):
+        licence_rows.extend(builder.licences_for(enterprise, industry_code, enterprise.district.code))
+    Licence.objects.bulk_create(licence_rows, batch_size=BATCH_SIZE)
+
+    enterprise_users = [
+        builder.user(Role.ENTERPRISE, n, enterprise=enterprise)
+        for n, enterprise in enumerate(enterprise_rows[:enterprise_accounts], start=1)
+    ]
+    User.objects.bulk_create(enterprise_users)
+
+    return SeedResult(
+        districts=len(districts),
+        areas=len(area_rows),
+        enterprises=len(enterprise_rows),
+        licences=len(licence_rows),
+        users=len(staff) + len(supervisors) + len(enterprise_users),
+        accounts=demo_accounts(),
+    )

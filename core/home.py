@@ -1,0 +1,60 @@
+"""What each role sees on its home page: one context builder per role."""
+
+import datetime
+from collections.abc import Callable
+
+from django.db.models import Count
+
+from accounts.models import User
+from accounts.roles import Role
+from core.models import JobRun
+from enterprises.models import Enterprise, Licence
+from enterprises.selectors import areas_of_officer, district_summary, licence_expiry_counts, licences_expiring
+
+
+def _leader(user: User, today: datetime.date) -> dict:
+    register = Enterprise.objects.visible_to(user)
+    return {
+        "enterprise_count": register.count(),
+        "supervised_count": register.supervised().count(),
+        "expiry": licence_expiry_counts(enterprises=register, today=today),
+        "districts": district_summary(),
+    }
+
+
+def _supervisor(user: User, today: datetime.date) -> dict:
+    mine = Enterprise.objects.visible_to(user).filter(area__officer=user)
+    return {
+        "areas": areas_of_officer(user),
+        "expiry": licence_expiry_counts(enterprises=mine, today=today),
+        "expiring": licences_expiring(enterprises=mine, today=today)[:20],
+    }
+
+
+def _field(user: User, today: datetime.date) -> dict:
+    return {}
+
+
+def _enterprise(user: User, today: datetime.date) -> dict:
+    enterprise = Enterprise.objects.visible_to(user).select_related("district", "area__officer", "industry").first()
+    licences = Licence.objects.filter(enterprise=enterprise).order_by("expires_on") if enterprise else []
+    return {"enterprise": enterprise, "licences": [(lic, lic.days_left(today)) for lic in licences]}
+
+
+def _admin(user: User, today: datetime.date) -> dict:
+    by_role = dict(User.objects.filter(is_active=True).values_list("role").annotate(n=Count("pk")))
+    return {
+        "users_by_role": [(label, by_role.get(value, 0)) for value, label in Role.choices],
+        "last_heartbeat": JobRun.objects.filter(name="heartbeat").first(),
+        "recent_runs": JobRun.objects.all()[:10],
+    }
+
+
+HOME_PAGES: dict[str, tuple[str, Callable[[User, datetime.date], dict]]] = {
+    Role.LEADER: ("core/home/leader.html", _leader),
+    Role.SUPERVISOR: ("core/home/supervisor.html", _supervisor),
+    Role.INSPECTOR: ("core/home/inspector.html", _field),
+    Role.LAB_TECHNICIAN: ("core/home/lab_technician.html", _field),
+    Role.ENTERPRISE: ("core/home/enterprise.html", _enterprise),
+    Role.ADMIN: ("core/home/admin.html", _admin),
+}

@@ -1,0 +1,34 @@
+"""The navigation bar: one list, each item shown to whoever its permission rule allows."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    permission: str
+
+
+NAVIGATION = (
+    NavItem(_("Home"), "home", "core.view_home"),
+    NavItem(_("Enterprise register"), "enterprises:list", "enterprises.view_register"),
+    NavItem(_("My enterprise"), "enterprises:own", "enterprises.view_own_file"),
+    NavItem(_("API"), "api-docs", "core.view_api_docs"),
+    NavItem(_("Administration"), "admin:index", "accounts.manage_users"),
+)
+
+
+def navigation_for(user, current_path: str) -> list[dict]:
+    items = []
+    for item in NAVIGATION:
+        if not user.has_perm(item.permission):
+            continue
+        url = reverse(item.url_name)
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"label": item.label, "url": url, "active": active})
+    return items

@@ -1,0 +1,1 @@
+"""credit: models arrive with their issue."""

@@ -1,0 +1,11 @@
+from rest_framework.routers import DefaultRouter
+
+from enterprises.api import views
+
+router = DefaultRouter(trailing_slash=True)
+router.register("enterprises", views.EnterpriseViewSet, basename="enterprise")
+router.register("districts", views.DistrictViewSet, basename="district")
+router.register("responsibility-areas", views.ResponsibilityAreaViewSet, basename="responsibility-area")
+router.register("industries", views.IndustryViewSet, basename="industry")
+
+urlpatterns = router.urls

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EnterprisesConfig(AppConfig):
+    name = "enterprises"
+    verbose_name = _("Enterprise quality files")
+
+    def ready(self) -> None:
+        from enterprises import permissions  # noqa: F401  (registers the app's rules)

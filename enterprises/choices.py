@@ -1,0 +1,32 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Scale(models.TextChoices):
+    ABOVE = "above", _("Above designated size (规上)")
+    BELOW = "below", _("Below designated size (规下)")
+
+
+class EnterpriseStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    CLOSED = "closed", _("Closed")
+
+
+class LicenceKind(models.TextChoices):
+    INDUSTRIAL_PRODUCT = "industrial_product", _("Industrial product production licence")
+    FOOD_PRODUCTION = "food_production", _("Food production licence (SC)")
+    CCC = "ccc", _("Compulsory product certification (CCC)")
+    SPECIAL_EQUIPMENT = "special_equipment", _("Special equipment licence")
+    MEASURING_INSTRUMENT = "measuring_instrument", _("Measuring instrument production licence")
+    ISO_9001 = "iso_9001", _("Quality management certification (ISO 9001)")
+
+
+# The five licensed categories that put a below-scale enterprise under supervision (ISO 9001 does not).
+SUPERVISED_LICENCE_KINDS = (
+    LicenceKind.INDUSTRIAL_PRODUCT,
+    LicenceKind.FOOD_PRODUCTION,
+    LicenceKind.CCC,
+    LicenceKind.SPECIAL_EQUIPMENT,
+    LicenceKind.MEASURING_INSTRUMENT,
+)

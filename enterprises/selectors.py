@@ -1,0 +1,50 @@
+"""Reads over the enterprise register. Callers pass the user so every read goes through `visible_to`."""
+
+import datetime
+
+from django.db.models import Count, Q, QuerySet
+
+from enterprises.choices import Scale
+from enterprises.filtersets import EnterpriseFilterSet
+from enterprises.models import District, Enterprise, Licence, ResponsibilityArea
+
+EXPIRY_WARNING_DAYS = (30, 90)
+
+
+def enterprise_list(*, user, filters: dict | None = None) -> QuerySet[Enterprise]:
+    queryset = Enterprise.objects.visible_to(user).select_related("district", "area", "industry")
+    return EnterpriseFilterSet(filters or {}, queryset=queryset).qs
+
+
+def licence_expiry_counts(*, enterprises: QuerySet[Enterprise], today: datetime.date) -> dict[str, int]:
+    """How many licences of these enterprises have expired, or expire within 30 and 90 days."""
+    licences = Licence.objects.filter(enterprise__in=enterprises)
+    return licences.aggregate(
+        expired=Count("pk", filter=Q(expires_on__lt=today)),
+        within_30=Count("pk", filter=Q(expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=30))),
+        within_90=Count("pk", filter=Q(expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=90))),
+    )
+
+
+def licences_expiring(*, enterprises: QuerySet[Enterprise], today: datetime.date, days: int = 90):
+    return (
+        Licence.objects.filter(enterprise__in=enterprises)
+        .expiring_within(days, today=today)
+        .select_related("enterprise")
+        .order_by("expires_on", "pk")
+    )
+
+
+def district_summary() -> QuerySet[District]:
+    return District.objects.annotate(
+        enterprise_count=Count("enterprises", distinct=True),
+        above_scale_count=Count("enterprises", filter=Q(enterprises__scale=Scale.ABOVE), distinct=True),
+    ).order_by("code")
+
+
+def areas_of_officer(user) -> QuerySet[ResponsibilityArea]:
+    return (
+        ResponsibilityArea.objects.filter(officer=user)
+        .select_related("district")
+        .annotate(enterprise_count=Count("enterprises"))
+    )

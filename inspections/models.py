@@ -1,0 +1,1 @@
+"""inspections: models arrive with their issue."""

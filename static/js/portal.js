@@ -1,0 +1,14 @@
+// The navigation is a <details> menu on a phone and always open on a wide screen.
+// Everything works without JavaScript; this only saves a tap.
+document.documentElement.classList.add("js");
+document.addEventListener("DOMContentLoaded", () => {
+  const menu = document.querySelector("details.menu");
+  if (!menu) return;
+  const wide = window.matchMedia("(min-width: 860px)");
+  const sync = () => { menu.open = wide.matches; };
+  sync();
+  wide.addEventListener("change", sync);
+  document.addEventListener("click", (event) => {
+    if (!wide.matches && menu.open && !menu.contains(event.target)) menu.open = false;
+  });
+});

@@ -1,0 +1,58 @@
+"""Fixtures shared by the whole suite, and the rules for tests that need real services.
+
+Tests marked `postgres`, `redis` or `browser` are skipped when that service is not here, except when
+QS_REQUIRE_SERVICES=1 (as in CI): then a missing service fails the test instead of skipping it.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from accounts.roles import Role
+from tests.factories import EnterpriseFactory, UserFactory, enterprise_user
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def _service_available(marker: str) -> bool:
+    if marker == "postgres":
+        return connection.vendor == "postgresql"
+    if marker == "redis":
+        return bool(settings.REDIS_URL)
+    if marker == "browser":
+        return shutil.which(CHROMIUM) is not None
+    raise ValueError(marker)
+
+
+def pytest_runtest_setup(item):
+    for marker in ("postgres", "redis", "browser"):
+        if item.get_closest_marker(marker) and not _service_available(marker):
+            message = f"needs {marker}, which is not available here"
+            if os.environ.get("QS_REQUIRE_SERVICES") == "1":
+                pytest.fail(f"{message} (QS_REQUIRE_SERVICES=1)", pytrace=False)
+            pytest.skip(message)
+
+
+def pytest_report_header(config):
+    return f"database: {settings.DATABASES['default']['ENGINE']}; redis: {'yes' if settings.REDIS_URL else 'no'}"
+
+
+@pytest.fixture
+def enterprise(db):
+    return EnterpriseFactory()
+
+
+@pytest.fixture
+def other_enterprise(db):
+    return EnterpriseFactory()
+
+
+@pytest.fixture
+def actors(db, enterprise):
+    """One user per role, the enterprise user tied to `enterprise`."""
+    users = {role: UserFactory(role=role, username=role) for role in Role if role != Role.ENTERPRISE}
+    users[Role.ENTERPRISE] = enterprise_user(enterprise, username="enterprise")
+    return users

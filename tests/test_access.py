@@ -1,0 +1,96 @@
+"""Who may open what: every role against every page and endpoint, refusals tested as carefully as access."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+INTERNAL = {Role.LEADER, Role.SUPERVISOR, Role.INSPECTOR, Role.LAB_TECHNICIAN, Role.ADMIN}
+ALL = INTERNAL | {Role.ENTERPRISE}
+
+# (url name, roles allowed); everyone else signed in gets 403, anonymous users are sent to log in.
+PAGES = [
+    ("home", ALL),
+    ("enterprises:list", INTERNAL),
+    ("enterprises:own", {Role.ENTERPRISE}),
+    ("password_change", ALL),
+]
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+@pytest.mark.parametrize(("url_name", "allowed"), PAGES)
+@pytest.mark.parametrize("role", sorted(ALL))
+def test_page_access_by_role(client, actors, url_name, allowed, role):
+    response = login(client, actors[role]).get(reverse(url_name), follow=True)
+    assert response.status_code == (200 if role in allowed else 403)
+
+
+@pytest.mark.parametrize(("url_name", "allowed"), PAGES)
+def test_anonymous_users_are_sent_to_log_in(client, url_name, allowed):
+    response = client.get(reverse(url_name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("role", sorted(INTERNAL))
+def test_internal_roles_read_any_enterprise_file(client, actors, enterprise, other_enterprise, role):
+    response = login(client, actors[role]).get(reverse("enterprises:detail", args=[other_enterprise.pk]))
+    assert response.status_code == 200
+
+
+def test_enterprise_user_reads_its_own_file(client, actors, enterprise):
+    response = login(client, actors[Role.ENTERPRISE]).get(reverse("enterprises:detail", args=[enterprise.pk]))
+    assert response.status_code == 200
+    assert enterprise.credit_code in response.content.decode()
+
+
+def test_enterprise_user_cannot_read_another_enterprise_even_by_guessing_ids(client, actors, other_enterprise):
+    client = login(client, actors[Role.ENTERPRISE])
+    other = client.get(reverse("enterprises:detail", args=[other_enterprise.pk]))
+    missing = client.get(reverse("enterprises:detail", args=[other_enterprise.pk + 1000]))
+    # "Not yours" looks exactly like "does not exist".
+    assert other.status_code == missing.status_code == 404
+
+
+def test_enterprise_user_is_refused_the_register(client, actors):
+    response = login(client, actors[Role.ENTERPRISE]).get(reverse("enterprises:list"))
+    assert response.status_code == 403
+    assert "你无权打开此页面" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", sorted(ALL - {Role.ADMIN}))
+def test_only_administrators_enter_the_admin(client, actors, role):
+    response = login(client, actors[role]).get("/admin/")
+    assert response.status_code == 302  # the admin sends non-staff to its own login
+
+
+def test_administrator_manages_users_but_cannot_delete_them(client, actors):
+    client = login(client, actors[Role.ADMIN])
+    assert client.get("/admin/accounts/user/").status_code == 200
+    assert client.get("/admin/accounts/user/add/").status_code == 200
+    user = actors[Role.INSPECTOR]
+    assert client.get(f"/admin/accounts/user/{user.pk}/delete/").status_code == 403
+
+
+def test_administrator_sees_the_register_read_only_in_the_admin(client, actors, enterprise):
+    client = login(client, actors[Role.ADMIN])
+    assert client.get(f"/admin/enterprises/enterprise/{enterprise.pk}/change/").status_code == 200
+    assert client.get("/admin/enterprises/enterprise/add/").status_code == 403
+
+
+def test_navigation_shows_each_role_its_own_items(client, actors):
+    leader_nav = login(client, actors[Role.LEADER]).get(reverse("home")).context["nav_items"]
+    client.logout()
+    enterprise_nav = login(client, actors[Role.ENTERPRISE]).get(reverse("home")).context["nav_items"]
+    leader_urls = {item["url"] for item in leader_nav}
+    enterprise_urls = {item["url"] for item in enterprise_nav}
+    assert reverse("enterprises:list") in leader_urls and reverse("enterprises:own") not in leader_urls
+    assert reverse("enterprises:own") in enterprise_urls and reverse("enterprises:list") not in enterprise_urls
+    assert reverse("admin:index") not in leader_urls | enterprise_urls
