@@ -1,0 +1,37 @@
+# Sourced by scripts/demo and scripts/test: make .venv hold the pinned dependencies of pyproject.toml.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+apt_install() {
+  # Install Debian packages when missing; only possible as root (or with passwordless sudo).
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo -n"
+  if ! command -v apt-get >/dev/null; then
+    echo "apt-get is not available: install $* yourself" >&2
+    return 1
+  fi
+  $sudo apt-get update -qq || true
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+PYTHON=${PYTHON:-$(command -v python3.11 || command -v python3)}
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+  echo "QS Portal needs Python 3.11; $PYTHON is $("$PYTHON" --version)" >&2
+  exit 1
+fi
+
+# psycopg2 builds from source and needs pg_config (libpq-dev) and a C compiler.
+if ! command -v pg_config >/dev/null; then
+  echo "Installing libpq-dev (for psycopg2)..."
+  apt_install libpq-dev gcc
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+if [ ! -x .venv/bin/uv ]; then
+  .venv/bin/pip install --quiet --disable-pip-version-check uv==0.13.9
+fi
+.venv/bin/uv pip install --quiet --python .venv/bin/python -r pyproject.toml ${QS_EXTRAS:-} 2>&1 \
+  | grep -v "^WARNING: Location" || true
+export PATH="$PWD/.venv/bin:$PATH"
