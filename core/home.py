@@ -9,7 +9,13 @@ from accounts.models import User
 from accounts.roles import Role
 from core.models import JobRun
 from enterprises.models import Enterprise, Licence
-from enterprises.selectors import areas_of_officer, district_summary, licence_expiry_counts, licences_expiring
+from enterprises.selectors import (
+    areas_of_officer,
+    district_summary,
+    licence_expiry_counts,
+    licences_expiring,
+    with_days_left,
+)
 
 
 def _leader(user: User, today: datetime.date) -> dict:
@@ -27,7 +33,7 @@ def _supervisor(user: User, today: datetime.date) -> dict:
     return {
         "areas": areas_of_officer(user),
         "expiry": licence_expiry_counts(enterprises=mine, today=today),
-        "expiring": licences_expiring(enterprises=mine, today=today)[:20],
+        "expiring": with_days_left(licences_expiring(enterprises=mine, today=today)[:20], today=today),
     }
 
 
@@ -38,7 +44,7 @@ def _field(user: User, today: datetime.date) -> dict:
 def _enterprise(user: User, today: datetime.date) -> dict:
     enterprise = Enterprise.objects.visible_to(user).select_related("district", "area__officer", "industry").first()
     licences = Licence.objects.filter(enterprise=enterprise).order_by("expires_on") if enterprise else []
-    return {"enterprise": enterprise, "licences": [(lic, lic.days_left(today)) for lic in licences]}
+    return {"enterprise": enterprise, "licences": with_days_left(licences, today=today)}
 
 
 def _admin(user: User, today: datetime.date) -> dict:

@@ -3,12 +3,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.choices import LicenceKind
-from enterprises.models import Enterprise
+from enterprises.models import Enterprise, ResponsibilityArea
 
 
 class EnterpriseFilterSet(django_filters.FilterSet):
     """The register's filters, shared by the HTML list and the API."""
 
+    area = django_filters.ModelChoiceFilter(
+        queryset=ResponsibilityArea.objects.select_related("district"), label=_("Responsibility area")
+    )
     q = django_filters.CharFilter(method="filter_search", label=_("Name or credit code"))
     licence_kind = django_filters.ChoiceFilter(
         field_name="licences__kind", choices=LicenceKind.choices, label=_("Licence kind"), distinct=True

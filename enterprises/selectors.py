@@ -48,3 +48,8 @@ def areas_of_officer(user) -> QuerySet[ResponsibilityArea]:
         .select_related("district")
         .annotate(enterprise_count=Count("enterprises"))
     )
+
+
+def with_days_left(licences, *, today: datetime.date) -> list[tuple[Licence, int]]:
+    """Pair each licence with the days left until it expires (negative once expired), as the templates show them."""
+    return [(licence, licence.days_left(today)) for licence in licences]

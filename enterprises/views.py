@@ -7,6 +7,7 @@ from django.utils import timezone
 from core.decorators import rule_required
 from enterprises.filtersets import EnterpriseFilterSet
 from enterprises.models import Enterprise, Licence
+from enterprises.selectors import with_days_left
 
 PAGE_SIZE = 50
 SORTS = {"name": "name", "-name": "-name", "code": "credit_code", "-code": "-credit_code"}
@@ -46,7 +47,7 @@ def enterprise_detail(request, pk: int):
     return render(
         request,
         "enterprises/enterprise_detail.html",
-        {"enterprise": enterprise, "licences": [(lic, lic.days_left(today)) for lic in licences]},
+        {"enterprise": enterprise, "licences": with_days_left(licences, today=today)},
     )
 
 

@@ -1,0 +1,90 @@
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from core.models import JobRun
+from core.tasks import heartbeat_task
+from qsportal.celery import app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_without_a_broker_tasks_run_in_process(db, settings):
+    assert app.conf.task_always_eager
+    run = JobRun.objects.get(pk=heartbeat_task.delay().get())
+    assert run.status == JobRun.Status.SUCCEEDED and run.finished_at and run.counts == {"database": 1}
+
+
+def test_beat_schedule_comes_from_settings():
+    assert app.conf.beat_schedule["heartbeat"]["task"] == heartbeat_task.name
+
+
+def test_a_failing_job_is_recorded_as_failed(db):
+    from core.services import job_run
+
+    with pytest.raises(RuntimeError), job_run("doomed"):
+        raise RuntimeError("disk full")
+    run = JobRun.objects.get(name="doomed")
+    assert run.status == JobRun.Status.FAILED and run.error == "RuntimeError: disk full" and run.finished_at
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+@pytest.fixture
+def celery_worker_process(tmp_path):
+    """A real `celery worker` process on the real Redis broker, using the test database."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "qsportal.settings",
+        "SECRET_KEY": "test-worker",
+        "DATABASE_URL": _database_url(),
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    log = tmp_path / "worker.log"
+    hostname = f"qs-test-{os.getpid()}@%h"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "qsportal",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            f"--hostname={hostname}",
+            f"--logfile={log}",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not app.control.ping(timeout=1):
+            assert process.poll() is None, log.read_text() if log.exists() else "worker exited"
+            assert time.monotonic() < deadline, "worker did not answer a ping within 60 s"
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_runs_a_task_end_to_end(celery_worker_process, monkeypatch):
+    monkeypatch.setattr(app.conf, "task_always_eager", False)
+    result = heartbeat_task.delay()
+    run_pk = result.get(timeout=60)
+    run = JobRun.objects.get(pk=run_pk)
+    assert run.status == JobRun.Status.SUCCEEDED
+    assert run.worker  # recorded by the worker process, not by this one
+    assert result.successful()

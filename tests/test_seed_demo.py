@@ -1,0 +1,99 @@
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import F
+
+from accounts.models import User
+from accounts.roles import Role
+from core.demo.seed import DEMO_PASSWORD, seed_demo_city
+from enterprises.credit_code import validate_credit_code
+from enterprises.models import District, Enterprise, Licence, ResponsibilityArea
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = datetime.date(2026, 11, 1)
+
+
+def snapshot() -> list[tuple]:
+    enterprises = list(
+        Enterprise.objects.order_by("credit_code").values_list(
+            "credit_code",
+            "name",
+            "legal_representative",
+            "address",
+            "district__code",
+            "area__name",
+            "industry__code",
+            "scale",
+            "status",
+        )
+    )
+    licences = list(
+        Licence.objects.order_by("kind", "number").values_list(
+            "enterprise__credit_code", "kind", "number", "issued_on", "expires_on"
+        )
+    )
+    users = list(
+        User.objects.order_by("username").values_list("username", "full_name", "role", "enterprise__credit_code")
+    )
+    return [enterprises, licences, users]
+
+
+def reset():
+    Licence.objects.all().delete()
+    User.objects.filter(role=Role.ENTERPRISE).delete()
+    Enterprise.objects.all().delete()
+    ResponsibilityArea.objects.all().delete()
+    District.objects.all().delete()
+    User.objects.all().delete()
+
+
+def test_the_same_seed_builds_the_same_city():
+    seed_demo_city(seed=7, enterprises=120, as_of=AS_OF)
+    first = snapshot()
+    reset()
+    seed_demo_city(seed=7, enterprises=120, as_of=AS_OF)
+    assert snapshot() == first
+    reset()
+    seed_demo_city(seed=8, enterprises=120, as_of=AS_OF)
+    assert snapshot() != first
+
+
+def test_the_city_is_realistic_and_valid():
+    result = seed_demo_city(seed=1, enterprises=400, as_of=AS_OF)
+    assert result.enterprises == Enterprise.objects.count() == 400
+    for code in Enterprise.objects.values_list("credit_code", flat=True):
+        validate_credit_code(code)
+    for enterprise in Enterprise.objects.select_related("area")[:50]:
+        enterprise.full_clean()
+    # Every enterprise on file is supervised: above-scale or holding one of the five licences.
+    assert Enterprise.objects.supervised().count() == 400
+    assert {role for role in User.objects.values_list("role", flat=True)} == set(Role.values)
+    assert all(u.check_password(DEMO_PASSWORD) for u in User.objects.filter(username__in=["leader", "enterprise"]))
+    assert User.objects.get(username="enterprise").enterprise is not None
+    # Licence dates are spread so the worklists have something to show.
+    assert Licence.objects.expired(today=AS_OF).exists()
+    assert Licence.objects.expiring_within(90, today=AS_OF).exists()
+    assert not Enterprise.objects.exclude(area__district=F("district")).exists()
+
+
+def test_the_command_prints_an_account_per_role_and_does_not_seed_twice():
+    out = StringIO()
+    call_command("seed_demo", "--enterprises", "30", "--seed", "3", stdout=out)
+    text = out.getvalue()
+    for username in ("leader", "supervisor", "inspector", "lab", "enterprise", "admin"):
+        assert f" {username} " in text
+    assert DEMO_PASSWORD in text
+    again = StringIO()
+    call_command("seed_demo", "--enterprises", "30", stdout=again)
+    assert "nothing was added" in again.getvalue()
+    assert Enterprise.objects.count() == 30
+
+
+@pytest.mark.postgres
+def test_bulk_seed_on_postgresql():
+    result = seed_demo_city(seed=2026, enterprises=5000, as_of=AS_OF)
+    assert Enterprise.objects.count() == result.enterprises == 5000
+    assert Licence.objects.count() == result.licences > 5000
