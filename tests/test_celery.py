@@ -80,10 +80,13 @@ def celery_worker_process(tmp_path):
 @pytest.mark.redis
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_runs_a_task_end_to_end(celery_worker_process, monkeypatch):
-    monkeypatch.setattr(app.conf, "task_always_eager", False)
-    result = heartbeat_task.delay()
-    run_pk = result.get(timeout=60)
+def test_a_real_worker_runs_a_task_end_to_end(celery_worker_process):
+    app.conf.task_always_eager = False
+    try:
+        result = heartbeat_task.delay()
+        run_pk = result.get(timeout=60)
+    finally:
+        app.conf.task_always_eager = True
     run = JobRun.objects.get(pk=run_pk)
     assert run.status == JobRun.Status.SUCCEEDED
     assert run.worker  # recorded by the worker process, not by this one

@@ -1,0 +1,54 @@
+"""Time `seed_demo` at scale and print the figures.
+
+    DATABASE_URL=postgres://... python bench/seed_demo.py --enterprises 100000 --flush
+
+It EMPTIES the database that DATABASE_URL names (hence --flush), migrates it and builds the demo city.
+"""
+
+import argparse
+import datetime
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qsportal.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--enterprises", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--flush", action="store_true", help="confirm that the database may be emptied")
+    args = parser.parse_args()
+    if not args.flush:
+        parser.error("pass --flush to confirm that the database named by DATABASE_URL may be emptied")
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from core.demo.seed import seed_demo_city
+    from enterprises.models import Industry
+    from enterprises.reference_data import sync_industries
+
+    call_command("migrate", verbosity=0)
+    call_command("flush", interactive=False, verbosity=0)
+    sync_industries(Industry)
+
+    started = time.perf_counter()
+    result = seed_demo_city(seed=args.seed, enterprises=args.enterprises, as_of=datetime.date(2026, 11, 1))
+    elapsed = time.perf_counter() - started
+    print(f"database:     {connection.vendor} {connection.settings_dict['NAME']}")
+    print(f"enterprises:  {result.enterprises}")
+    print(f"licences:     {result.licences}")
+    print(f"users:        {result.users}")
+    print(f"seed time:    {elapsed:.2f} s ({result.enterprises / elapsed:,.0f} enterprises/s)")
+
+
+if __name__ == "__main__":
+    main()
