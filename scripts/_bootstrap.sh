@@ -26,12 +26,14 @@ if ! command -v pg_config >/dev/null; then
   apt_install libpq-dev gcc
 fi
 
+# This machine's pip configuration may name local wheel folders that do not exist: hide only those warnings.
+without_location_warnings() { "$@" 2> >(grep -v "^WARNING: Location 'file:" >&2); }
+
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 if [ ! -x .venv/bin/uv ]; then
-  .venv/bin/pip install --quiet --disable-pip-version-check uv==0.13.9
+  without_location_warnings .venv/bin/pip install --quiet --disable-pip-version-check uv==0.13.9
 fi
-.venv/bin/uv pip install --quiet --python .venv/bin/python -r pyproject.toml ${QS_EXTRAS:-} 2>&1 \
-  | grep -v "^WARNING: Location" || true
+without_location_warnings .venv/bin/uv pip install --quiet --python .venv/bin/python -r pyproject.toml ${QS_EXTRAS:-}
 export PATH="$PWD/.venv/bin:$PATH"

@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +20,7 @@ PAGES = [
 
 
 def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 

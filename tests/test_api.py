@@ -3,6 +3,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.models import User
 from accounts.roles import Role
 from enterprises.models import Enterprise
 from tests.factories import PASSWORD, EnterpriseFactory, LicenceFactory
@@ -47,7 +48,7 @@ def test_anonymous_requests_are_refused_in_the_common_format():
 
 
 def test_session_authentication_works_for_the_browser(client, actors):
-    client.login(username="inspector", password=PASSWORD)
+    client.force_login(User.objects.get(username="inspector"))
     assert client.get("/api/v1/me/").json()["username"] == "inspector"
 
 
@@ -122,7 +123,7 @@ def test_reference_data_is_listed(actors):
 
 def test_schema_and_docs_need_a_signed_in_user(client, actors):
     assert client.get(reverse("api-schema")).status_code in (401, 403)
-    client.login(username="enterprise", password=PASSWORD)
+    client.force_login(User.objects.get(username="enterprise"))
     assert client.get(reverse("api-schema")).status_code == 200
     docs = client.get(reverse("api-docs"))
     assert docs.status_code == 200

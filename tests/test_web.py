@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from accounts.models import User
 from accounts.roles import Role
 from tests.factories import PASSWORD, LicenceFactory
 
@@ -38,14 +39,14 @@ def test_login_rotates_the_session_key(client, actors):
 
 
 def test_logout_needs_post_and_ends_the_session(client, actors):
-    client.login(username="leader", password=PASSWORD)
+    client.force_login(User.objects.get(username="leader"))
     assert client.get(reverse("logout")).status_code == 405
     client.post(reverse("logout"))
     assert client.get(reverse("home")).status_code == 302
 
 
 def test_password_change_keeps_this_session_and_checks_the_old_password(client, actors):
-    client.login(username="leader", password=PASSWORD)
+    client.force_login(User.objects.get(username="leader"))
     wrong = client.post(
         reverse("password_change"),
         {"old_password": "bad", "new_password1": "Shiny-new-pass-42", "new_password2": "Shiny-new-pass-42"},
@@ -64,7 +65,7 @@ def test_password_change_keeps_this_session_and_checks_the_old_password(client, 
 
 
 def test_password_rules_reject_a_weak_password(client, actors):
-    client.login(username="leader", password=PASSWORD)
+    client.force_login(User.objects.get(username="leader"))
     response = client.post(
         reverse("password_change"), {"old_password": PASSWORD, "new_password1": "12345", "new_password2": "12345"}
     )
@@ -77,7 +78,7 @@ def test_session_cookie_is_http_only_and_expires(settings):
 
 
 def test_language_switch_to_english_and_back(client, actors):
-    client.login(username="leader", password=PASSWORD)
+    client.force_login(User.objects.get(username="leader"))
     assert "全局概览" in client.get(reverse("home")).content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": reverse("home")})
     assert "Bureau overview" in client.get(reverse("home")).content.decode()
@@ -86,14 +87,14 @@ def test_language_switch_to_english_and_back(client, actors):
 
 
 def test_pages_are_phone_friendly_and_use_no_cdn(client, actors):
-    client.login(username="leader", password=PASSWORD)
+    client.force_login(User.objects.get(username="leader"))
     html = client.get(reverse("home")).content.decode()
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
     assert "http://" not in html and "https://" not in html  # every asset is served by the portal itself
 
 
 def test_error_pages_share_the_portal_layout(client, actors):
-    client.login(username="enterprise", password=PASSWORD)
+    client.force_login(User.objects.get(username="enterprise"))
     not_found = client.get("/no-such-page/")
     assert not_found.status_code == 404
     assert "页面不存在" in not_found.content.decode() and "质量监督管理平台" in not_found.content.decode()
@@ -120,14 +121,14 @@ def test_supervisor_home_lists_expiring_licences_in_own_areas(client, actors, en
         issued_on=today.replace(year=today.year - 4),
         expires_on=today + timezone.timedelta(days=20),
     )
-    client.login(username="supervisor", password=PASSWORD)
+    client.force_login(User.objects.get(username="supervisor"))
     response = client.get(reverse("home"))
     assert "SC-SOON" in response.content.decode()
     assert response.context["expiry"]["within_30"] == 1
 
 
 def test_register_list_filters_and_sorts(client, actors, enterprise, other_enterprise):
-    client.login(username="inspector", password=PASSWORD)
+    client.force_login(User.objects.get(username="inspector"))
     response = client.get(reverse("enterprises:list"), {"q": other_enterprise.credit_code, "sort": "-name"})
     assert list(response.context["page"]) == [other_enterprise]
 
@@ -136,7 +137,31 @@ def test_register_list_runs_a_bounded_number_of_queries(client, actors, django_a
     from tests.factories import EnterpriseFactory
 
     EnterpriseFactory.create_batch(60)
-    client.login(username="leader", password=PASSWORD)
+    client.force_login(User.objects.get(username="leader"))
     with django_assert_max_num_queries(12):
         response = client.get(reverse("enterprises:list"))
     assert len(response.context["page"]) == 50
+
+
+def test_repeated_wrong_passwords_lock_the_account_out_from_that_address(client, actors, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "leader", "password": "guess"})
+    locked = client.post(reverse("login"), {"username": "leader", "password": PASSWORD})
+    assert locked.status_code == 429
+    assert "登录失败次数过多" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Another user from the same address is not affected.
+    other = client.post(reverse("login"), {"username": "inspector", "password": PASSWORD})
+    assert other.status_code == 302
+
+
+def test_the_api_token_endpoint_shares_the_lockout(actors, settings):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        api.post("/api/v1/auth/token/", {"username": "leader", "password": "guess"}, format="json")
+    response = api.post("/api/v1/auth/token/", {"username": "leader", "password": PASSWORD}, format="json")
+    # Even the right password is refused while the lockout lasts.
+    assert response.status_code == 400
+    assert "token" not in response.json() and response.json()["error"]["code"] == "invalid"

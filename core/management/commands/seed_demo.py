@@ -54,4 +54,4 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD}):")
         for label, username, full_name in accounts:
-            self.stdout.write(f"  {label:<28} {username:<12} {full_name}")
+            self.stdout.write(f"  {username:<12} {full_name}  ({label})")
