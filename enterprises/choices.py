@@ -30,3 +30,29 @@ SUPERVISED_LICENCE_KINDS = (
     LicenceKind.SPECIAL_EQUIPMENT,
     LicenceKind.MEASURING_INSTRUMENT,
 )
+
+
+class StandardKind(models.TextChoices):
+    NATIONAL = "national", _("National standard (GB)")
+    INDUSTRY = "industry", _("Industry standard")
+    LOCAL = "local", _("Local standard (DB)")
+    GROUP = "group", _("Group standard (T/)")
+    ENTERPRISE = "enterprise", _("Filed enterprise standard (Q/)")
+
+
+class ReportStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned for correction")
+
+
+class CheckRating(models.TextChoices):
+    GOOD = "good", _("Good")
+    ADEQUATE = "adequate", _("Adequate")
+    NEEDS_WORK = "needs_work", _("Needs improvement")
+
+
+class ExpiryLevel(models.TextChoices):
+    WITHIN_90 = "within_90", _("Expires within 90 days")
+    WITHIN_30 = "within_30", _("Expires within 30 days")
+    EXPIRED = "expired", _("Expired")

@@ -2,12 +2,24 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.roles import INTERNAL_ROLES, Role
-from enterprises.choices import SUPERVISED_LICENCE_KINDS, EnterpriseStatus, LicenceKind, Scale
+from enterprises.choices import (
+    SUPERVISED_LICENCE_KINDS,
+    CheckRating,
+    EnterpriseStatus,
+    ExpiryLevel,
+    LicenceKind,
+    ReportStatus,
+    Scale,
+    StandardKind,
+)
 from enterprises.credit_code import validate_credit_code
 
 
@@ -119,10 +131,14 @@ class Enterprise(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=EnterpriseStatus.choices, default=EnterpriseStatus.ACTIVE
     )
+    contact_person = models.CharField(_("contact person"), max_length=64, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = EnterpriseQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["name", "pk"]
@@ -158,6 +174,7 @@ class Licence(models.Model):
     expires_on = models.DateField(_("expires on"), db_index=True)
 
     objects = LicenceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["expires_on", "pk"]
@@ -177,3 +194,255 @@ class Licence(models.Model):
 
     def days_left(self, today: datetime.date) -> int:
         return (self.expires_on - today).days
+
+
+class Standard(models.Model):
+    """A standard products are made to: national, industry, local, group, or an enterprise's own filed standard."""
+
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    title = models.CharField(_("title"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=16, choices=StandardKind.choices)
+    owner = models.ForeignKey(
+        Enterprise,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="own_standards",
+        verbose_name=_("filed by"),
+    )
+    filing_number = models.CharField(_("filing number"), max_length=64, blank=True)
+    filed_on = models.DateField(_("filed on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("standard")
+        verbose_name_plural = _("standards")
+        constraints = [
+            models.CheckConstraint(
+                name="standard_enterprise_kind_is_filed",
+                condition=~Q(kind=StandardKind.ENTERPRISE)
+                | (Q(owner__isnull=False) & ~Q(filing_number="") & Q(filed_on__isnull=False)),
+                violation_error_message=_("A filed enterprise standard needs its enterprise, filing number and date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class Product(models.Model):
+    """A product an enterprise makes, with the standards it follows. Discontinued, never deleted."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="products", verbose_name=_("enterprise")
+    )
+    name = models.CharField(_("name"), max_length=128)
+    specification = models.CharField(_("model or specification"), max_length=128, blank=True)
+    trademark = models.CharField(_("trademark"), max_length=64, blank=True)
+    standards = models.ManyToManyField(Standard, related_name="products", blank=True, verbose_name=_("standards"))
+    discontinued_on = models.DateField(_("discontinued on"), null=True, blank=True)
+
+    history = HistoricalRecords(m2m_fields=[standards])
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.specification}".strip()
+
+
+class QualityStaff(models.Model):
+    """A member of an enterprise's quality staff; one active chief quality officer (首席质量官) at most."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="quality_staff", verbose_name=_("enterprise")
+    )
+    name = models.CharField(_("name"), max_length=64)
+    position = models.CharField(_("position"), max_length=64, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    qualification = models.CharField(_("qualification"), max_length=128, blank=True)
+    is_chief_quality_officer = models.BooleanField(_("chief quality officer"), default=False)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-is_chief_quality_officer", "name", "pk"]
+        verbose_name = _("quality staff member")
+        verbose_name_plural = _("quality staff")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=Q(is_chief_quality_officer=True, left_on__isnull=True),
+                name="one_active_chief_quality_officer",
+                violation_error_message=_("The enterprise already has a chief quality officer."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RecordedByStaff(models.Model):
+    """Who recorded an official record and when; such records are voided with a reason, never deleted."""
+
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    void_reason = models.TextField(_("reason for voiding"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Penalty(RecordedByStaff):
+    """An administrative penalty (行政处罚) decided against the enterprise."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="penalties", verbose_name=_("enterprise")
+    )
+    decision_number = models.CharField(_("decision number"), max_length=64, unique=True)
+    decided_on = models.DateField(_("decided on"))
+    grounds = models.TextField(_("grounds"))
+    amount = models.DecimalField(
+        _("amount (yuan)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)], default=0
+    )
+    is_heavier = models.BooleanField(_("heavier penalty"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_on", "-pk"]
+        verbose_name = _("administrative penalty")
+        verbose_name_plural = _("administrative penalties")
+
+    def __str__(self) -> str:
+        return self.decision_number
+
+
+class Interview(RecordedByStaff):
+    """An administrative interview (行政约谈) held with the enterprise's management."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="interviews", verbose_name=_("enterprise")
+    )
+    held_on = models.DateField(_("held on"))
+    reason = models.TextField(_("reason"))
+    attendees = models.CharField(_("attendees"), max_length=255)
+    outcome = models.TextField(_("outcome"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("administrative interview")
+        verbose_name_plural = _("administrative interviews")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.held_on}"
+
+
+def _rating_field(label):
+    return models.CharField(label, max_length=16, choices=CheckRating.choices)
+
+
+class SelfReport(models.Model):
+    """A quarterly quality self-inspection report (企业质量自查) filed by the enterprise and reviewed by staff."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="self_reports", verbose_name=_("enterprise")
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    quarter = models.PositiveSmallIntegerField(_("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)])
+    due_on = models.DateField(_("due on"))
+    quality_awareness = _rating_field(_("quality awareness"))
+    assurance_system = _rating_field(_("quality assurance system"))
+    quality_level = _rating_field(_("quality level"))
+    site_management = _rating_field(_("site management"))
+    after_sales = _rating_field(_("after-sales service"))
+    findings = models.TextField(_("findings and measures"), blank=True)
+    output_value = models.DecimalField(
+        _("output value (10 000 yuan)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    quality_loss_rate = models.DecimalField(
+        _("quality-loss rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    complaints_received = models.PositiveIntegerField(_("complaints received"))
+    status = models.CharField(_("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED)
+    submitted_at = models.DateTimeField(_("submitted at"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("reviewed by"),
+    )
+    review_comment = models.TextField(_("review comment"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "-quarter", "-pk"]
+        verbose_name = _("self-inspection report")
+        verbose_name_plural = _("self-inspection reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "year", "quarter"],
+                name="one_self_report_per_quarter",
+                violation_error_message=_("A report for this quarter has already been submitted."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.year}Q{self.quarter}"
+
+    @property
+    def is_late(self) -> bool:
+        return timezone.localdate(self.submitted_at) > self.due_on
+
+
+class SelfReportAttachment(models.Model):
+    """A file attached to a self-inspection report, with its SHA-256 so the stored copy can be verified."""
+
+    report = models.ForeignKey(SelfReport, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("file"), upload_to="self-reports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class LicenceWarning(models.Model):
+    """A recorded licence-expiry warning; one per licence and level, so the daily task is idempotent."""
+
+    licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="warnings")
+    level = models.CharField(_("level"), max_length=16, choices=ExpiryLevel.choices)
+    recorded_on = models.DateField(_("recorded on"))
+
+    class Meta:
+        ordering = ["-recorded_on", "pk"]
+        verbose_name = _("licence expiry warning")
+        verbose_name_plural = _("licence expiry warnings")
+        constraints = [models.UniqueConstraint(fields=["licence", "level"], name="one_warning_per_licence_level")]
+
+    def __str__(self) -> str:
+        return f"{self.licence} {self.get_level_display()}"
