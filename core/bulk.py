@@ -29,9 +29,19 @@ def bulk_insert(model: type[models.Model], fields: Sequence[str], rows: Sequence
 
 def _copy_into(model: type[models.Model], attnames: list[str], rows: Sequence[tuple]) -> list[int]:
     meta = model._meta
-    auto_now = [f for f in meta.concrete_fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
-    extra_values = [timezone.now()] * len(auto_now)
-    columns = [meta.pk.column] + [meta.get_field(name).column for name in attnames] + [f.column for f in auto_now]
+    if not isinstance(meta.pk, models.AutoField | models.BigAutoField):
+        raise ValueError(f"{meta.label} has no serial primary key to reserve ids from")
+    # COPY skips Python-side defaults, so every column not given gets its default (or "now" for auto_now).
+    given = set(attnames)
+    others = [f for f in meta.concrete_fields if f.attname not in given and not f.primary_key]
+    now = timezone.now()
+    extra_values = [
+        now
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        else f.get_db_prep_save(f.get_default(), connection)
+        for f in others
+    ]
+    columns = [meta.pk.column] + [meta.get_field(name).column for name in attnames] + [f.column for f in others]
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
@@ -56,6 +66,8 @@ def _copy_text(value) -> str:
         return "t" if value else "f"
     if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
+    if isinstance(value, dict | list):
+        raise TypeError("bulk_insert takes scalar values only; pass JSON as a string")
     text = str(value)
     if any(char in text for char in "\\\t\n\r"):
         text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")

@@ -14,7 +14,6 @@ from enterprises.selectors import (
     district_summary,
     licence_expiry_counts,
     licences_expiring,
-    with_days_left,
 )
 
 
@@ -33,7 +32,7 @@ def _supervisor(user: User, today: datetime.date) -> dict:
     return {
         "areas": areas_of_officer(user),
         "expiry": licence_expiry_counts(enterprises=mine, today=today),
-        "expiring": with_days_left(licences_expiring(enterprises=mine, today=today)[:20], today=today),
+        "expiring": licences_expiring(enterprises=mine, today=today)[:20],
     }
 
 
@@ -44,7 +43,7 @@ def _field(user: User, today: datetime.date) -> dict:
 def _enterprise(user: User, today: datetime.date) -> dict:
     enterprise = Enterprise.objects.visible_to(user).select_related("district", "area__officer", "industry").first()
     licences = Licence.objects.filter(enterprise=enterprise).order_by("expires_on") if enterprise else []
-    return {"enterprise": enterprise, "licences": with_days_left(licences, today=today)}
+    return {"enterprise": enterprise, "licences": licences}
 
 
 def _admin(user: User, today: datetime.date) -> dict:

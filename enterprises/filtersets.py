@@ -1,9 +1,18 @@
+import datetime
+
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.choices import LicenceKind
-from enterprises.models import Enterprise, ResponsibilityArea
+from enterprises.choices import ExpiryLevel, LicenceKind
+from enterprises.models import Enterprise, Licence, ResponsibilityArea
+
+LICENCE_EXPIRY_CHOICES = [
+    (ExpiryLevel.EXPIRED, _("A licence has expired")),
+    (ExpiryLevel.WITHIN_30, _("A licence expires within 30 days")),
+    (ExpiryLevel.WITHIN_90, _("A licence expires within 90 days")),
+]
 
 
 class EnterpriseFilterSet(django_filters.FilterSet):
@@ -14,12 +23,35 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     )
     q = django_filters.CharFilter(method="filter_search", label=_("Name or credit code"))
     licence_kind = django_filters.ChoiceFilter(
-        field_name="licences__kind", choices=LicenceKind.choices, label=_("Licence kind"), distinct=True
+        method="filter_licence_kind", choices=LicenceKind.choices, label=_("Licence kind")
+    )
+    licence_expiry = django_filters.ChoiceFilter(
+        method="filter_licence_expiry", choices=LICENCE_EXPIRY_CHOICES, label=_("Licence expiry")
+    )
+    expiring_within = django_filters.NumberFilter(
+        method="filter_expiring_within", min_value=0, max_value=3650, label=_("Licence expires within (days)")
     )
 
     class Meta:
         model = Enterprise
         fields = ["district", "area", "industry", "scale", "status"]
+
+    def filter_licence_kind(self, queryset, name, value: str):
+        return queryset.filter(Exists(Licence.objects.filter(enterprise=OuterRef("pk"), kind=value)))
+
+    def filter_licence_expiry(self, queryset, name, value: str):
+        today = timezone.localdate()
+        condition = Q(expires_on__lt=today)
+        if value != ExpiryLevel.EXPIRED:
+            days = 30 if value == ExpiryLevel.WITHIN_30 else 90
+            condition = Q(expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=days))
+        return queryset.filter(Exists(Licence.objects.filter(condition, enterprise=OuterRef("pk"))))
+
+    def filter_expiring_within(self, queryset, name, value):
+        today = timezone.localdate()
+        return queryset.filter(
+            Exists(Licence.objects.filter(enterprise=OuterRef("pk")).expiring_within(int(value), today=today))
+        )
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

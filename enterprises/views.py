@@ -1,22 +1,28 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
 from core.decorators import rule_required
 from enterprises.filtersets import EnterpriseFilterSet
 from enterprises.models import Enterprise, Licence
-from enterprises.selectors import with_days_left
+from enterprises.selectors import register_queryset
 
 PAGE_SIZE = 50
-SORTS = {"name": "name", "-name": "-name", "code": "credit_code", "-code": "-credit_code"}
+SORTS = {
+    "name": "name",
+    "-name": "-name",
+    "code": "credit_code",
+    "-code": "-credit_code",
+    "expiry": F("next_expiry").asc(nulls_last=True),
+    "-expiry": F("next_expiry").desc(nulls_last=True),
+}
 
 
 @rule_required("enterprises.view_register")
 def enterprise_list(request):
-    queryset = Enterprise.objects.visible_to(request.user).select_related("district", "area", "industry")
-    filterset = EnterpriseFilterSet(request.GET or None, queryset=queryset)
+    filterset = EnterpriseFilterSet(request.GET or None, queryset=register_queryset(request.user))
     sort = request.GET.get("sort", "name")
     rows = filterset.qs.order_by(SORTS.get(sort, "name"), "pk")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -42,12 +48,11 @@ def enterprise_detail(request, pk: int):
     enterprise = _enterprise_for(request, pk)
     if not request.user.has_perm("enterprises.view_enterprise", enterprise):
         raise PermissionDenied
-    today = timezone.localdate()
     licences = Licence.objects.filter(enterprise=enterprise).order_by("expires_on", "pk")
     return render(
         request,
         "enterprises/enterprise_detail.html",
-        {"enterprise": enterprise, "licences": with_days_left(licences, today=today)},
+        {"enterprise": enterprise, "licences": licences},
     )
 
 

@@ -9,7 +9,8 @@ from enterprises.api.serializers import (
     ResponsibilityAreaSerializer,
 )
 from enterprises.filtersets import EnterpriseFilterSet
-from enterprises.models import District, Enterprise, Industry, Licence, ResponsibilityArea
+from enterprises.models import District, Industry, Licence, ResponsibilityArea
+from enterprises.selectors import register_queryset
 
 REFERENCE_PERMISSIONS = {"list": "enterprises.view_reference_data", "retrieve": "enterprises.view_reference_data"}
 
@@ -25,10 +26,8 @@ class EnterpriseViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["name", "id"]
 
     def get_queryset(self):
-        return (
-            Enterprise.objects.visible_to(self.request.user)
-            .select_related("district", "area", "industry")
-            .prefetch_related(Prefetch("licences", queryset=Licence.objects.order_by("expires_on", "pk")))
+        return register_queryset(self.request.user).prefetch_related(
+            Prefetch("licences", queryset=Licence.objects.order_by("expires_on", "pk"))
         )
 
 

@@ -1,0 +1,14 @@
+import datetime
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.filter
+def days_until(day: datetime.date | None) -> int | None:
+    """Days from today (Asia/Shanghai) until `day`; negative once it has passed."""
+    if day is None:
+        return None
+    return (day - timezone.localdate()).days
