@@ -24,3 +24,7 @@ class PortalUserAdmin(UserAdmin):
         (_("Role"), {"fields": ["role", "enterprise"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]
+
+    def has_change_permission(self, request, obj=None):
+        # Django's admin checks model-level permissions only; the rule also looks at the account being changed.
+        return request.user.has_perm("accounts.change_user", obj)

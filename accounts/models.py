@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import BUREAU_STAFF_ROLES, INTERNAL_ROLES, Role
+from accounts.roles import Role
 
 
 class PortalUserManager(UserManager):
@@ -51,15 +51,3 @@ class User(AbstractUser):
         # Administrators reach the Django admin; what they may do there is decided by the permission rules.
         self.is_staff = self.role == Role.ADMIN or self.is_superuser
         super().save(*args, **kwargs)
-
-    @property
-    def is_bureau_staff(self) -> bool:
-        return self.role in BUREAU_STAFF_ROLES
-
-    @property
-    def is_internal(self) -> bool:
-        return self.role in INTERNAL_ROLES
-
-    @property
-    def is_enterprise_user(self) -> bool:
-        return self.role == Role.ENTERPRISE

@@ -2,11 +2,18 @@
 
 import rules
 
-from accounts.predicates import is_admin, is_signed_in
+from accounts.predicates import is_admin
+from accounts.roles import Role
 from core.permissions import grant_model_perms
 
-rules.add_perm("accounts.change_own_password", is_signed_in)
+
+@rules.predicate
+def is_ordinary_account(user, target) -> bool:
+    """Administrators manage ordinary accounts; other administrators and superusers are managed by a superuser."""
+    return target is None or not (target.is_superuser or target.role == Role.ADMIN)
+
+
 rules.add_perm("accounts.manage_users", is_admin)
-# Administrators manage accounts in the Django admin; accounts are deactivated there, never deleted.
-grant_model_perms("accounts", ["user"], ["view", "add", "change"], is_admin)
-grant_model_perms("authtoken", ["token", "tokenproxy"], ["view", "add", "delete"], is_admin)
+# Accounts are deactivated, never deleted. API tokens are not exposed in the admin: their keys are credentials.
+grant_model_perms("accounts", ["user"], ["view", "add"], is_admin)
+rules.add_perm("accounts.change_user", is_admin & is_ordinary_account)

@@ -2,7 +2,7 @@
 
 import rules
 
-from accounts.roles import BUREAU_STAFF_ROLES, INTERNAL_ROLES, Role
+from accounts.roles import BUREAU_STAFF_ROLES, Role
 
 
 def has_role(*roles: str) -> rules.Predicate:
@@ -22,5 +22,4 @@ is_lab_technician = has_role(Role.LAB_TECHNICIAN)
 is_enterprise_user = has_role(Role.ENTERPRISE)
 is_admin = has_role(Role.ADMIN)
 is_bureau_staff = has_role(*BUREAU_STAFF_ROLES)
-is_internal = has_role(*INTERNAL_ROLES)
 is_signed_in = rules.is_authenticated & rules.is_active

@@ -14,5 +14,3 @@ class Role(models.TextChoices):
 
 
 BUREAU_STAFF_ROLES = frozenset({Role.LEADER, Role.SUPERVISOR})
-FIELD_ROLES = frozenset({Role.INSPECTOR, Role.LAB_TECHNICIAN})
-INTERNAL_ROLES = BUREAU_STAFF_ROLES | FIELD_ROLES | {Role.ADMIN}

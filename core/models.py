@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,4 +25,4 @@ class JobRun(models.Model):
         verbose_name_plural = _("job runs")
 
     def __str__(self) -> str:
-        return f"{self.name} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
+        return f"{self.name} {timezone.localtime(self.started_at):%Y-%m-%d %H:%M} {self.status}"

@@ -1,3 +1,4 @@
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -7,6 +8,8 @@ from core.home import HOME_PAGES
 
 @rule_required("core.view_home")
 def home(request):
+    if request.user.role not in HOME_PAGES:
+        raise PermissionDenied  # an account without a role sees nothing until an administrator gives it one
     template_name, build_context = HOME_PAGES[request.user.role]
     today = timezone.localdate()
     return render(request, template_name, {"today": today, **build_context(request.user, today)})

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, S, V or Z
+# Position 1: the registering authority (机构编制 1, 民政 5, 工商/市场监管 9, 其他 Y, ...); position 2: the kind.
+AUTHORITIES = "123456789ANY"
 WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 LENGTH = 18
 
@@ -48,8 +50,18 @@ def validate_credit_code(value: str) -> None:
             code="characters",
             params={"chars": "".join(bad)},
         )
+    if value[0] not in AUTHORITIES or not value[1].isdigit() or value[1] == "0":
+        raise ValidationError(
+            _("Characters 1 and 2 must be a registering authority and an organisation kind (for example 91)."),
+            code="authority",
+        )
     if not value[2:8].isdigit():
         raise ValidationError(_("Characters 3 to 8 must be the administrative division code."), code="division")
+    if not value[8:16].isalnum() or value[16] != organisation_check_character(value[8:16]):
+        raise ValidationError(
+            _("Characters 9 to 17 are not a valid organisation code: its own check character does not match."),
+            code="organisation_code",
+        )
     expected = check_character(value[:17])
     if value[17] != expected:
         raise ValidationError(

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.roles import INTERNAL_ROLES, Role
+from accounts.roles import Role
 from enterprises.choices import (
     SUPERVISED_LICENCE_KINDS,
     CheckRating,
@@ -80,10 +80,11 @@ class Industry(models.Model):
 
 class EnterpriseQuerySet(models.QuerySet):
     def visible_to(self, user) -> "EnterpriseQuerySet":
-        """The one access path for reads: bureau-side users see the register, an enterprise user only its own."""
+        """The one access path for reads: who reads the whole register is decided by the rule
+        `enterprises.view_register`; an enterprise user sees only its own enterprise; anyone else nothing."""
         if not getattr(user, "is_active", False):
             return self.none()
-        if user.role in INTERNAL_ROLES:
+        if user.has_perm("enterprises.view_register"):
             return self
         if user.role == Role.ENTERPRISE and user.enterprise_id:
             return self.filter(pk=user.enterprise_id)

@@ -2,7 +2,7 @@
 
 import rules
 
-from accounts.predicates import is_admin, is_enterprise_user, is_internal
+from accounts.predicates import is_admin, is_bureau_staff, is_enterprise_user, is_inspector, is_signed_in
 from core.permissions import grant_model_perms
 
 
@@ -11,12 +11,16 @@ def is_own_enterprise(user, enterprise) -> bool:
     return enterprise is not None and user.enterprise_id is not None and enterprise.pk == user.enterprise_id
 
 
-rules.add_perm("enterprises.view_register", is_internal)
-rules.add_perm("enterprises.view_enterprise", is_internal | (is_enterprise_user & is_own_enterprise))
+# The whole register: bureau staff and administrators; inspectors read it until spot-check tasks narrow them to
+# the enterprises of their own tasks. Lab technicians never see enterprises: samples reach them under blind codes.
+reads_register = is_bureau_staff | is_admin | is_inspector
+
+rules.add_perm("enterprises.view_register", reads_register)
+rules.add_perm("enterprises.view_enterprise", reads_register | (is_enterprise_user & is_own_enterprise))
 rules.add_perm("enterprises.view_own_file", is_enterprise_user)
-# API list access; the queryset itself is narrowed to what the user may see.
-rules.add_perm("enterprises.list_enterprises", is_internal | is_enterprise_user)
-rules.add_perm("enterprises.view_reference_data", is_internal | is_enterprise_user)
+# API list access; `Enterprise.objects.visible_to` narrows the rows to what the user may see.
+rules.add_perm("enterprises.list_enterprises", reads_register | is_enterprise_user)
+rules.add_perm("enterprises.view_reference_data", is_signed_in)
 
 grant_model_perms("enterprises", ["district", "responsibilityarea", "industry"], ["view", "add", "change"], is_admin)
 # `enterprises.view_enterprise` above also opens the read-only admin list to administrators.

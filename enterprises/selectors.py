@@ -53,4 +53,3 @@ def areas_of_officer(user) -> QuerySet[ResponsibilityArea]:
         .select_related("district")
         .annotate(enterprise_count=Count("enterprises"))
     )
-

@@ -15,3 +15,5 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 # Tasks run in-process in tests; the worker test switches this off to go through the real broker.
 CELERY_TASK_ALWAYS_EAGER = True
+# Throttle and lockout counters must not leak between tests or runs through a shared Redis.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -9,6 +9,7 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
 from accounts.roles import Role
@@ -38,6 +39,11 @@ def pytest_runtest_setup(item):
 
 def pytest_report_header(config):
     return f"database: {settings.DATABASES['default']['ENGINE']}; redis: {'yes' if settings.REDIS_URL else 'no'}"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
 
 
 @pytest.fixture

@@ -3,19 +3,21 @@
 import pytest
 from django.urls import reverse
 
+from accounts.models import User
 from accounts.roles import Role
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-INTERNAL = {Role.LEADER, Role.SUPERVISOR, Role.INSPECTOR, Role.LAB_TECHNICIAN, Role.ADMIN}
-ALL = INTERNAL | {Role.ENTERPRISE}
+REGISTER_READERS = {Role.LEADER, Role.SUPERVISOR, Role.INSPECTOR, Role.ADMIN}
+ALL = set(Role)
 
-# (url name, roles allowed); everyone else signed in gets 403, anonymous users are sent to log in.
+# (url name, roles allowed, what they get); everyone else signed in gets 403, anonymous users are sent to log in.
 PAGES = [
-    ("home", ALL),
-    ("enterprises:list", INTERNAL),
-    ("enterprises:own", {Role.ENTERPRISE}),
-    ("password_change", ALL),
+    ("home", ALL, 200),
+    ("enterprises:list", REGISTER_READERS, 200),
+    ("enterprises:own", {Role.ENTERPRISE}, 302),
+    ("password_change", ALL, 200),
 ]
 
 
@@ -24,24 +26,31 @@ def login(client, user):
     return client
 
 
-@pytest.mark.parametrize(("url_name", "allowed"), PAGES)
+@pytest.mark.parametrize(("url_name", "allowed", "status"), PAGES)
 @pytest.mark.parametrize("role", sorted(ALL))
-def test_page_access_by_role(client, actors, url_name, allowed, role):
-    response = login(client, actors[role]).get(reverse(url_name), follow=True)
-    assert response.status_code == (200 if role in allowed else 403)
+def test_page_access_by_role(client, actors, url_name, allowed, status, role):
+    response = login(client, actors[role]).get(reverse(url_name))
+    assert response.status_code == (status if role in allowed else 403)
 
 
-@pytest.mark.parametrize(("url_name", "allowed"), PAGES)
-def test_anonymous_users_are_sent_to_log_in(client, url_name, allowed):
+@pytest.mark.parametrize(("url_name", "allowed", "status"), PAGES)
+def test_anonymous_users_are_sent_to_log_in(client, url_name, allowed, status):
     response = client.get(reverse(url_name))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("role", sorted(INTERNAL))
-def test_internal_roles_read_any_enterprise_file(client, actors, enterprise, other_enterprise, role):
+@pytest.mark.parametrize("role", sorted(REGISTER_READERS))
+def test_register_readers_read_any_enterprise_file(client, actors, enterprise, other_enterprise, role):
     response = login(client, actors[role]).get(reverse("enterprises:detail", args=[other_enterprise.pk]))
     assert response.status_code == 200
+
+
+def test_lab_technicians_never_see_an_enterprise(client, actors, enterprise):
+    # Blind testing: the laboratory sees sample codes only.
+    client = login(client, actors[Role.LAB_TECHNICIAN])
+    assert client.get(reverse("enterprises:detail", args=[enterprise.pk])).status_code == 404
+    assert client.get(reverse("enterprises:list")).status_code == 403
 
 
 def test_enterprise_user_reads_its_own_file(client, actors, enterprise):
@@ -76,6 +85,22 @@ def test_administrator_manages_users_but_cannot_delete_them(client, actors):
     assert client.get("/admin/accounts/user/add/").status_code == 200
     user = actors[Role.INSPECTOR]
     assert client.get(f"/admin/accounts/user/{user.pk}/delete/").status_code == 403
+
+
+def test_administrator_cannot_take_over_privileged_accounts(client, actors):
+    client = login(client, actors[Role.ADMIN])
+    root = User.objects.create_superuser("root", "root@example.com", "a-long-password-1")
+    peer = UserFactory(role=Role.ADMIN)
+    for target in (root, peer):
+        assert client.get(f"/admin/accounts/user/{target.pk}/password/").status_code == 403
+        assert client.post(f"/admin/accounts/user/{target.pk}/password/", {}).status_code == 403
+    ordinary = actors[Role.SUPERVISOR]
+    assert client.get(f"/admin/accounts/user/{ordinary.pk}/password/").status_code == 200
+
+
+def test_administrator_cannot_read_api_tokens(client, actors):
+    client = login(client, actors[Role.ADMIN])
+    assert client.get("/admin/authtoken/tokenproxy/").status_code == 403
 
 
 def test_administrator_sees_the_register_read_only_in_the_admin(client, actors, enterprise):

@@ -44,6 +44,10 @@ def test_built_codes_are_valid_and_carry_the_division():
         ("91350100M000100Y4I", "characters"),
         ("91350100m000100Y43", "characters"),
         ("91AB0100M000100Y43", "division"),
+        ("AA350100000000000L", "authority"),
+        ("90350100M000100Y43", "authority"),
+        ("91350100ABCDEFGH0T", "organisation_code"),
+        ("91350100M000100Y53", "organisation_code"),
         ("91350100M000100Y44", "check_character"),
     ],
 )

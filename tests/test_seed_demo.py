@@ -2,7 +2,7 @@ import datetime
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import F
 
 from accounts.models import User
@@ -79,13 +79,22 @@ def test_the_city_is_realistic_and_valid():
     assert not Enterprise.objects.exclude(area__district=F("district")).exists()
 
 
-def test_the_command_prints_an_account_per_role_and_does_not_seed_twice():
+def test_the_command_refuses_a_production_database(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("seed_demo", "--enterprises", "5", stdout=StringIO())
+    assert not Enterprise.objects.exists()
+
+
+def test_the_command_prints_an_account_per_role_and_does_not_seed_twice(settings):
+    settings.DEBUG = True
     out = StringIO()
     call_command("seed_demo", "--enterprises", "30", "--seed", "3", stdout=out)
     text = out.getvalue()
     for username in ("leader", "supervisor", "inspector", "lab", "enterprise", "admin"):
         assert f" {username} " in text
     assert DEMO_PASSWORD in text
+    assert "--seed 3 --enterprises 30 --as-of " in text  # how to rebuild exactly this city
     again = StringIO()
     call_command("seed_demo", "--enterprises", "30", stdout=again)
     assert "nothing was added" in again.getvalue()

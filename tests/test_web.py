@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -118,8 +120,8 @@ def test_supervisor_home_lists_expiring_licences_in_own_areas(client, actors, en
     LicenceFactory(
         enterprise=enterprise,
         number="SC-SOON",
-        issued_on=today.replace(year=today.year - 4),
-        expires_on=today + timezone.timedelta(days=20),
+        issued_on=today - datetime.timedelta(days=4 * 365),
+        expires_on=today + datetime.timedelta(days=20),
     )
     client.force_login(User.objects.get(username="supervisor"))
     response = client.get(reverse("home"))

@@ -4,6 +4,8 @@ Every error answers with `{"error": {"code": ..., "message": ..., "fields": {...
 invalid field to its messages and is present on validation errors only.
 """
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.settings import api_settings
@@ -11,16 +13,26 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 
 def exception_handler(exc, context):
+    # Django's own exceptions get the same codes as DRF's ("not_found", "permission_denied").
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail if isinstance(exc.detail, dict) else {api_settings.NON_FIELD_ERRORS_KEY: exc.detail}
         body = {"code": "invalid", "message": _("The request has invalid fields."), "fields": detail}
-    elif isinstance(exc, exceptions.APIException):
-        codes = exc.get_codes()
-        body = {"code": codes if isinstance(codes, str) else "error", "message": str(exc.detail)}
     else:
-        body = {"code": "error", "message": str(response.data.get("detail", ""))}
+        code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+        body = {"code": code if isinstance(code, str) else "error", "message": _message(exc)}
     response.data = {"error": body}
     return response
+
+
+def _message(exc) -> str:
+    detail = getattr(exc, "detail", exc)
+    if isinstance(detail, list | dict):
+        return _("The request could not be processed.")
+    return str(detail)
