@@ -1,4 +1,4 @@
-# Sourced by scripts/demo and scripts/test: make .venv hold the pinned dependencies of pyproject.toml.
+# Sourced by scripts/demo and scripts/test: make .venv hold the locked dependencies of pyproject.toml.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -35,5 +35,6 @@ fi
 if [ ! -x .venv/bin/uv ]; then
   without_location_warnings .venv/bin/pip install --quiet --disable-pip-version-check uv==0.13.9
 fi
-without_location_warnings .venv/bin/uv pip install --quiet --python .venv/bin/python -r pyproject.toml ${QS_EXTRAS:-}
+# The lock files pin every transitive dependency of pyproject.toml (regenerate them with the command they name).
+without_location_warnings .venv/bin/uv pip install --quiet --python .venv/bin/python -r "${QS_LOCK:-requirements.lock}"
 export PATH="$PWD/.venv/bin:$PATH"

@@ -93,3 +93,16 @@ def test_simplified_chinese_catalogue_is_compiled():
         assert translation.gettext("Enterprise register") == "企业档案"
     with translation.override("en"):
         assert translation.gettext("Enterprise register") == "Enterprise register"
+
+
+@pytest.mark.parametrize(("lock", "extras"), [("requirements.lock", []), ("requirements-dev.lock", ["dev"])])
+def test_lock_files_pin_what_pyproject_pins(lock, extras):
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = project["dependencies"] + [dep for extra in extras for dep in project["optional-dependencies"][extra]]
+    locked = {line.strip().lower() for line in (ROOT / lock).read_text().splitlines()}
+    for requirement in wanted:
+        name, version = requirement.split("==")
+        name = name.split("[")[0].lower().replace("_", "-")
+        assert f"{name}=={version}" in locked, f"{lock} is stale: regenerate it (see its first lines)"
