@@ -21,6 +21,10 @@ rules.add_perm("enterprises.view_own_file", is_enterprise_user)
 # API list access; `Enterprise.objects.visible_to` narrows the rows to what the user may see.
 rules.add_perm("enterprises.list_enterprises", reads_register | is_enterprise_user)
 rules.add_perm("enterprises.view_reference_data", is_signed_in)
+# Keeping the register: bureau staff create and edit files, import them in bulk and export the list.
+keeps_register = is_bureau_staff | is_admin
+rules.add_perm("enterprises.import_register", keeps_register)
+rules.add_perm("enterprises.export_register", keeps_register)
 
 grant_model_perms("enterprises", ["district", "responsibilityarea", "industry"], ["view", "add", "change"], is_admin)
 # `enterprises.view_enterprise` above also opens the read-only admin list to administrators.

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from enterprises import views
 
@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.enterprise_list, name="list"),
     path("mine/", views.own_enterprise, name="own"),
     path("<int:pk>/", views.enterprise_detail, name="detail"),
+    path("", include("enterprises.transfer_urls")),
 ]
