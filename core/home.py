@@ -8,12 +8,13 @@ from django.db.models import Count
 from accounts.models import User
 from accounts.roles import Role
 from core.models import JobRun
-from enterprises.models import Enterprise, Licence
+from enterprises.models import Enterprise, Licence, SelfReport
 from enterprises.selectors import (
     areas_of_officer,
     district_summary,
     licence_expiry_counts,
     licences_expiring,
+    pending_self_report,
 )
 
 
@@ -43,7 +44,12 @@ def _field(user: User, today: datetime.date) -> dict:
 def _enterprise(user: User, today: datetime.date) -> dict:
     enterprise = Enterprise.objects.visible_to(user).select_related("district", "area__officer", "industry").first()
     licences = Licence.objects.filter(enterprise=enterprise).order_by("expires_on") if enterprise else []
-    return {"enterprise": enterprise, "licences": licences}
+    return {
+        "enterprise": enterprise,
+        "licences": licences,
+        "pending_report": pending_self_report(enterprise, today=today) if enterprise else None,
+        "reports": SelfReport.objects.filter(enterprise=enterprise)[:4] if enterprise else [],
+    }
 
 
 def _admin(user: User, today: datetime.date) -> dict:

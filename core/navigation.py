@@ -17,6 +17,8 @@ class NavItem:
 NAVIGATION = (
     NavItem(_("Home"), "home", "core.view_home"),
     NavItem(_("Enterprise register"), "enterprises:list", "enterprises.view_register"),
+    NavItem(_("Expiring licences"), "enterprises:licence_worklist", "enterprises.view_worklist"),
+    NavItem(_("Self-reports to review"), "enterprises:report_queue", "enterprises.review_self_report"),
     NavItem(_("My enterprise"), "enterprises:own", "enterprises.view_own_file"),
     NavItem(_("API"), "api-docs", "core.view_api_docs"),
     NavItem(_("Administration"), "admin:index", "accounts.manage_users"),

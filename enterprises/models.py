@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -148,6 +149,9 @@ class Enterprise(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:detail", args=[self.pk])
 
     def clean(self) -> None:
         if self.area_id and self.district_id and self.area.district_id != self.district_id:
@@ -408,6 +412,9 @@ class SelfReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.year}Q{self.quarter}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:report", args=[self.enterprise_id, self.pk])
 
     @property
     def is_late(self) -> bool:

@@ -25,6 +25,20 @@ rules.add_perm("enterprises.view_reference_data", is_signed_in)
 keeps_register = is_bureau_staff | is_admin
 rules.add_perm("enterprises.import_register", keeps_register)
 rules.add_perm("enterprises.export_register", keeps_register)
+rules.add_perm("enterprises.create_enterprise", keeps_register)
+rules.add_perm("enterprises.edit_identity", keeps_register)
+rules.add_perm("enterprises.record_licence", keeps_register)
+rules.add_perm("enterprises.record_sanction", keeps_register)  # penalties and administrative interviews
+rules.add_perm("enterprises.review_self_report", keeps_register)
+rules.add_perm("enterprises.view_worklist", keeps_register)
+rules.add_perm("enterprises.view_history", reads_register)
+# The enterprise keeps its own contact data and products current; identity fields stay with the bureau.
+own_or_keeper = keeps_register | (is_enterprise_user & is_own_enterprise)
+rules.add_perm("enterprises.edit_contact", own_or_keeper)
+rules.add_perm("enterprises.manage_products", own_or_keeper)
+rules.add_perm("enterprises.manage_quality_staff", own_or_keeper)
+rules.add_perm("enterprises.file_standard", own_or_keeper)  # 企业标准备案: the enterprise's own standards
+rules.add_perm("enterprises.submit_self_report", is_enterprise_user & is_own_enterprise)
 
 grant_model_perms("enterprises", ["district", "responsibilityarea", "industry"], ["view", "add", "change"], is_admin)
 # `enterprises.view_enterprise` above also opens the read-only admin list to administrators.

@@ -3,11 +3,11 @@
 import datetime
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
-from enterprises.choices import Scale
-from enterprises.models import District, Enterprise, Licence, ResponsibilityArea
-
-EXPIRY_WARNING_DAYS = (30, 90)
+from enterprises.choices import EnterpriseStatus, Scale
+from enterprises.models import District, Enterprise, Licence, ResponsibilityArea, SelfReport
+from enterprises.services import self_report_due_on
 
 
 def register_queryset(user) -> QuerySet[Enterprise]:
@@ -53,3 +53,26 @@ def areas_of_officer(user) -> QuerySet[ResponsibilityArea]:
         .select_related("district")
         .annotate(enterprise_count=Count("enterprises"))
     )
+
+
+def licence_worklist(*, officer=None, today: datetime.date | None = None) -> QuerySet[Licence]:
+    """Licences that have expired or expire within 90 days, of enterprises still on file; optionally only those
+    in the responsibility areas of one officer. Soonest first."""
+    today = today or timezone.localdate()
+    licences = (
+        Licence.objects.filter(expires_on__lte=today + datetime.timedelta(days=90))
+        .exclude(enterprise__status=EnterpriseStatus.CLOSED)
+        .select_related("enterprise__area__officer", "enterprise__district")
+        .order_by("expires_on", "pk")
+    )
+    return licences.filter(enterprise__area__officer=officer) if officer else licences
+
+
+def pending_self_report(enterprise: Enterprise, *, today: datetime.date) -> tuple[int, int, datetime.date] | None:
+    """The last finished quarter, if the enterprise has not yet filed its report: (year, quarter, due date)."""
+    quarter = (today.month - 1) // 3  # the quarter before the current one, 0 meaning Q4 of last year
+    year = today.year if quarter else today.year - 1
+    quarter = quarter or 4
+    if SelfReport.objects.filter(enterprise=enterprise, year=year, quarter=quarter).exists():
+        return None
+    return year, quarter, self_report_due_on(year, quarter)

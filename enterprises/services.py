@@ -1,12 +1,99 @@
-"""Writes to the enterprise register. Each is atomic, validated and attributed to the user who made it."""
+"""Writes to the register. Each is atomic, validated with the model's own rules and attributed to the user who
+made it in the change history."""
 
 import datetime
+import hashlib
 
-from django.db import transaction
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from enterprises.choices import EnterpriseStatus, ExpiryLevel
-from enterprises.models import Licence, LicenceWarning
+from enterprises.choices import EnterpriseStatus, ExpiryLevel, ReportStatus
+from enterprises.models import Licence, LicenceWarning, Product, SelfReport, SelfReportAttachment
+
+
+def record_save(instance: models.Model, *, actor) -> models.Model:
+    """Validate and save one record, naming `actor` in its change history."""
+    instance.full_clean()
+    instance._history_user = actor
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def product_save(*, actor, product: Product, standards) -> Product:
+    """Create or update a product with the standards it follows (the history records both)."""
+    record_save(product, actor=actor)
+    product._history_user = actor
+    product.standards.set(standards)
+    return product
+
+
+@transaction.atomic
+def product_discontinue(*, actor, product: Product, on: datetime.date) -> Product:
+    """Products are never deleted: a discontinued product stays on file with its date."""
+    product.discontinued_on = on
+    return record_save(product, actor=actor)
+
+
+def self_report_due_on(year: int, quarter: int) -> datetime.date:
+    """A quarter's report is due SELF_REPORT_DUE_DAYS after the quarter ends."""
+    first_of_next = datetime.date(year + quarter // 4, quarter % 4 * 3 + 1, 1)
+    return first_of_next - datetime.timedelta(days=1) + datetime.timedelta(days=settings.SELF_REPORT_DUE_DAYS)
+
+
+@transaction.atomic
+def self_report_submit(*, actor, report: SelfReport, files: list[UploadedFile]) -> SelfReport:
+    """Submit a quarterly self-inspection report, or resubmit one that staff returned."""
+    previous = (
+        SelfReport.objects.select_for_update()
+        .filter(enterprise=report.enterprise, year=report.year, quarter=report.quarter)
+        .first()
+    )
+    if previous and previous.pk != report.pk:
+        if previous.status != ReportStatus.RETURNED:
+            raise ValidationError(_("A report for this quarter has already been submitted."))
+        report.pk = previous.pk  # the corrected report replaces the returned one; the history keeps both
+    report.due_on = self_report_due_on(report.year, report.quarter)
+    report.status = ReportStatus.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.submitted_by = actor
+    report.reviewed_at = previous.reviewed_at if previous else None
+    report.reviewed_by = previous.reviewed_by if previous else None
+    report.review_comment = previous.review_comment if previous else ""
+    record_save(report, actor=actor)
+    for upload in files:
+        attachment_add(report=report, upload=upload)
+    return report
+
+
+def attachment_add(*, report: SelfReport, upload: UploadedFile) -> SelfReportAttachment:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return SelfReportAttachment.objects.create(
+        report=report, file=upload, original_name=upload.name[:255], sha256=digest.hexdigest()
+    )
+
+
+@transaction.atomic
+def self_report_review(*, actor, report: SelfReport, accept: bool, comment: str) -> SelfReport:
+    """Staff accept a submitted report, or return it with a comment saying what to correct."""
+    report = SelfReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted report can be reviewed."))
+    if not accept and not comment.strip():
+        raise ValidationError({"comment": _("Say what the enterprise must correct.")})
+    report.status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
+    report.review_comment = comment.strip()
+    report.reviewed_at = timezone.now()
+    report.reviewed_by = actor
+    return record_save(report, actor=actor)
 
 
 def expiry_level_condition(level: str, *, today: datetime.date) -> Q:

@@ -1,13 +1,32 @@
+from collections.abc import Callable
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from core.decorators import rule_required
+from enterprises import forms, services
+from enterprises.choices import ReportStatus, StandardKind
 from enterprises.filtersets import EnterpriseFilterSet
-from enterprises.models import Enterprise, Licence
-from enterprises.selectors import register_queryset
+from enterprises.models import (
+    Enterprise,
+    Interview,
+    Licence,
+    Penalty,
+    Product,
+    QualityStaff,
+    SelfReport,
+    Standard,
+)
+from enterprises.selectors import licence_worklist, register_queryset
+from enterprises.timeline import change_history, enterprise_timeline
 
 PAGE_SIZE = 50
 SORTS = {
@@ -20,42 +39,299 @@ SORTS = {
 }
 
 
+def _paginate(request, rows):
+    query = request.GET.copy()
+    for key in ("page", "sort"):
+        query.pop(key, None)
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")), query.urlencode()
+
+
 @rule_required("enterprises.view_register")
 def enterprise_list(request):
     filterset = EnterpriseFilterSet(request.GET or None, queryset=register_queryset(request.user))
     sort = request.GET.get("sort", "name")
-    rows = filterset.qs.order_by(SORTS.get(sort, "name"), "pk")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    for key in ("page", "sort"):
-        query.pop(key, None)
+    page, query = _paginate(request, filterset.qs.order_by(SORTS.get(sort, "name"), "pk"))
     return render(
         request,
         "enterprises/enterprise_list.html",
-        {"filterset": filterset, "page": page, "sort": sort, "query": query.urlencode()},
+        {"filterset": filterset, "page": page, "sort": sort, "query": query},
     )
 
 
-def _enterprise_for(request, pk: int) -> Enterprise:
-    # Same 404 for "missing" and "not yours": the queryset holds only what the user may see.
-    return get_object_or_404(
+def _file(request, pk: int, permission: str) -> Enterprise:
+    """The enterprise if this user may see it (else 404, exactly as if it did not exist) and do `permission`."""
+    enterprise = get_object_or_404(
         Enterprise.objects.visible_to(request.user).select_related("district", "area__officer", "industry"), pk=pk
     )
+    if not request.user.has_perm(permission, enterprise):
+        raise PermissionDenied
+    return enterprise
 
 
 @login_required
 def enterprise_detail(request, pk: int):
-    enterprise = _enterprise_for(request, pk)
-    if not request.user.has_perm("enterprises.view_enterprise", enterprise):
-        raise PermissionDenied
-    licences = Licence.objects.filter(enterprise=enterprise).order_by("expires_on", "pk")
-    return render(
-        request,
-        "enterprises/enterprise_detail.html",
-        {"enterprise": enterprise, "licences": licences},
-    )
+    enterprise = _file(request, pk, "enterprises.view_enterprise")
+    can = {
+        name: request.user.has_perm(f"enterprises.{name}", enterprise)
+        for name in (
+            "edit_identity",
+            "edit_contact",
+            "manage_products",
+            "manage_quality_staff",
+            "file_standard",
+            "record_licence",
+            "record_sanction",
+            "submit_self_report",
+            "view_history",
+        )
+    }
+    context = {
+        "enterprise": enterprise,
+        "can": can,
+        "licences": Licence.objects.filter(enterprise=enterprise),
+        "products": Product.objects.filter(enterprise=enterprise).prefetch_related("standards"),
+        "staff": enterprise.quality_staff.all(),
+        "own_standards": enterprise.own_standards.all(),
+        "reports": SelfReport.objects.filter(enterprise=enterprise),
+        "penalties": Penalty.objects.filter(enterprise=enterprise),
+        "interviews": Interview.objects.filter(enterprise=enterprise),
+        "timeline": enterprise_timeline(enterprise),
+        "history": change_history(enterprise) if can["view_history"] else [],
+    }
+    return render(request, "enterprises/enterprise_detail.html", context)
 
 
 @rule_required("enterprises.view_own_file")
 def own_enterprise(request):
     return redirect("enterprises:detail", pk=request.user.enterprise_id)
+
+
+def _form_page(request, form, *, title: str, save: Callable, back: str, done: str, multipart: bool = False):
+    """Show `form`; on a valid POST call `save(form)`, whose model errors land back on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, done)
+            return redirect(saved.get_absolute_url() if hasattr(saved, "get_absolute_url") else back)
+    return render(
+        request, "enterprises/form.html", {"form": form, "title": title, "back": back, "multipart": multipart}
+    )
+
+
+@rule_required("enterprises.create_enterprise")
+def enterprise_create(request):
+    form = forms.EnterpriseForm(request.POST or None)
+    return _form_page(
+        request,
+        form,
+        title=_("New enterprise file"),
+        save=lambda f: services.record_save(f.instance, actor=request.user),
+        back=reverse("enterprises:list"),
+        done=_("The enterprise file was created."),
+    )
+
+
+@login_required
+def enterprise_edit(request, pk: int):
+    enterprise = _file(request, pk, "enterprises.edit_contact")
+    form_class = forms.EnterpriseForm if request.user.has_perm("enterprises.edit_identity", enterprise) else None
+    form = (form_class or forms.ContactForm)(request.POST or None, instance=enterprise)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit %s") % enterprise.name,
+        save=lambda f: services.record_save(f.instance, actor=request.user),
+        back=enterprise.get_absolute_url(),
+        done=_("The changes were saved."),
+    )
+
+
+@login_required
+def product_edit(request, pk: int, product_pk: int | None = None):
+    enterprise = _file(request, pk, "enterprises.manage_products")
+    product = get_object_or_404(Product, pk=product_pk, enterprise=enterprise) if product_pk else None
+    form = forms.ProductForm(
+        request.POST or None, instance=product or Product(enterprise=enterprise), enterprise=enterprise
+    )
+    return _form_page(
+        request,
+        form,
+        title=_("Product") if product else _("New product"),
+        save=lambda f: (
+            services.product_save(
+                actor=request.user, product=f.instance, standards=f.cleaned_data["standards"]
+            ).enterprise
+        ),
+        back=enterprise.get_absolute_url(),
+        done=_("The product was saved."),
+    )
+
+
+@require_POST
+@login_required
+def product_discontinue(request, pk: int, product_pk: int):
+    enterprise = _file(request, pk, "enterprises.manage_products")
+    product = get_object_or_404(Product, pk=product_pk, enterprise=enterprise, discontinued_on__isnull=True)
+    services.product_discontinue(actor=request.user, product=product, on=timezone.localdate())
+    messages.success(request, _("%s is marked as discontinued.") % product.name)
+    return redirect(enterprise)
+
+
+@login_required
+def quality_staff_edit(request, pk: int, member_pk: int | None = None):
+    enterprise = _file(request, pk, "enterprises.manage_quality_staff")
+    member = get_object_or_404(QualityStaff, pk=member_pk, enterprise=enterprise) if member_pk else None
+    form = forms.QualityStaffForm(request.POST or None, instance=member or QualityStaff(enterprise=enterprise))
+    return _form_page(
+        request,
+        form,
+        title=_("Quality staff member") if member else _("New quality staff member"),
+        save=lambda f: services.record_save(f.instance, actor=request.user).enterprise,
+        back=enterprise.get_absolute_url(),
+        done=_("The quality staff member was saved."),
+    )
+
+
+@login_required
+def standard_file(request, pk: int):
+    enterprise = _file(request, pk, "enterprises.file_standard")
+    form = forms.FiledStandardForm(
+        request.POST or None, instance=Standard(kind=StandardKind.ENTERPRISE, owner=enterprise)
+    )
+    return _form_page(
+        request,
+        form,
+        title=_("File an enterprise standard"),
+        save=lambda f: services.record_save(f.instance, actor=request.user).owner,
+        back=enterprise.get_absolute_url(),
+        done=_("The enterprise standard was filed; products can now follow it."),
+    )
+
+
+@login_required
+def licence_edit(request, pk: int, licence_pk: int | None = None):
+    enterprise = _file(request, pk, "enterprises.record_licence")
+    licence = get_object_or_404(Licence, pk=licence_pk, enterprise=enterprise) if licence_pk else None
+    form = forms.LicenceForm(request.POST or None, instance=licence or Licence(enterprise=enterprise))
+    return _form_page(
+        request,
+        form,
+        title=_("Licence") if licence else _("New licence or certificate"),
+        save=lambda f: services.record_save(f.instance, actor=request.user).enterprise,
+        back=enterprise.get_absolute_url(),
+        done=_("The licence was saved."),
+    )
+
+
+def _sanction_page(request, pk: int, form_class, model, *, title: str, done: str):
+    enterprise = _file(request, pk, "enterprises.record_sanction")
+    form = form_class(request.POST or None, instance=model(enterprise=enterprise, recorded_by=request.user))
+    return _form_page(
+        request,
+        form,
+        title=title,
+        save=lambda f: services.record_save(f.instance, actor=request.user).enterprise,
+        back=enterprise.get_absolute_url(),
+        done=done,
+    )
+
+
+@login_required
+def penalty_create(request, pk: int):
+    return _sanction_page(
+        request,
+        pk,
+        forms.PenaltyForm,
+        Penalty,
+        title=_("Record an administrative penalty"),
+        done=_("Penalty recorded."),
+    )
+
+
+@login_required
+def interview_create(request, pk: int):
+    return _sanction_page(
+        request,
+        pk,
+        forms.InterviewForm,
+        Interview,
+        title=_("Record an administrative interview"),
+        done=_("Interview recorded."),
+    )
+
+
+@login_required
+def self_report_submit(request, pk: int, report_pk: int | None = None):
+    enterprise = _file(request, pk, "enterprises.submit_self_report")
+    returned = (
+        get_object_or_404(SelfReport, pk=report_pk, enterprise=enterprise, status=ReportStatus.RETURNED)
+        if report_pk
+        else None
+    )
+    form = forms.SelfReportForm(
+        request.POST or None, request.FILES or None, instance=returned or SelfReport(enterprise=enterprise)
+    )
+    return _form_page(
+        request,
+        form,
+        title=_("Resubmit the self-inspection report") if returned else _("Submit a quality self-inspection report"),
+        save=lambda f: services.self_report_submit(
+            actor=request.user, report=f.instance, files=f.cleaned_data["attachments"]
+        ),
+        back=enterprise.get_absolute_url(),
+        done=_("The report was submitted. The bureau will review it."),
+        multipart=True,
+    )
+
+
+@login_required
+def self_report_detail(request, pk: int, report_pk: int):
+    enterprise = _file(request, pk, "enterprises.view_enterprise")
+    report = get_object_or_404(
+        SelfReport.objects.select_related("submitted_by", "reviewed_by").prefetch_related("attachments"),
+        pk=report_pk,
+        enterprise=enterprise,
+    )
+    can_review = request.user.has_perm("enterprises.review_self_report") and report.status == ReportStatus.SUBMITTED
+    form = forms.ReviewForm(request.POST or None) if can_review else None
+    if request.method == "POST":
+        if not can_review:
+            raise PermissionDenied
+        if form.is_valid():
+            services.self_report_review(
+                actor=request.user,
+                report=report,
+                accept=form.cleaned_data["decision"] == "accept",
+                comment=form.cleaned_data["comment"],
+            )
+            messages.success(request, _("The review was recorded."))
+            return redirect(report)
+    can_resubmit = (
+        request.user.has_perm("enterprises.submit_self_report", enterprise) and report.status == ReportStatus.RETURNED
+    )
+    return render(
+        request,
+        "enterprises/self_report_detail.html",
+        {"enterprise": enterprise, "report": report, "form": form, "can_resubmit": can_resubmit},
+    )
+
+
+@rule_required("enterprises.view_worklist")
+def licence_worklist_view(request):
+    mine = request.GET.get("mine") == "1"
+    page, query = _paginate(request, licence_worklist(officer=request.user if mine else None))
+    return render(request, "enterprises/licence_worklist.html", {"page": page, "query": query, "mine": mine})
+
+
+@rule_required("enterprises.review_self_report")
+def self_report_queue(request):
+    reports = (
+        SelfReport.objects.filter(status=ReportStatus.SUBMITTED)
+        .select_related("enterprise")
+        .order_by("submitted_at", "pk")
+    )
+    page, query = _paginate(request, reports)
+    return render(request, "enterprises/self_report_queue.html", {"page": page, "query": query})

@@ -186,6 +186,11 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Bureau rules with numbers (DOMAIN.md); each is a default the bureau can change here.
+SELF_REPORT_DUE_DAYS = env_int("SELF_REPORT_DUE_DAYS", 15)  # days after a quarter ends that its self-report is due
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -214,7 +219,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "CheckRatingEnum": "enterprises.choices.CheckRating",
+        "ReportStatusEnum": "enterprises.choices.ReportStatus",
+        "EnterpriseStatusEnum": "enterprises.choices.EnterpriseStatus",
+    },
 }
 
 LOGGING = {

@@ -5,16 +5,21 @@ invalid field to its messages and is present on validation errors only.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
+from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
 def exception_handler(exc, context):
     # Django's own exceptions get the same codes as DRF's ("not_found", "permission_denied").
-    if isinstance(exc, Http404):
+    if isinstance(exc, DjangoValidationError):
+        # Model validation raised inside a service: report it field by field, like a serializer would.
+        exc = exceptions.ValidationError(detail=as_serializer_error(exc))
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()

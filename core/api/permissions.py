@@ -13,6 +13,8 @@ class ActionPermission(BasePermission):
         return getattr(view, "action_permissions", {}).get(action)
 
     def has_permission(self, request, view) -> bool:
+        if hasattr(view, "action") and view.action is None:
+            return True  # a method the viewset does not route: let DRF answer 405 Method Not Allowed
         rule = self._rule(view)
         if not rule or not request.user.is_authenticated:
             return False
@@ -22,4 +24,6 @@ class ActionPermission(BasePermission):
 
     def has_object_permission(self, request, view, obj) -> bool:
         rule = self._rule(view)
-        return bool(rule and request.user.has_perm(rule, obj))
+        # A view can check the rule against another object, e.g. a product's enterprise.
+        target = view.get_permission_object(obj) if hasattr(view, "get_permission_object") else obj
+        return bool(rule and request.user.has_perm(rule, target))

@@ -1,6 +1,16 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from enterprises.models import District, Enterprise, Industry, Licence, ResponsibilityArea
+from enterprises.models import (
+    District,
+    Enterprise,
+    Industry,
+    Licence,
+    Product,
+    ResponsibilityArea,
+    SelfReport,
+    Standard,
+)
 
 
 class DistrictSerializer(serializers.ModelSerializer):
@@ -29,11 +39,68 @@ class LicenceSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "number", "scope", "issued_on", "expires_on"]
 
 
+class ProductSerializer(serializers.ModelSerializer):
+    standards = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=Standard.objects.all(), required=False
+    )
+
+    class Meta:
+        model = Product
+        fields = ["id", "enterprise", "name", "specification", "trademark", "standards", "discontinued_on"]
+        read_only_fields = ["discontinued_on"]
+
+    def validate(self, attrs):
+        enterprise = attrs.get("enterprise") or self.instance.enterprise
+        for standard in attrs.get("standards", []):
+            if standard.owner_id and standard.owner_id != enterprise.pk:
+                message = _("%(code)s is another enterprise's filed standard.") % {"code": standard.code}
+                raise serializers.ValidationError({"standards": [message]})
+        return attrs
+
+
+class SelfReportSerializer(serializers.ModelSerializer):
+    is_late = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = SelfReport
+        fields = [
+            "id",
+            "enterprise",
+            "year",
+            "quarter",
+            "quality_awareness",
+            "assurance_system",
+            "quality_level",
+            "site_management",
+            "after_sales",
+            "findings",
+            "output_value",
+            "quality_loss_rate",
+            "complaints_received",
+            "status",
+            "due_on",
+            "submitted_at",
+            "is_late",
+            "reviewed_at",
+            "review_comment",
+        ]
+        read_only_fields = ["status", "due_on", "submitted_at", "is_late", "reviewed_at", "review_comment"]
+        validators = []  # one report per quarter is checked by the service, which also allows resubmission
+
+
+class ReviewSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["accept", "return"])
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class EnterpriseSerializer(serializers.ModelSerializer):
     district_name = serializers.CharField(source="district.name", read_only=True)
     area_name = serializers.CharField(source="area.name", read_only=True)
     industry_name = serializers.CharField(source="industry.name", read_only=True)
+    next_licence_expiry = serializers.DateField(source="next_expiry", read_only=True, default=None)
     licences = LicenceSerializer(many=True, read_only=True)
+    products = ProductSerializer(many=True, read_only=True)
+    self_reports = SelfReportSerializer(many=True, read_only=True)
 
     class Meta:
         model = Enterprise
@@ -51,7 +118,21 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "industry_name",
             "scale",
             "status",
+            "contact_person",
+            "contact_phone",
+            "contact_email",
+            "next_licence_expiry",
             "licences",
+            "products",
+            "self_reports",
             "created_at",
             "updated_at",
         ]
+
+
+class EnterpriseContactSerializer(serializers.ModelSerializer):
+    """What an enterprise user may change in its own file."""
+
+    class Meta:
+        model = Enterprise
+        fields = ["contact_person", "contact_phone", "contact_email"]

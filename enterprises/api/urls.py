@@ -4,6 +4,8 @@ from enterprises.api import views
 
 router = DefaultRouter(trailing_slash=True)
 router.register("enterprises", views.EnterpriseViewSet, basename="enterprise")
+router.register("products", views.ProductViewSet, basename="product")
+router.register("self-reports", views.SelfReportViewSet, basename="self-report")
 router.register("districts", views.DistrictViewSet, basename="district")
 router.register("responsibility-areas", views.ResponsibilityAreaViewSet, basename="responsibility-area")
 router.register("industries", views.IndustryViewSet, basename="industry")

@@ -1,34 +1,178 @@
 from django.db.models import Prefetch
-from rest_framework import viewsets
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
 
 from core.api.permissions import ActionPermission
+from enterprises import services
 from enterprises.api.serializers import (
     DistrictSerializer,
+    EnterpriseContactSerializer,
     EnterpriseSerializer,
     IndustrySerializer,
+    ProductSerializer,
     ResponsibilityAreaSerializer,
+    ReviewSerializer,
+    SelfReportSerializer,
 )
 from enterprises.filtersets import EnterpriseFilterSet
-from enterprises.models import District, Industry, Licence, ResponsibilityArea
+from enterprises.models import District, Enterprise, Industry, Licence, Product, ResponsibilityArea, SelfReport
 from enterprises.selectors import register_queryset
 
 REFERENCE_PERMISSIONS = {"list": "enterprises.view_reference_data", "retrieve": "enterprises.view_reference_data"}
 
 
-class EnterpriseViewSet(viewsets.ReadOnlyModelViewSet):
-    """The enterprise register. An enterprise user's token sees only its own enterprise."""
+class EnterpriseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The enterprise register. An enterprise user's token sees only its own enterprise and may change only its
+    contact data; bureau staff create files and change every field. Files are never deleted."""
 
-    serializer_class = EnterpriseSerializer
     filterset_class = EnterpriseFilterSet
     permission_classes = [ActionPermission]
-    action_permissions = {"list": "enterprises.list_enterprises", "retrieve": "enterprises.view_enterprise"}
-    ordering_fields = ["name", "credit_code", "created_at", "updated_at"]
+    action_permissions = {
+        "list": "enterprises.list_enterprises",
+        "retrieve": "enterprises.view_enterprise",
+        "create": "enterprises.create_enterprise",
+        "update": "enterprises.edit_contact",
+        "partial_update": "enterprises.edit_contact",
+    }
+    ordering_fields = ["name", "credit_code", "created_at", "updated_at", "next_expiry"]
     ordering = ["name", "id"]
 
     def get_queryset(self):
         return register_queryset(self.request.user).prefetch_related(
-            Prefetch("licences", queryset=Licence.objects.order_by("expires_on", "pk"))
+            Prefetch("licences", queryset=Licence.objects.order_by("expires_on", "pk")),
+            Prefetch("products", queryset=Product.objects.prefetch_related("standards")),
+            "self_reports",
         )
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update") and not self.request.user.has_perm(
+            "enterprises.edit_identity", getattr(self, "_object", None)
+        ):
+            return EnterpriseContactSerializer
+        return EnterpriseSerializer
+
+    def get_object(self):
+        # Remembered so that get_serializer_class can see whose file is being changed.
+        self._object = super().get_object()
+        return self._object
+
+    def perform_create(self, serializer):
+        serializer.instance = services.record_save(Enterprise(**serializer.validated_data), actor=self.request.user)
+
+    def perform_update(self, serializer):
+        for field, value in serializer.validated_data.items():
+            setattr(serializer.instance, field, value)
+        services.record_save(serializer.instance, actor=self.request.user)
+
+
+class _OwnedByEnterpriseViewSet(viewsets.GenericViewSet):
+    """Rows that belong to an enterprise: visible with the enterprise, permissions checked on the enterprise."""
+
+    permission_classes = [ActionPermission]
+
+    def get_permission_object(self, obj):
+        return obj.enterprise
+
+    def _enterprise_for_write(self, enterprise: Enterprise, rule: str) -> Enterprise:
+        if not Enterprise.objects.visible_to(self.request.user).filter(pk=enterprise.pk).exists():
+            raise ValidationError({"enterprise": [_("No such enterprise.")]})
+        if not self.request.user.has_perm(rule, enterprise):
+            raise PermissionDenied
+        return enterprise
+
+
+class ProductViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    _OwnedByEnterpriseViewSet,
+):
+    """Products with the standards they follow (by code). Discontinue with `discontinue`; never deleted."""
+
+    serializer_class = ProductSerializer
+    filterset_fields = ["enterprise"]
+    action_permissions = {
+        "list": "enterprises.list_enterprises",
+        "retrieve": "enterprises.view_enterprise",
+        "create": "enterprises.list_enterprises",  # narrowed to the target enterprise in perform_create
+        "update": "enterprises.manage_products",
+        "partial_update": "enterprises.manage_products",
+        "discontinue": "enterprises.manage_products",
+    }
+
+    def get_queryset(self):
+        visible = Enterprise.objects.visible_to(self.request.user)
+        return Product.objects.filter(enterprise__in=visible).prefetch_related("standards").order_by("pk")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        standards = data.pop("standards", [])
+        self._enterprise_for_write(data["enterprise"], "enterprises.manage_products")
+        serializer.instance = services.product_save(
+            actor=self.request.user, product=Product(**data), standards=standards
+        )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        standards = data.pop("standards", None)
+        if "enterprise" in data and data["enterprise"] != serializer.instance.enterprise:
+            raise ValidationError({"enterprise": [_("A product cannot move to another enterprise.")]})
+        for field, value in data.items():
+            setattr(serializer.instance, field, value)
+        services.product_save(
+            actor=self.request.user,
+            product=serializer.instance,
+            standards=serializer.instance.standards.all() if standards is None else standards,
+        )
+
+    @extend_schema(request=None, responses=ProductSerializer)
+    @action(detail=True, methods=["post"])
+    def discontinue(self, request, pk=None):
+        product = services.product_discontinue(actor=request.user, product=self.get_object(), on=timezone.localdate())
+        return Response(ProductSerializer(product).data)
+
+
+class SelfReportViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, _OwnedByEnterpriseViewSet
+):
+    """Quarterly quality self-inspection reports: the enterprise submits, bureau staff accept or return them."""
+
+    serializer_class = SelfReportSerializer
+    filterset_fields = ["enterprise", "status", "year", "quarter"]
+    action_permissions = {
+        "list": "enterprises.list_enterprises",
+        "retrieve": "enterprises.view_enterprise",
+        "create": "enterprises.list_enterprises",  # narrowed to the enterprise's own user in perform_create
+        "review": "enterprises.review_self_report",
+    }
+
+    def get_queryset(self):
+        visible = Enterprise.objects.visible_to(self.request.user)
+        return SelfReport.objects.filter(enterprise__in=visible).order_by("-year", "-quarter", "pk")
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        self._enterprise_for_write(data["enterprise"], "enterprises.submit_self_report")
+        serializer.instance = services.self_report_submit(actor=self.request.user, report=SelfReport(**data), files=[])
+
+    @extend_schema(request=ReviewSerializer, responses=SelfReportSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        review = ReviewSerializer(data=request.data)
+        review.is_valid(raise_exception=True)
+        report = services.self_report_review(
+            actor=request.user,
+            report=self.get_object(),
+            accept=review.validated_data["decision"] == "accept",
+            comment=review.validated_data["comment"],
+        )
+        return Response(SelfReportSerializer(report).data, status=status.HTTP_200_OK)
 
 
 class DistrictViewSet(viewsets.ReadOnlyModelViewSet):

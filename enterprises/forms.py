@@ -1,0 +1,178 @@
+from django import forms
+from django.conf import settings
+from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.choices import StandardKind
+from enterprises.models import (
+    Enterprise,
+    Interview,
+    Licence,
+    Penalty,
+    Product,
+    QualityStaff,
+    ResponsibilityArea,
+    SelfReport,
+    Standard,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+ATTACHMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx")
+
+
+class EnterpriseForm(forms.ModelForm):
+    """The whole file header, kept by bureau staff."""
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "name",
+            "credit_code",
+            "legal_representative",
+            "address",
+            "district",
+            "area",
+            "industry",
+            "scale",
+            "status",
+            "contact_person",
+            "contact_phone",
+            "contact_email",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = ResponsibilityArea.objects.select_related("district")
+
+    def clean_credit_code(self) -> str:
+        return self.cleaned_data["credit_code"].strip().upper()
+
+
+class ContactForm(forms.ModelForm):
+    """What an enterprise may change in its own file."""
+
+    class Meta:
+        model = Enterprise
+        fields = ["contact_person", "contact_phone", "contact_email"]
+
+
+class ProductForm(forms.ModelForm):
+    class Meta:
+        model = Product
+        fields = ["name", "specification", "trademark", "standards"]
+        widgets = {"standards": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, enterprise: Enterprise, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Public standards, and the enterprise standards this enterprise itself has filed.
+        self.fields["standards"].queryset = Standard.objects.filter(
+            ~Q(kind=StandardKind.ENTERPRISE) | Q(owner=enterprise)
+        )
+
+
+class QualityStaffForm(forms.ModelForm):
+    class Meta:
+        model = QualityStaff
+        fields = ["name", "position", "phone", "qualification", "is_chief_quality_officer", "left_on"]
+        widgets = {"left_on": DATE_INPUT}
+
+
+class FiledStandardForm(forms.ModelForm):
+    """An enterprise standard the enterprise has filed (企业标准备案)."""
+
+    class Meta:
+        model = Standard
+        fields = ["code", "title", "filing_number", "filed_on"]
+        widgets = {"filed_on": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("filing_number", "filed_on"):
+            self.fields[name].required = True
+
+
+class LicenceForm(forms.ModelForm):
+    class Meta:
+        model = Licence
+        fields = ["kind", "number", "scope", "issued_on", "expires_on"]
+        widgets = {"issued_on": DATE_INPUT, "expires_on": DATE_INPUT}
+
+
+class PenaltyForm(forms.ModelForm):
+    class Meta:
+        model = Penalty
+        fields = ["decision_number", "decided_on", "grounds", "amount", "is_heavier"]
+        widgets = {"decided_on": DATE_INPUT, "grounds": forms.Textarea(attrs={"rows": 3})}
+
+
+class InterviewForm(forms.ModelForm):
+    class Meta:
+        model = Interview
+        fields = ["held_on", "reason", "attendees", "outcome"]
+        widgets = {
+            "held_on": DATE_INPUT,
+            "reason": forms.Textarea(attrs={"rows": 3}),
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Several files at once, each checked for type and size."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        cleaned = [super(AttachmentsField, self).clean(upload, initial) for upload in files]
+        for upload in cleaned:
+            if not upload.name.lower().endswith(ATTACHMENT_TYPES):
+                raise forms.ValidationError(
+                    _("%(name)s: only PDF, images, Word and Excel files can be attached."), params={"name": upload.name}
+                )
+            if upload.size > settings.UPLOAD_MAX_BYTES:
+                raise forms.ValidationError(
+                    _("%(name)s is larger than %(limit)s."),
+                    params={"name": upload.name, "limit": filesizeformat(settings.UPLOAD_MAX_BYTES)},
+                )
+        return cleaned
+
+
+class SelfReportForm(forms.ModelForm):
+    attachments = AttachmentsField(label=_("Attachments"), required=False)
+
+    class Meta:
+        model = SelfReport
+        fields = [
+            "year",
+            "quarter",
+            "quality_awareness",
+            "assurance_system",
+            "quality_level",
+            "site_management",
+            "after_sales",
+            "findings",
+            "output_value",
+            "quality_loss_rate",
+            "complaints_received",
+        ]
+        widgets = {"findings": forms.Textarea(attrs={"rows": 4})}
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("accept", _("Accept")), ("return", _("Return for correction"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "return" and not cleaned.get("comment", "").strip():
+            self.add_error("comment", _("Say what the enterprise must correct."))
+        return cleaned

@@ -1,0 +1,289 @@
+"""The enterprise quality file in the browser: forms, self-service, self-reports, history and the refusals."""
+
+import datetime
+import hashlib
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.roles import Role
+from enterprises.choices import ReportStatus, StandardKind
+from enterprises.models import Enterprise, Interview, Penalty, Product, SelfReport, Standard
+from enterprises.services import self_report_due_on
+from tests.factories import EnterpriseFactory, LicenceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def as_user(client, user):
+    client.force_login(user)
+    return client
+
+
+def enterprise_payload(enterprise: Enterprise, **changes) -> dict:
+    data = {
+        "name": enterprise.name,
+        "credit_code": enterprise.credit_code,
+        "legal_representative": enterprise.legal_representative,
+        "address": enterprise.address,
+        "district": enterprise.district_id,
+        "area": enterprise.area_id,
+        "industry": enterprise.industry_id,
+        "scale": enterprise.scale,
+        "status": enterprise.status,
+        "contact_person": "",
+        "contact_phone": "",
+        "contact_email": "",
+    }
+    return {**data, **changes}
+
+
+def report_payload(**changes) -> dict:
+    data = {
+        "year": 2026,
+        "quarter": 3,
+        "quality_awareness": "good",
+        "assurance_system": "good",
+        "quality_level": "adequate",
+        "site_management": "good",
+        "after_sales": "needs_work",
+        "findings": "售后响应偏慢，已增设客服岗位。",
+        "output_value": "1250.50",
+        "quality_loss_rate": "1.20",
+        "complaints_received": 3,
+    }
+    return {**data, **changes}
+
+
+def test_staff_create_a_file_and_a_bad_credit_code_is_explained_in_chinese(client, actors, enterprise):
+    client = as_user(client, actors[Role.SUPERVISOR])
+    template = EnterpriseFactory.build(area=enterprise.area, district=enterprise.district)
+    bad = client.post(reverse("enterprises:create"), enterprise_payload(template, credit_code="91350100M000100Y44"))
+    assert bad.status_code == 200
+    assert "校验码错误：应为 3，而不是 4。" in bad.content.decode()
+    assert not Enterprise.objects.filter(name=template.name).exists()
+    good = client.post(reverse("enterprises:create"), enterprise_payload(template, credit_code=template.credit_code))
+    created = Enterprise.objects.get(credit_code=template.credit_code)
+    assert good["Location"] == created.get_absolute_url()
+    assert created.history.get().history_user == actors[Role.SUPERVISOR]
+
+
+def test_identity_changes_are_traced_with_who_and_before_after(client, actors, enterprise):
+    client = as_user(client, actors[Role.SUPERVISOR])
+    old_name = enterprise.name
+    client.post(
+        reverse("enterprises:edit", args=[enterprise.pk]), enterprise_payload(enterprise, name="岳阳新名称有限公司")
+    )
+    enterprise.refresh_from_db()
+    assert enterprise.name == "岳阳新名称有限公司"
+    page = client.get(enterprise.get_absolute_url()).content.decode()
+    assert f"<del>{old_name}</del> → <ins>岳阳新名称有限公司</ins>" in page
+    assert actors[Role.SUPERVISOR].get_full_name() in page
+
+
+def test_enterprise_user_edits_contact_data_but_never_identity(client, actors, enterprise):
+    client = as_user(client, actors[Role.ENTERPRISE])
+    response = client.post(
+        reverse("enterprises:edit", args=[enterprise.pk]),
+        enterprise_payload(enterprise, name="改名企图", contact_person="王经理", contact_phone="0730-8888888"),
+    )
+    assert response.status_code == 302
+    enterprise.refresh_from_db()
+    assert enterprise.contact_person == "王经理" and enterprise.name != "改名企图"
+    # The enterprise does not see the change history, which is for staff.
+    assert "变更记录" not in client.get(enterprise.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("url_name", ["enterprises:edit", "enterprises:product_create", "enterprises:report_create"])
+def test_enterprise_user_cannot_touch_another_enterprise(client, actors, other_enterprise, url_name):
+    response = as_user(client, actors[Role.ENTERPRISE]).get(reverse(url_name, args=[other_enterprise.pk]))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", [Role.INSPECTOR, Role.ENTERPRISE])
+@pytest.mark.parametrize(
+    "url_name", ["enterprises:licence_create", "enterprises:penalty_create", "enterprises:interview_create"]
+)
+def test_only_bureau_staff_record_licences_penalties_and_interviews(client, actors, enterprise, role, url_name):
+    response = as_user(client, actors[role]).get(reverse(url_name, args=[enterprise.pk]))
+    assert response.status_code == 403
+
+
+def test_inspectors_read_files_but_cannot_edit_them(client, actors, enterprise):
+    client = as_user(client, actors[Role.INSPECTOR])
+    assert client.get(enterprise.get_absolute_url()).status_code == 200
+    assert client.get(reverse("enterprises:edit", args=[enterprise.pk])).status_code == 403
+
+
+def test_products_follow_public_and_own_filed_standards_and_are_discontinued_not_deleted(client, actors, enterprise):
+    public = Standard.objects.create(
+        code="GB 7099-2015", title="食品安全国家标准 糕点、面包", kind=StandardKind.NATIONAL
+    )
+    own = Standard.objects.create(
+        code="Q/YYCA 0001S-2026",
+        title="企业标准",
+        kind=StandardKind.ENTERPRISE,
+        owner=enterprise,
+        filing_number="430600-2026-001",
+        filed_on=datetime.date(2026, 1, 5),
+    )
+    foreign = Standard.objects.create(
+        code="Q/OTHER 0001S-2026",
+        title="他人企业标准",
+        kind=StandardKind.ENTERPRISE,
+        owner=EnterpriseFactory(),
+        filing_number="430600-2026-002",
+        filed_on=datetime.date(2026, 1, 5),
+    )
+    client = as_user(client, actors[Role.ENTERPRISE])
+    url = reverse("enterprises:product_create", args=[enterprise.pk])
+    refused = client.post(url, {"name": "绿豆糕", "standards": [foreign.pk]})
+    assert "standards" in refused.context["form"].errors
+    client.post(url, {"name": "绿豆糕", "specification": "250g", "standards": [public.pk, own.pk]})
+    product = Product.objects.get(enterprise=enterprise)
+    assert set(product.standards.all()) == {public, own}
+    client.post(reverse("enterprises:product_discontinue", args=[enterprise.pk, product.pk]))
+    product.refresh_from_db()
+    assert product.discontinued_on == timezone.localdate()
+    assert product.history.count() >= 2
+
+
+def test_self_report_submission_review_and_resubmission(client, actors, enterprise):
+    client = as_user(client, actors[Role.ENTERPRISE])
+    url = reverse("enterprises:report_create", args=[enterprise.pk])
+    upload = SimpleUploadedFile("自查报告.pdf", b"%PDF-1.4 self report", content_type="application/pdf")
+    response = client.post(url, {**report_payload(), "attachments": [upload]})
+    report = SelfReport.objects.get(enterprise=enterprise)
+    assert response["Location"] == report.get_absolute_url()
+    assert report.status == ReportStatus.SUBMITTED and report.submitted_by == actors[Role.ENTERPRISE]
+    assert report.due_on == datetime.date(2026, 10, 15) == self_report_due_on(2026, 3)
+    assert report.attachments.get().sha256 == hashlib.sha256(b"%PDF-1.4 self report").hexdigest()
+    again = client.post(url, report_payload())
+    assert "已经提交" in again.content.decode() or "already" in again.content.decode()
+    assert SelfReport.objects.count() == 1
+
+    # The enterprise cannot review its own report.
+    assert client.post(report.get_absolute_url(), {"decision": "accept"}).status_code == 403
+
+    staff = as_user(client, actors[Role.SUPERVISOR])
+    no_reason = staff.post(report.get_absolute_url(), {"decision": "return", "comment": ""})
+    assert "comment" in no_reason.context["form"].errors
+    staff.post(report.get_absolute_url(), {"decision": "return", "comment": "质量损失率计算有误"})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RETURNED and report.reviewed_by == actors[Role.SUPERVISOR]
+
+    ent = as_user(client, actors[Role.ENTERPRISE])
+    page = ent.get(report.get_absolute_url()).content.decode()
+    assert "质量损失率计算有误" in page
+    ent.post(
+        reverse("enterprises:report_resubmit", args=[enterprise.pk, report.pk]),
+        report_payload(quality_loss_rate="0.80"),
+    )
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED and str(report.quality_loss_rate) == "0.80"
+
+    as_user(client, actors[Role.LEADER]).post(report.get_absolute_url(), {"decision": "accept", "comment": ""})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.ACCEPTED
+    assert [h.status for h in report.history.order_by("history_date")] == [
+        ReportStatus.SUBMITTED,
+        ReportStatus.RETURNED,
+        ReportStatus.SUBMITTED,
+        ReportStatus.ACCEPTED,
+    ]
+
+
+def test_a_late_report_is_flagged_for_staff(client, actors, enterprise):
+    client = as_user(client, actors[Role.ENTERPRISE])
+    client.post(reverse("enterprises:report_create", args=[enterprise.pk]), report_payload(year=2025, quarter=1))
+    report = SelfReport.objects.get()
+    assert report.is_late
+    queue = as_user(client, actors[Role.SUPERVISOR]).get(reverse("enterprises:report_queue")).content.decode()
+    assert report.enterprise.name in queue and "逾期" in queue
+
+
+def test_bad_report_values_are_refused_field_by_field(client, actors, enterprise):
+    client = as_user(client, actors[Role.ENTERPRISE])
+    response = client.post(
+        reverse("enterprises:report_create", args=[enterprise.pk]),
+        report_payload(quality_loss_rate="120", quarter=5, complaints_received=-1),
+    )
+    errors = response.context["form"].errors
+    assert {"quality_loss_rate", "quarter", "complaints_received"} <= set(errors)
+    assert not SelfReport.objects.exists()
+
+
+def test_staff_record_a_penalty_and_an_interview_on_the_timeline(client, actors, enterprise):
+    client = as_user(client, actors[Role.SUPERVISOR])
+    client.post(
+        reverse("enterprises:penalty_create", args=[enterprise.pk]),
+        {
+            "decision_number": "岳市监处罚〔2026〕12号",
+            "decided_on": "2026-06-01",
+            "grounds": "生产不合格产品",
+            "amount": "50000",
+            "is_heavier": "on",
+        },
+    )
+    client.post(
+        reverse("enterprises:interview_create", args=[enterprise.pk]),
+        {"held_on": "2026-06-10", "reason": "抽检不合格约谈", "attendees": "总经理、质量负责人", "outcome": "限期整改"},
+    )
+    penalty = Penalty.objects.get()
+    assert penalty.recorded_by == actors[Role.SUPERVISOR] and penalty.is_heavier
+    assert Interview.objects.get().attendees == "总经理、质量负责人"
+    timeline = client.get(enterprise.get_absolute_url()).context["timeline"]
+    assert [event.when for event in timeline][:2] == [datetime.date(2026, 6, 10), datetime.date(2026, 6, 1)]
+
+
+def test_licence_worklist_shows_what_needs_attention(client, actors, enterprise):
+    today = timezone.localdate()
+    soon = LicenceFactory(
+        enterprise=enterprise,
+        issued_on=today - datetime.timedelta(days=1000),
+        expires_on=today + datetime.timedelta(days=10),
+    )
+    LicenceFactory(enterprise=enterprise, issued_on=today, expires_on=today + datetime.timedelta(days=400))
+    client = as_user(client, actors[Role.SUPERVISOR])
+    page = client.get(reverse("enterprises:licence_worklist"))
+    assert [licence.pk for licence in page.context["page"]] == [soon.pk]
+    assert as_user(client, actors[Role.LAB_TECHNICIAN]).get(reverse("enterprises:licence_worklist")).status_code == 403
+
+
+def test_file_page_runs_a_bounded_number_of_queries(client, actors, enterprise, django_assert_max_num_queries):
+    for _ in range(5):
+        LicenceFactory(enterprise=enterprise)
+    client = as_user(client, actors[Role.SUPERVISOR])
+    client.post(reverse("enterprises:edit", args=[enterprise.pk]), enterprise_payload(enterprise, address="新地址1号"))
+    with django_assert_max_num_queries(30):
+        response = client.get(enterprise.get_absolute_url())
+    assert response.status_code == 200
+
+
+def test_quality_staff_with_at_most_one_chief_quality_officer(client, actors, enterprise):
+    client = as_user(client, actors[Role.ENTERPRISE])
+    url = reverse("enterprises:staff_create", args=[enterprise.pk])
+    client.post(url, {"name": "刘质量", "position": "质量总监", "is_chief_quality_officer": "on"})
+    second = client.post(url, {"name": "陈质量", "position": "质量经理", "is_chief_quality_officer": "on"})
+    assert second.status_code == 200
+    assert "已有首席质量官" in second.content.decode() or second.context["form"].errors
+    assert enterprise.quality_staff.count() == 1
+    client.post(url, {"name": "陈质量", "position": "质量经理"})
+    assert [m.name for m in enterprise.quality_staff.all()] == ["刘质量", "陈质量"]
+
+
+def test_enterprise_files_its_own_standard(client, actors, enterprise, other_enterprise):
+    client = as_user(client, actors[Role.ENTERPRISE])
+    missing = client.post(
+        reverse("enterprises:standard_file", args=[enterprise.pk]), {"code": "Q/YY 1S-2026", "title": "x"}
+    )
+    assert {"filing_number", "filed_on"} <= set(missing.context["form"].errors)
+    client.post(
+        reverse("enterprises:standard_file", args=[enterprise.pk]),
+        {"code": "Q/YY 1S-2026", "title": "桂花糕", "filing_number": "430600-2026-9", "filed_on": "2026-03-01"},
+    )
+    standard = Standard.objects.get(code="Q/YY 1S-2026")
+    assert standard.owner == enterprise and standard.kind == StandardKind.ENTERPRISE
+    assert client.get(reverse("enterprises:standard_file", args=[other_enterprise.pk])).status_code == 404
