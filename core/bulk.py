@@ -72,3 +72,20 @@ def _copy_text(value) -> str:
     if any(char in text for char in "\\\t\n\r"):
         text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
     return text
+
+
+def history_baseline(model: type[models.Model], *, reason: str) -> int:
+    """Give every row of `model` its first change-history entry ("created") in one INSERT ... SELECT, for rows
+    that were loaded in bulk and so bypassed django-simple-history. Returns the number of entries written."""
+    history = model.history.model
+    source_columns = {field.column for field in model._meta.concrete_fields}
+    tracked = [f.column for f in history._meta.concrete_fields if f.column in source_columns]
+    quote = connection.ops.quote_name
+    columns = [*tracked, "history_date", "history_type", "history_change_reason", "history_user_id"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+            f"SELECT {', '.join(quote(c) for c in tracked)}, %s, '+', %s, NULL FROM {quote(model._meta.db_table)}",
+            [timezone.now(), reason],
+        )
+        return cursor.rowcount

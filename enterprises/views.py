@@ -25,7 +25,7 @@ from enterprises.models import (
     SelfReport,
     Standard,
 )
-from enterprises.selectors import licence_worklist, register_queryset
+from enterprises.selectors import licence_worklist, pending_self_report, register_queryset
 from enterprises.timeline import change_history, enterprise_timeline
 
 PAGE_SIZE = 50
@@ -271,8 +271,12 @@ def self_report_submit(request, pk: int, report_pk: int | None = None):
         if report_pk
         else None
     )
+    pending = pending_self_report(enterprise, today=timezone.localdate())
     form = forms.SelfReportForm(
-        request.POST or None, request.FILES or None, instance=returned or SelfReport(enterprise=enterprise)
+        request.POST or None,
+        request.FILES or None,
+        instance=returned or SelfReport(enterprise=enterprise),
+        initial={"year": pending[0], "quarter": pending[1]} if pending and not returned else None,
     )
     return _form_page(
         request,

@@ -54,3 +54,17 @@ def test_bulk_insert_handles_dates_blanks_and_empty_input(enterprise):
     )
     licence = Licence.objects.get(pk=pk)
     assert licence.issued_on == datetime.date(2024, 2, 29) and licence.scope == ""
+
+
+def test_history_baseline_gives_bulk_loaded_rows_a_created_entry(enterprise):
+    from core.bulk import history_baseline
+    from enterprises.timeline import change_history
+
+    Enterprise.history.all().delete()  # as if the row had been bulk loaded
+    assert history_baseline(Enterprise, reason="import") == 1
+    baseline = enterprise.history.get()
+    assert baseline.history_type == "+" and baseline.name == enterprise.name
+    enterprise.name = "改名后的企业有限公司"
+    enterprise.save()
+    latest = change_history(enterprise)[0]
+    assert ("名称", baseline.name, "改名后的企业有限公司") in latest.changes

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import Role
-from core.bulk import bulk_insert
+from core.bulk import bulk_insert, history_baseline
 from core.demo import city
 from enterprises.choices import EnterpriseStatus, LicenceKind, Scale
 from enterprises.credit_code import build_credit_code
@@ -209,6 +209,10 @@ def seed_demo_city(*, seed: int, enterprises: int, as_of: datetime.date, enterpr
     for enterprise_id, (scale, industry_code, division) in zip(enterprise_ids, facts, strict=True):
         licence_rows.extend(builder.licences_for(enterprise_id, scale, industry_code, division))
     bulk_insert(Licence, LICENCE_FIELDS, licence_rows)
+    # Bulk loading bypasses the change history: give each file and licence its "created" entry, so later edits
+    # show their values before and after.
+    for model in (Enterprise, Licence):
+        history_baseline(model, reason="demo city")
 
     enterprise_users = [
         builder.user(Role.ENTERPRISE, n, enterprise_id=enterprise_id)
