@@ -25,6 +25,18 @@ def record_save(instance: models.Model, *, actor) -> models.Model:
 
 
 @transaction.atomic
+def record_void(*, actor, record: models.Model, reason: str) -> models.Model:
+    """Official records are never deleted: void one with a written reason; it stays readable in the file."""
+    if record.voided_at:
+        raise ValidationError(_("This record is already voided."))
+    if not reason.strip():
+        raise ValidationError({"void_reason": _("Give the reason for voiding.")})
+    record.voided_at = timezone.now()
+    record.void_reason = reason.strip()
+    return record_save(record, actor=actor)
+
+
+@transaction.atomic
 def product_save(*, actor, product: Product, standards) -> Product:
     """Create or update a product with the standards it follows (the history records both)."""
     record_save(product, actor=actor)

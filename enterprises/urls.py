@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/licences/<int:licence_pk>/", views.licence_edit, name="licence_edit"),
     path("<int:pk>/penalties/new/", views.penalty_create, name="penalty_create"),
     path("<int:pk>/interviews/new/", views.interview_create, name="interview_create"),
+    path("<int:pk>/<str:kind>/<int:record_pk>/void/", views.sanction_void, name="sanction_void"),
     path("<int:pk>/reports/new/", views.self_report_submit, name="report_create"),
     path("<int:pk>/reports/<int:report_pk>/", views.self_report_detail, name="report"),
     path("<int:pk>/reports/<int:report_pk>/resubmit/", views.self_report_submit, name="report_resubmit"),

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -261,6 +262,25 @@ def interview_create(request, pk: int):
         title=_("Record an administrative interview"),
         done=_("Interview recorded."),
     )
+
+
+SANCTIONS = {"penalty": Penalty, "interview": Interview}
+
+
+@require_POST
+@login_required
+def sanction_void(request, pk: int, kind: str, record_pk: int):
+    enterprise = _file(request, pk, "enterprises.record_sanction")
+    if kind not in SANCTIONS:
+        raise Http404
+    record = get_object_or_404(SANCTIONS[kind], pk=record_pk, enterprise=enterprise)
+    try:
+        services.record_void(actor=request.user, record=record, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The record was voided; it stays on file with the reason."))
+    return redirect(enterprise)
 
 
 @login_required

@@ -287,3 +287,26 @@ def test_enterprise_files_its_own_standard(client, actors, enterprise, other_ent
     standard = Standard.objects.get(code="Q/YY 1S-2026")
     assert standard.owner == enterprise and standard.kind == StandardKind.ENTERPRISE
     assert client.get(reverse("enterprises:standard_file", args=[other_enterprise.pk])).status_code == 404
+
+
+def test_penalties_are_voided_with_a_reason_never_deleted(client, actors, enterprise):
+    penalty = Penalty.objects.create(
+        enterprise=enterprise,
+        decision_number="岳市监处罚〔2026〕1号",
+        decided_on=datetime.date(2026, 5, 1),
+        grounds="x",
+        amount=1000,
+        recorded_by=actors[Role.SUPERVISOR],
+    )
+    url = reverse("enterprises:sanction_void", args=[enterprise.pk, "penalty", penalty.pk])
+    assert as_user(client, actors[Role.ENTERPRISE]).post(url, {"reason": "x"}).status_code == 403
+    staff = as_user(client, actors[Role.SUPERVISOR])
+    staff.post(url, {"reason": ""})
+    penalty.refresh_from_db()
+    assert penalty.voided_at is None
+    staff.post(url, {"reason": "复议撤销"})
+    penalty.refresh_from_db()
+    assert penalty.voided_at and penalty.void_reason == "复议撤销"
+    page = staff.get(enterprise.get_absolute_url())
+    assert "复议撤销" in page.content.decode()
+    assert all(event.section != "行政处罚" for event in page.context["timeline"])  # voided: off the timeline
