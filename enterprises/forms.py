@@ -79,7 +79,8 @@ class QualityStaffForm(forms.ModelForm):
 
 
 class FiledStandardForm(forms.ModelForm):
-    """An enterprise standard the enterprise has filed (企业标准备案)."""
+    """An enterprise standard the enterprise has filed (企业标准备案). Its code starts with Q/, so an enterprise
+    cannot claim the code of a national, industry or group standard."""
 
     class Meta:
         model = Standard
@@ -90,6 +91,12 @@ class FiledStandardForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("filing_number", "filed_on"):
             self.fields[name].required = True
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip()
+        if not code.upper().startswith("Q/"):
+            raise forms.ValidationError(_("An enterprise standard's code starts with Q/, e.g. Q/YYHC 0001S-2026."))
+        return code
 
 
 class LicenceForm(forms.ModelForm):
@@ -161,6 +168,15 @@ class SelfReportForm(forms.ModelForm):
             "complaints_received",
         ]
         widgets = {"findings": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, resubmission: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if resubmission:  # a corrected report stays in its quarter
+            for name in ("year", "quarter"):
+                self.fields[name].disabled = True
+
+    def report_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 class ReviewForm(forms.Form):

@@ -440,17 +440,21 @@ class SelfReportAttachment(models.Model):
 
 
 class LicenceWarning(models.Model):
-    """A recorded licence-expiry warning; one per licence and level, so the daily task is idempotent."""
+    """A recorded licence-expiry warning: one per licence, level and expiry date, so the daily task is idempotent
+    and a licence renewed to a later date is warned again when that date approaches."""
 
     licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="warnings")
     level = models.CharField(_("level"), max_length=16, choices=ExpiryLevel.choices)
+    expires_on = models.DateField(_("expires on"))
     recorded_on = models.DateField(_("recorded on"))
 
     class Meta:
         ordering = ["-recorded_on", "pk"]
         verbose_name = _("licence expiry warning")
         verbose_name_plural = _("licence expiry warnings")
-        constraints = [models.UniqueConstraint(fields=["licence", "level"], name="one_warning_per_licence_level")]
+        constraints = [
+            models.UniqueConstraint(fields=["licence", "level", "expires_on"], name="one_warning_per_licence_level")
+        ]
 
     def __str__(self) -> str:
         return f"{self.licence} {self.get_level_display()}"

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,24 +59,30 @@ def self_report_due_on(year: int, quarter: int) -> datetime.date:
 
 
 @transaction.atomic
-def self_report_submit(*, actor, report: SelfReport, files: list[UploadedFile]) -> SelfReport:
-    """Submit a quarterly self-inspection report, or resubmit one that staff returned."""
-    previous = (
-        SelfReport.objects.select_for_update()
-        .filter(enterprise=report.enterprise, year=report.year, quarter=report.quarter)
-        .first()
-    )
-    if previous and previous.pk != report.pk:
-        if previous.status != ReportStatus.RETURNED:
-            raise ValidationError(_("A report for this quarter has already been submitted."))
-        report.pk = previous.pk  # the corrected report replaces the returned one; the history keeps both
-    report.due_on = self_report_due_on(report.year, report.quarter)
+def self_report_submit(
+    *, actor, enterprise, values: dict, files: list[UploadedFile], today: datetime.date | None = None
+) -> SelfReport:
+    """Submit the report for a quarter that has ended, or correct and resubmit the one staff returned.
+
+    A resubmission updates the returned report in place (the change history keeps every version) and keeps the
+    date it was first submitted, by which its timeliness is judged."""
+    today = today or timezone.localdate()
+    year, quarter = values["year"], values["quarter"]
+    if self_report_due_on(year, quarter) - datetime.timedelta(days=settings.SELF_REPORT_DUE_DAYS) >= today:
+        raise ValidationError({"quarter": _("This quarter has not ended yet.")})
+    report = SelfReport.objects.select_for_update().filter(enterprise=enterprise, year=year, quarter=quarter).first()
+    if report is None:
+        report = SelfReport(
+            enterprise=enterprise,
+            due_on=self_report_due_on(year, quarter),
+            submitted_at=timezone.now(),
+            submitted_by=actor,
+        )
+    elif report.status != ReportStatus.RETURNED:
+        raise ValidationError({"quarter": _("A report for this quarter has already been submitted.")})
+    for field, value in values.items():
+        setattr(report, field, value)
     report.status = ReportStatus.SUBMITTED
-    report.submitted_at = timezone.now()
-    report.submitted_by = actor
-    report.reviewed_at = previous.reviewed_at if previous else None
-    report.reviewed_by = previous.reviewed_by if previous else None
-    report.review_comment = previous.review_comment if previous else ""
     record_save(report, actor=actor)
     for upload in files:
         attachment_add(report=report, upload=upload)
@@ -121,18 +127,22 @@ def expiry_level_condition(level: str, *, today: datetime.date) -> Q:
 
 @transaction.atomic
 def licence_warnings_record(*, today: datetime.date) -> dict[str, int]:
-    """Record a warning for every licence that has newly reached an expiry level. Safe to re-run: each licence
-    gets at most one warning per level, so a second run on the same day adds nothing."""
+    """Record a warning for every licence that has newly reached an expiry level. Safe to re-run: a licence gets
+    at most one warning per level and expiry date, so a second run adds nothing; a renewed licence starts over."""
     counts = {}
     for level in ExpiryLevel.values:
+        warned = LicenceWarning.objects.filter(licence=OuterRef("pk"), level=level, expires_on=OuterRef("expires_on"))
         due = (
             Licence.objects.filter(expiry_level_condition(level, today=today))
             .exclude(enterprise__status=EnterpriseStatus.CLOSED)
-            .exclude(warnings__level=level)
-            .values_list("pk", flat=True)
+            .exclude(Exists(warned))
+            .values_list("pk", "expires_on")
         )
         created = LicenceWarning.objects.bulk_create(
-            [LicenceWarning(licence_id=pk, level=level, recorded_on=today) for pk in due.iterator()],
+            [
+                LicenceWarning(licence_id=pk, level=level, expires_on=expires_on, recorded_on=today)
+                for pk, expires_on in due.iterator()
+            ],
             batch_size=5000,
             ignore_conflicts=True,
         )

@@ -24,6 +24,11 @@ urlpatterns = [
     path("<int:pk>/<str:kind>/<int:record_pk>/void/", views.sanction_void, name="sanction_void"),
     path("<int:pk>/reports/new/", views.self_report_submit, name="report_create"),
     path("<int:pk>/reports/<int:report_pk>/", views.self_report_detail, name="report"),
+    path(
+        "<int:pk>/reports/<int:report_pk>/attachments/<int:attachment_pk>/",
+        views.attachment_download,
+        name="attachment",
+    ),
     path("<int:pk>/reports/<int:report_pk>/resubmit/", views.self_report_submit, name="report_resubmit"),
     path("", include("enterprises.transfer_urls")),
 ]

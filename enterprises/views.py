@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from enterprises.models import (
     Product,
     QualityStaff,
     SelfReport,
+    SelfReportAttachment,
     Standard,
 )
 from enterprises.selectors import licence_worklist, pending_self_report, register_queryset
@@ -113,13 +114,22 @@ def _form_page(request, form, *, title: str, save: Callable, back: str, done: st
         try:
             saved = save(form)
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_model_errors(form, error)
         else:
             messages.success(request, done)
             return redirect(saved.get_absolute_url() if hasattr(saved, "get_absolute_url") else back)
     return render(
         request, "enterprises/form.html", {"form": form, "title": title, "back": back, "multipart": multipart}
     )
+
+
+def _add_model_errors(form, error: ValidationError) -> None:
+    """Put a service's validation errors on the form: on their field when the form has it, else at the top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
 
 
 @rule_required("enterprises.create_enterprise")
@@ -291,19 +301,20 @@ def self_report_submit(request, pk: int, report_pk: int | None = None):
         if report_pk
         else None
     )
-    pending = pending_self_report(enterprise, today=timezone.localdate())
+    pending = None if returned else pending_self_report(enterprise, today=timezone.localdate())
     form = forms.SelfReportForm(
         request.POST or None,
         request.FILES or None,
         instance=returned or SelfReport(enterprise=enterprise),
-        initial={"year": pending[0], "quarter": pending[1]} if pending and not returned else None,
+        initial={"year": pending[0], "quarter": pending[1]} if pending else None,
+        resubmission=returned is not None,
     )
     return _form_page(
         request,
         form,
         title=_("Resubmit the self-inspection report") if returned else _("Submit a quality self-inspection report"),
         save=lambda f: services.self_report_submit(
-            actor=request.user, report=f.instance, files=f.cleaned_data["attachments"]
+            actor=request.user, enterprise=enterprise, values=f.report_values(), files=f.cleaned_data["attachments"]
         ),
         back=enterprise.get_absolute_url(),
         done=_("The report was submitted. The bureau will review it."),
@@ -341,6 +352,16 @@ def self_report_detail(request, pk: int, report_pk: int):
         "enterprises/self_report_detail.html",
         {"enterprise": enterprise, "report": report, "form": form, "can_resubmit": can_resubmit},
     )
+
+
+@login_required
+def attachment_download(request, pk: int, report_pk: int, attachment_pk: int):
+    """Attachments are served only through this check, never from a public media URL."""
+    enterprise = _file(request, pk, "enterprises.view_enterprise")
+    attachment = get_object_or_404(
+        SelfReportAttachment, pk=attachment_pk, report_id=report_pk, report__enterprise=enterprise
+    )
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
 
 
 @rule_required("enterprises.view_worklist")

@@ -1,6 +1,7 @@
 """Settings for the test suite: the real settings with test-only defaults and fast hashing."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 # Playwright's sync API runs an event loop in the test thread; ORM calls from the test are still synchronous.
@@ -17,3 +18,5 @@ CSRF_COOKIE_SECURE = False
 CELERY_TASK_ALWAYS_EAGER = True
 # Throttle and lockout counters must not leak between tests or runs through a shared Redis.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Uploads made by tests go to a scratch folder, never into the project's media/.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="qsportal-test-media-")

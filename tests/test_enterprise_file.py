@@ -12,7 +12,7 @@ from accounts.roles import Role
 from enterprises.choices import ReportStatus, StandardKind
 from enterprises.models import Enterprise, Interview, Penalty, Product, SelfReport, Standard
 from enterprises.services import self_report_due_on
-from tests.factories import EnterpriseFactory, LicenceFactory
+from tests.factories import EnterpriseFactory, LicenceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +147,9 @@ def test_products_follow_public_and_own_filed_standards_and_are_discontinued_not
     client.post(reverse("enterprises:product_discontinue", args=[enterprise.pk, product.pk]))
     product.refresh_from_db()
     assert product.discontinued_on == timezone.localdate()
-    assert product.history.count() >= 2
+    assert [h.discontinued_on for h in product.history.order_by("history_date", "history_id")][
+        -1
+    ] == product.discontinued_on
 
 
 def test_self_report_submission_review_and_resubmission(client, actors, enterprise):
@@ -268,7 +270,7 @@ def test_quality_staff_with_at_most_one_chief_quality_officer(client, actors, en
     client.post(url, {"name": "刘质量", "position": "质量总监", "is_chief_quality_officer": "on"})
     second = client.post(url, {"name": "陈质量", "position": "质量经理", "is_chief_quality_officer": "on"})
     assert second.status_code == 200
-    assert "已有首席质量官" in second.content.decode() or second.context["form"].errors
+    assert "该企业已有首席质量官。" in second.content.decode()
     assert enterprise.quality_staff.count() == 1
     client.post(url, {"name": "陈质量", "position": "质量经理"})
     assert [m.name for m in enterprise.quality_staff.all()] == ["刘质量", "陈质量"]
@@ -310,3 +312,133 @@ def test_penalties_are_voided_with_a_reason_never_deleted(client, actors, enterp
     page = staff.get(enterprise.get_absolute_url())
     assert "复议撤销" in page.content.decode()
     assert all(event.section != "行政处罚" for event in page.context["timeline"])  # voided: off the timeline
+
+
+def test_a_returned_report_is_corrected_through_the_new_report_form_too(client, actors, enterprise):
+    client = as_user(client, actors[Role.ENTERPRISE])
+    url = reverse("enterprises:report_create", args=[enterprise.pk])
+    client.post(url, report_payload())
+    report = SelfReport.objects.get()
+    first_submitted = report.submitted_at
+    as_user(client, actors[Role.SUPERVISOR]).post(report.get_absolute_url(), {"decision": "return", "comment": "补充"})
+    as_user(client, actors[Role.ENTERPRISE]).post(url, report_payload(complaints_received=5))
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED and report.complaints_received == 5
+    assert report.submitted_at == first_submitted  # timeliness is judged by the first submission
+    assert SelfReport.objects.count() == 1
+
+
+def test_a_resubmission_cannot_move_to_another_quarter(client, actors, enterprise):
+    client = as_user(client, actors[Role.ENTERPRISE])
+    client.post(reverse("enterprises:report_create", args=[enterprise.pk]), report_payload(year=2025, quarter=2))
+    report = SelfReport.objects.get()
+    as_user(client, actors[Role.SUPERVISOR]).post(report.get_absolute_url(), {"decision": "return", "comment": "x"})
+    as_user(client, actors[Role.ENTERPRISE]).post(
+        reverse("enterprises:report_resubmit", args=[enterprise.pk, report.pk]), report_payload(year=2100, quarter=4)
+    )
+    report.refresh_from_db()
+    assert (report.year, report.quarter, report.status) == (2025, 2, ReportStatus.SUBMITTED)
+
+
+def test_a_quarter_that_has_not_ended_cannot_be_reported(client, actors, enterprise):
+    client = as_user(client, actors[Role.ENTERPRISE])
+    this_year = timezone.localdate().year
+    response = client.post(
+        reverse("enterprises:report_create", args=[enterprise.pk]), report_payload(year=this_year + 1, quarter=1)
+    )
+    assert "quarter" in response.context["form"].errors
+    assert not SelfReport.objects.exists()
+
+
+def test_the_timeline_shows_each_step_of_a_report_in_order(client, actors, enterprise):
+    client = as_user(client, actors[Role.ENTERPRISE])
+    client.post(reverse("enterprises:report_create", args=[enterprise.pk]), report_payload())
+    report = SelfReport.objects.get()
+    as_user(client, actors[Role.SUPERVISOR]).post(report.get_absolute_url(), {"decision": "return", "comment": "补充"})
+    timeline = client.get(enterprise.get_absolute_url()).context["timeline"]
+    titles = [event.title for event in timeline if event.section == "企业自查"]
+    assert titles == ["2026Q3 自查报告：已退回修改", "2026Q3 自查报告：已提交"]
+
+
+def test_change_history_shows_names_and_labels_newest_first(client, actors, enterprise):
+    from tests.factories import ResponsibilityAreaFactory
+
+    client = as_user(client, actors[Role.SUPERVISOR])
+    new_area = ResponsibilityAreaFactory(district=enterprise.district, name="新责任区")
+    url = reverse("enterprises:edit", args=[enterprise.pk])
+    client.post(url, enterprise_payload(enterprise, scale="below"))
+    enterprise.refresh_from_db()
+    client.post(url, enterprise_payload(enterprise, area=new_area.pk))
+    history = client.get(enterprise.get_absolute_url()).context["history"]
+    assert history[0].changes == [("责任区", str(enterprise.area), str(new_area))]
+    assert history[1].changes == [("规模", "规模以上", "规模以下")]
+
+
+@pytest.mark.parametrize("kind", ["product", "staff", "report", "attachment"])
+def test_guessing_ids_of_another_enterprise_finds_nothing(client, actors, enterprise, other_enterprise, kind):
+    from enterprises.models import QualityStaff
+
+    product = Product.objects.create(enterprise=other_enterprise, name="别家产品")
+    member = QualityStaff.objects.create(enterprise=other_enterprise, name="别家人员")
+    other_user = UserFactory(role=Role.ENTERPRISE, enterprise=other_enterprise)
+    as_user(client, other_user).post(
+        reverse("enterprises:report_create", args=[other_enterprise.pk]),
+        {**report_payload(), "attachments": [SimpleUploadedFile("a.pdf", b"%PDF secret")]},
+    )
+    report = SelfReport.objects.get(enterprise=other_enterprise)
+    attachment = report.attachments.get()
+    urls = {
+        # the user's own enterprise in the URL, the other enterprise's row id
+        "product": reverse("enterprises:product_edit", args=[enterprise.pk, product.pk]),
+        "staff": reverse("enterprises:staff_edit", args=[enterprise.pk, member.pk]),
+        "report": reverse("enterprises:report", args=[enterprise.pk, report.pk]),
+        "attachment": reverse("enterprises:attachment", args=[enterprise.pk, report.pk, attachment.pk]),
+    }
+    client = as_user(client, actors[Role.ENTERPRISE])
+    assert client.get(urls[kind]).status_code == 404
+    assert client.post(urls[kind], {"name": "改"}).status_code in (404, 405)
+    product.refresh_from_db()
+    member.refresh_from_db()
+    assert product.name == "别家产品" and member.name == "别家人员"
+
+
+def test_attachments_are_served_only_to_those_who_may_read_the_file(client, actors, enterprise):
+    client = as_user(client, actors[Role.ENTERPRISE])
+    client.post(
+        reverse("enterprises:report_create", args=[enterprise.pk]),
+        {**report_payload(), "attachments": [SimpleUploadedFile("检测报告.pdf", b"%PDF content")]},
+    )
+    attachment = SelfReport.objects.get().attachments.get()
+    url = reverse("enterprises:attachment", args=[enterprise.pk, attachment.report_id, attachment.pk])
+    download = as_user(client, actors[Role.SUPERVISOR]).get(url)
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF content"
+    assert as_user(client, actors[Role.LAB_TECHNICIAN]).get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url_name", "data"),
+    [
+        ("enterprises:edit", {"contact_person": "x"}),
+        ("enterprises:product_create", {"name": "x"}),
+        ("enterprises:staff_create", {"name": "x"}),
+        ("enterprises:licence_create", {"kind": "ccc", "number": "1"}),
+        ("enterprises:penalty_create", {"decision_number": "x"}),
+    ],
+)
+def test_inspectors_write_nothing(client, actors, enterprise, url_name, data):
+    from enterprises.models import Licence, QualityStaff
+
+    before = (Product.objects.count(), QualityStaff.objects.count(), Licence.objects.count(), Penalty.objects.count())
+    response = as_user(client, actors[Role.INSPECTOR]).post(reverse(url_name, args=[enterprise.pk]), data)
+    assert response.status_code == 403
+    after = (Product.objects.count(), QualityStaff.objects.count(), Licence.objects.count(), Penalty.objects.count())
+    assert before == after
+
+
+def test_an_enterprise_cannot_claim_a_national_standard_code(client, actors, enterprise):
+    response = as_user(client, actors[Role.ENTERPRISE]).post(
+        reverse("enterprises:standard_file", args=[enterprise.pk]),
+        {"code": "GB 7099-2015", "title": "x", "filing_number": "1", "filed_on": "2026-01-01"},
+    )
+    assert "code" in response.context["form"].errors
+    assert not Standard.objects.exists()

@@ -51,3 +51,13 @@ def test_the_daily_task_records_its_run():
     assert counts[ExpiryLevel.EXPIRED] == 1
     run = JobRun.objects.get(name="licence_warnings")
     assert run.status == JobRun.Status.SUCCEEDED and run.counts == counts
+
+
+def test_a_renewed_licence_is_warned_again_when_its_new_date_approaches():
+    licence = licence_expiring_in(20)
+    licence_warnings_record(today=TODAY)
+    licence.expires_on = TODAY + datetime.timedelta(days=5 * 365 + 20)  # renewed for five years
+    licence.save()
+    five_years_on = TODAY + datetime.timedelta(days=5 * 365)
+    assert licence_warnings_record(today=five_years_on)[ExpiryLevel.WITHIN_30] == 1
+    assert LicenceWarning.objects.filter(licence=licence, level=ExpiryLevel.WITHIN_30).count() == 2

@@ -1,3 +1,4 @@
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -49,6 +50,18 @@ class ProductSerializer(serializers.ModelSerializer):
         fields = ["id", "enterprise", "name", "specification", "trademark", "standards", "discontinued_on"]
         read_only_fields = ["discontinued_on"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit_enterprise_choices(self)
+        request = self.context.get("request")
+        if request is not None:
+            # Public standards and the enterprise standards of enterprises this user may see: another firm's own
+            # standard is "not found", exactly like a code that does not exist.
+            visible = Enterprise.objects.visible_to(request.user)
+            self.fields["standards"].child_relation.queryset = Standard.objects.filter(
+                Q(owner__isnull=True) | Q(owner__in=visible)
+            )
+
     def validate(self, attrs):
         enterprise = attrs.get("enterprise") or self.instance.enterprise
         for standard in attrs.get("standards", []):
@@ -58,8 +71,19 @@ class ProductSerializer(serializers.ModelSerializer):
         return attrs
 
 
+def _limit_enterprise_choices(serializer) -> None:
+    """Only enterprises the user may see can be named: another one is "not found", like a missing id."""
+    request = serializer.context.get("request")
+    if request is not None and "enterprise" in serializer.fields:
+        serializer.fields["enterprise"].queryset = Enterprise.objects.visible_to(request.user)
+
+
 class SelfReportSerializer(serializers.ModelSerializer):
     is_late = serializers.BooleanField(read_only=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit_enterprise_choices(self)
 
     class Meta:
         model = SelfReport

@@ -79,8 +79,7 @@ class _OwnedByEnterpriseViewSet(viewsets.GenericViewSet):
         return obj.enterprise
 
     def _enterprise_for_write(self, enterprise: Enterprise, rule: str) -> Enterprise:
-        if not Enterprise.objects.visible_to(self.request.user).filter(pk=enterprise.pk).exists():
-            raise ValidationError({"enterprise": [_("No such enterprise.")]})
+        # The serializer already limited `enterprise` to those the user may see.
         if not self.request.user.has_perm(rule, enterprise):
             raise PermissionDenied
         return enterprise
@@ -157,9 +156,12 @@ class SelfReportViewSet(
         return SelfReport.objects.filter(enterprise__in=visible).order_by("-year", "-quarter", "pk")
 
     def perform_create(self, serializer):
-        data = serializer.validated_data
-        self._enterprise_for_write(data["enterprise"], "enterprises.submit_self_report")
-        serializer.instance = services.self_report_submit(actor=self.request.user, report=SelfReport(**data), files=[])
+        values = dict(serializer.validated_data)
+        enterprise = self._enterprise_for_write(values.pop("enterprise"), "enterprises.submit_self_report")
+        # Posting the quarter of a returned report resubmits it, corrected.
+        serializer.instance = services.self_report_submit(
+            actor=self.request.user, enterprise=enterprise, values=values, files=[]
+        )
 
     @extend_schema(request=ReviewSerializer, responses=SelfReportSerializer)
     @action(detail=True, methods=["post"])
