@@ -1,12 +1,10 @@
-import datetime
-
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.choices import ExpiryLevel, LicenceKind
-from enterprises.models import Enterprise, Licence, ResponsibilityArea
+from enterprises.models import Enterprise, Licence, ResponsibilityArea, expired_condition, expiring_condition
 
 LICENCE_EXPIRY_CHOICES = [
     (ExpiryLevel.EXPIRED, _("A licence has expired")),
@@ -41,10 +39,10 @@ class EnterpriseFilterSet(django_filters.FilterSet):
 
     def filter_licence_expiry(self, queryset, name, value: str):
         today = timezone.localdate()
-        condition = Q(expires_on__lt=today)
-        if value != ExpiryLevel.EXPIRED:
-            days = 30 if value == ExpiryLevel.WITHIN_30 else 90
-            condition = Q(expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=days))
+        if value == ExpiryLevel.EXPIRED:
+            condition = expired_condition(today=today)
+        else:
+            condition = expiring_condition(30 if value == ExpiryLevel.WITHIN_30 else 90, today=today)
         return queryset.filter(Exists(Licence.objects.filter(condition, enterprise=OuterRef("pk"))))
 
     def filter_expiring_within(self, queryset, name, value):

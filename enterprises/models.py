@@ -158,12 +158,22 @@ class Enterprise(models.Model):
             raise ValidationError({"area": _("The responsibility area must lie in the enterprise's district.")})
 
 
+def expired_condition(*, today: datetime.date, prefix: str = "") -> Q:
+    """Licences past their expiry date. The one definition every list, filter, count and warning uses."""
+    return Q(**{f"{prefix}expires_on__lt": today})
+
+
+def expiring_condition(days: int, *, today: datetime.date, prefix: str = "") -> Q:
+    """Licences still valid today that expire within `days` days (today included)."""
+    return Q(**{f"{prefix}expires_on__gte": today, f"{prefix}expires_on__lte": today + datetime.timedelta(days=days)})
+
+
 class LicenceQuerySet(models.QuerySet):
     def expiring_within(self, days: int, *, today: datetime.date) -> "LicenceQuerySet":
-        return self.filter(expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=days))
+        return self.filter(expiring_condition(days, today=today))
 
     def expired(self, *, today: datetime.date) -> "LicenceQuerySet":
-        return self.filter(expires_on__lt=today)
+        return self.filter(expired_condition(today=today))
 
 
 class Licence(models.Model):

@@ -6,7 +6,15 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from enterprises.choices import EnterpriseStatus, Scale
-from enterprises.models import District, Enterprise, Licence, ResponsibilityArea, SelfReport
+from enterprises.models import (
+    District,
+    Enterprise,
+    Licence,
+    ResponsibilityArea,
+    SelfReport,
+    expired_condition,
+    expiring_condition,
+)
 from enterprises.services import self_report_due_on
 
 
@@ -25,9 +33,9 @@ def licence_expiry_counts(*, enterprises: QuerySet[Enterprise], today: datetime.
     """How many licences of these enterprises have expired, or expire within 30 and 90 days."""
     licences = Licence.objects.filter(enterprise__in=enterprises)
     return licences.aggregate(
-        expired=Count("pk", filter=Q(expires_on__lt=today)),
-        within_30=Count("pk", filter=Q(expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=30))),
-        within_90=Count("pk", filter=Q(expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days=90))),
+        expired=Count("pk", filter=expired_condition(today=today)),
+        within_30=Count("pk", filter=expiring_condition(30, today=today)),
+        within_90=Count("pk", filter=expiring_condition(90, today=today)),
     )
 
 

@@ -13,7 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enterprises.choices import EnterpriseStatus, ExpiryLevel, ReportStatus
-from enterprises.models import Licence, LicenceWarning, Product, SelfReport, SelfReportAttachment
+from enterprises.models import (
+    Licence,
+    LicenceWarning,
+    Product,
+    SelfReport,
+    SelfReportAttachment,
+    expired_condition,
+    expiring_condition,
+)
 
 
 def record_save(instance: models.Model, *, actor) -> models.Model:
@@ -116,12 +124,11 @@ def self_report_review(*, actor, report: SelfReport, accept: bool, comment: str)
 
 def expiry_level_condition(level: str, *, today: datetime.date) -> Q:
     """Licences at this expiry level on `today`: expired, or expiring within 30, or within 31 to 90 days."""
-    in_30 = today + datetime.timedelta(days=30)
-    in_90 = today + datetime.timedelta(days=90)
+    within_30 = expiring_condition(30, today=today)
     return {
-        ExpiryLevel.EXPIRED: Q(expires_on__lt=today),
-        ExpiryLevel.WITHIN_30: Q(expires_on__gte=today, expires_on__lte=in_30),
-        ExpiryLevel.WITHIN_90: Q(expires_on__gt=in_30, expires_on__lte=in_90),
+        ExpiryLevel.EXPIRED: expired_condition(today=today),
+        ExpiryLevel.WITHIN_30: within_30,
+        ExpiryLevel.WITHIN_90: expiring_condition(90, today=today) & ~within_30,
     }[level]
 
 
