@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.choices import StandardKind
 from enterprises.models import (
+    CONTACT_FIELDS,
+    IDENTITY_FIELDS,
+    SELF_REPORT_FIELDS,
     Enterprise,
     Interview,
     Licence,
@@ -26,20 +29,7 @@ class EnterpriseForm(forms.ModelForm):
 
     class Meta:
         model = Enterprise
-        fields = [
-            "name",
-            "credit_code",
-            "legal_representative",
-            "address",
-            "district",
-            "area",
-            "industry",
-            "scale",
-            "status",
-            "contact_person",
-            "contact_phone",
-            "contact_email",
-        ]
+        fields = [*IDENTITY_FIELDS, *CONTACT_FIELDS]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,7 +44,7 @@ class ContactForm(forms.ModelForm):
 
     class Meta:
         model = Enterprise
-        fields = ["contact_person", "contact_phone", "contact_email"]
+        fields = list(CONTACT_FIELDS)
 
 
 class ProductForm(forms.ModelForm):
@@ -154,19 +144,7 @@ class SelfReportForm(forms.ModelForm):
 
     class Meta:
         model = SelfReport
-        fields = [
-            "year",
-            "quarter",
-            "quality_awareness",
-            "assurance_system",
-            "quality_level",
-            "site_management",
-            "after_sales",
-            "findings",
-            "output_value",
-            "quality_loss_rate",
-            "complaints_received",
-        ]
+        fields = list(SELF_REPORT_FIELDS)
         widgets = {"findings": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, resubmission: bool = False, **kwargs):

@@ -104,6 +104,21 @@ def _supervised_condition() -> Q:
     return Q(scale=Scale.ABOVE) | Exists(licensed)
 
 
+# The file header kept by bureau staff, and what the enterprise itself may keep current.
+IDENTITY_FIELDS = (
+    "name",
+    "credit_code",
+    "legal_representative",
+    "address",
+    "district",
+    "area",
+    "industry",
+    "scale",
+    "status",
+)
+CONTACT_FIELDS = ("contact_person", "contact_phone", "contact_email")
+
+
 class Enterprise(models.Model):
     """An enterprise in the bureau's quality file register."""
 
@@ -363,6 +378,22 @@ class Interview(RecordedByStaff):
 
 def _rating_field(label):
     return models.CharField(label, max_length=16, choices=CheckRating.choices)
+
+
+# What the enterprise fills in on a self-inspection report: the period, the five checks (DOMAIN.md) and figures.
+SELF_REPORT_FIELDS = (
+    "year",
+    "quarter",
+    "quality_awareness",
+    "assurance_system",
+    "quality_level",
+    "site_management",
+    "after_sales",
+    "findings",
+    "output_value",
+    "quality_loss_rate",
+    "complaints_received",
+)
 
 
 class SelfReport(models.Model):

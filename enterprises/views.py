@@ -191,17 +191,31 @@ def product_discontinue(request, pk: int, product_pk: int):
     return redirect(enterprise)
 
 
-@login_required
-def quality_staff_edit(request, pk: int, member_pk: int | None = None):
-    enterprise = _file(request, pk, "enterprises.manage_quality_staff")
-    member = get_object_or_404(QualityStaff, pk=member_pk, enterprise=enterprise) if member_pk else None
-    form = forms.QualityStaffForm(request.POST or None, instance=member or QualityStaff(enterprise=enterprise))
+def _record_page(request, pk: int, *, permission: str, form_class, model, record_pk=None, titles, done, **new):
+    """Create or edit one record that belongs to an enterprise file (licence, staff member, penalty, ...)."""
+    enterprise = _file(request, pk, permission)
+    record = get_object_or_404(model, pk=record_pk, enterprise=enterprise) if record_pk else None
+    form = form_class(request.POST or None, instance=record or model(enterprise=enterprise, **new))
     return _form_page(
         request,
         form,
-        title=_("Quality staff member") if member else _("New quality staff member"),
+        title=titles[1] if record else titles[0],
         save=lambda f: services.record_save(f.instance, actor=request.user).enterprise,
         back=enterprise.get_absolute_url(),
+        done=done,
+    )
+
+
+@login_required
+def quality_staff_edit(request, pk: int, member_pk: int | None = None):
+    return _record_page(
+        request,
+        pk,
+        permission="enterprises.manage_quality_staff",
+        form_class=forms.QualityStaffForm,
+        model=QualityStaff,
+        record_pk=member_pk,
+        titles=(_("New quality staff member"), _("Quality staff member")),
         done=_("The quality staff member was saved."),
     )
 
@@ -224,53 +238,45 @@ def standard_file(request, pk: int):
 
 @login_required
 def licence_edit(request, pk: int, licence_pk: int | None = None):
-    enterprise = _file(request, pk, "enterprises.record_licence")
-    licence = get_object_or_404(Licence, pk=licence_pk, enterprise=enterprise) if licence_pk else None
-    form = forms.LicenceForm(request.POST or None, instance=licence or Licence(enterprise=enterprise))
-    return _form_page(
+    return _record_page(
         request,
-        form,
-        title=_("Licence") if licence else _("New licence or certificate"),
-        save=lambda f: services.record_save(f.instance, actor=request.user).enterprise,
-        back=enterprise.get_absolute_url(),
+        pk,
+        permission="enterprises.record_licence",
+        form_class=forms.LicenceForm,
+        model=Licence,
+        record_pk=licence_pk,
+        titles=(_("New licence or certificate"), _("Licence")),
         done=_("The licence was saved."),
-    )
-
-
-def _sanction_page(request, pk: int, form_class, model, *, title: str, done: str):
-    enterprise = _file(request, pk, "enterprises.record_sanction")
-    form = form_class(request.POST or None, instance=model(enterprise=enterprise, recorded_by=request.user))
-    return _form_page(
-        request,
-        form,
-        title=title,
-        save=lambda f: services.record_save(f.instance, actor=request.user).enterprise,
-        back=enterprise.get_absolute_url(),
-        done=done,
     )
 
 
 @login_required
 def penalty_create(request, pk: int):
-    return _sanction_page(
+    title = _("Record an administrative penalty")
+    return _record_page(
         request,
         pk,
-        forms.PenaltyForm,
-        Penalty,
-        title=_("Record an administrative penalty"),
+        permission="enterprises.record_sanction",
+        form_class=forms.PenaltyForm,
+        model=Penalty,
+        titles=(title, title),
         done=_("Penalty recorded."),
+        recorded_by=request.user,
     )
 
 
 @login_required
 def interview_create(request, pk: int):
-    return _sanction_page(
+    title = _("Record an administrative interview")
+    return _record_page(
         request,
         pk,
-        forms.InterviewForm,
-        Interview,
-        title=_("Record an administrative interview"),
+        permission="enterprises.record_sanction",
+        form_class=forms.InterviewForm,
+        model=Interview,
+        titles=(title, title),
         done=_("Interview recorded."),
+        recorded_by=request.user,
     )
 
 

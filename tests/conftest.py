@@ -41,6 +41,27 @@ def pytest_report_header(config):
     return f"database: {settings.DATABASES['default']['ENGINE']}; redis: {'yes' if settings.REDIS_URL else 'no'}"
 
 
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium, driven by Playwright (which cannot download its own browsers here)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
+        yield browser
+        browser.close()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()

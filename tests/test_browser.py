@@ -1,28 +1,9 @@
 """Every role logs in through headless Debian Chromium and lands on its own home page."""
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from tests.conftest import CHROMIUM
 from tests.factories import PASSWORD
 from tests.test_web import HOME_HEADINGS
-
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -1,22 +1,12 @@
 """Bureau staff check a spreadsheet in headless Debian Chromium: a dry run lists the bad row and writes nothing."""
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from accounts.roles import Role
 from enterprises.models import Enterprise
-from tests.conftest import CHROMIUM
 from tests.factories import DistrictFactory, ResponsibilityAreaFactory, UserFactory, _industry
-from tests.test_browser import LAUNCH_ARGS, log_in
+from tests.test_browser import log_in
 from tests.test_import_export import ENTERPRISE_HEADERS, credit_code, csv_file, enterprise_row
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.mark.browser

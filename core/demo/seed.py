@@ -17,20 +17,9 @@ from core.bulk import bulk_insert, history_baseline
 from core.demo import city
 from enterprises.choices import EnterpriseStatus, LicenceKind, Scale
 from enterprises.credit_code import build_credit_code
-from enterprises.models import District, Enterprise, Industry, Licence, ResponsibilityArea
+from enterprises.models import IDENTITY_FIELDS, District, Enterprise, Industry, Licence, ResponsibilityArea
 
 DEMO_PASSWORD = "QsDemo-2026"
-ENTERPRISE_FIELDS = (
-    "name",
-    "credit_code",
-    "legal_representative",
-    "address",
-    "district",
-    "area",
-    "industry",
-    "scale",
-    "status",
-)
 LICENCE_FIELDS = ("enterprise", "kind", "number", "scope", "issued_on", "expires_on")
 STAFF_COUNTS = {Role.LEADER: 1, Role.INSPECTOR: 12, Role.LAB_TECHNICIAN: 3, Role.ADMIN: 1}
 USERNAMES = {
@@ -203,7 +192,7 @@ def seed_demo_city(*, seed: int, enterprises: int, as_of: datetime.date, enterpr
             )
         )
         facts.append((scale, industry.code, district.code))
-    enterprise_ids = bulk_insert(Enterprise, ENTERPRISE_FIELDS, enterprise_rows)
+    enterprise_ids = bulk_insert(Enterprise, IDENTITY_FIELDS, enterprise_rows)
 
     licence_rows = []
     for enterprise_id, (scale, industry_code, division) in zip(enterprise_ids, facts, strict=True):

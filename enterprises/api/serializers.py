@@ -3,6 +3,8 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from enterprises.models import (
+    CONTACT_FIELDS,
+    SELF_REPORT_FIELDS,
     District,
     Enterprise,
     Industry,
@@ -90,17 +92,7 @@ class SelfReportSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "enterprise",
-            "year",
-            "quarter",
-            "quality_awareness",
-            "assurance_system",
-            "quality_level",
-            "site_management",
-            "after_sales",
-            "findings",
-            "output_value",
-            "quality_loss_rate",
-            "complaints_received",
+            *SELF_REPORT_FIELDS,
             "status",
             "due_on",
             "submitted_at",
@@ -159,4 +151,4 @@ class EnterpriseContactSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Enterprise
-        fields = ["contact_person", "contact_phone", "contact_email"]
+        fields = list(CONTACT_FIELDS)
