@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from enterprises.choices import EnterpriseStatus, Scale
@@ -78,9 +78,28 @@ def licence_worklist(*, officer=None, today: datetime.date | None = None) -> Que
 
 def pending_self_report(enterprise: Enterprise, *, today: datetime.date) -> tuple[int, int, datetime.date] | None:
     """The last finished quarter, if the enterprise has not yet filed its report: (year, quarter, due date)."""
-    quarter = (today.month - 1) // 3  # the quarter before the current one, 0 meaning Q4 of last year
-    year = today.year if quarter else today.year - 1
-    quarter = quarter or 4
+    year, quarter = last_finished_quarter(today)
     if SelfReport.objects.filter(enterprise=enterprise, year=year, quarter=quarter).exists():
         return None
     return year, quarter, self_report_due_on(year, quarter)
+
+
+def last_finished_quarter(today: datetime.date) -> tuple[int, int]:
+    quarter = (today.month - 1) // 3  # 0 means the fourth quarter of last year
+    return (today.year, quarter) if quarter else (today.year - 1, 4)
+
+
+def missing_self_reports(*, today: datetime.date) -> tuple[int, int, datetime.date, QuerySet[Enterprise]]:
+    """Active enterprises that have not filed the report of the last finished quarter, once it is overdue."""
+    year, quarter = last_finished_quarter(today)
+    due_on = self_report_due_on(year, quarter)
+    if today <= due_on:
+        return year, quarter, due_on, Enterprise.objects.none()
+    filed = SelfReport.objects.filter(enterprise=OuterRef("pk"), year=year, quarter=quarter)
+    missing = (
+        Enterprise.objects.filter(status=EnterpriseStatus.ACTIVE)
+        .exclude(Exists(filed))
+        .select_related("district", "area__officer")
+        .order_by("district__code", "name", "pk")
+    )
+    return year, quarter, due_on, missing

@@ -27,7 +27,7 @@ from enterprises.models import (
     SelfReportAttachment,
     Standard,
 )
-from enterprises.selectors import licence_worklist, pending_self_report, register_queryset
+from enterprises.selectors import licence_worklist, missing_self_reports, pending_self_report, register_queryset
 from enterprises.timeline import change_history, enterprise_timeline
 
 PAGE_SIZE = 50
@@ -379,10 +379,20 @@ def licence_worklist_view(request):
 
 @rule_required("enterprises.review_self_report")
 def self_report_queue(request):
-    reports = (
-        SelfReport.objects.filter(status=ReportStatus.SUBMITTED)
-        .select_related("enterprise")
-        .order_by("submitted_at", "pk")
-    )
-    page, query = _paginate(request, reports)
-    return render(request, "enterprises/self_report_queue.html", {"page": page, "query": query})
+    """Submitted reports awaiting review or, with ?view=missing, the enterprises whose report is overdue."""
+    year, quarter, due_on, missing = missing_self_reports(today=timezone.localdate())
+    show_missing = request.GET.get("view") == "missing"
+    if show_missing:
+        rows = missing
+    else:
+        rows = SelfReport.objects.filter(status=ReportStatus.SUBMITTED).select_related("enterprise")
+        rows = rows.order_by("submitted_at", "pk")
+    page, query = _paginate(request, rows)
+    context = {
+        "page": page,
+        "query": query,
+        "show_missing": show_missing,
+        "missing_count": missing.count(),
+        "period": {"year": year, "quarter": quarter, "due_on": due_on},
+    }
+    return render(request, "enterprises/self_report_queue.html", context)

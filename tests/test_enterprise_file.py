@@ -442,3 +442,31 @@ def test_an_enterprise_cannot_claim_a_national_standard_code(client, actors, ent
     )
     assert "code" in response.context["form"].errors
     assert not Standard.objects.exists()
+
+
+def test_staff_see_which_enterprises_have_not_filed_an_overdue_report(client, actors, enterprise, other_enterprise):
+    from enterprises.selectors import last_finished_quarter
+
+    year, quarter = last_finished_quarter(timezone.localdate())
+    if timezone.localdate() <= self_report_due_on(year, quarter):
+        pytest.skip("the last quarter's report is not overdue yet today")
+    as_user(client, actors[Role.ENTERPRISE]).post(
+        reverse("enterprises:report_create", args=[enterprise.pk]), report_payload(year=year, quarter=quarter)
+    )
+    page = as_user(client, actors[Role.SUPERVISOR]).get(reverse("enterprises:report_queue"), {"view": "missing"})
+    assert list(page.context["page"]) == [other_enterprise]
+    assert page.context["missing_count"] == 1
+
+
+def test_the_api_lists_attachments_with_a_checked_download_link(client, actors, enterprise):
+    from rest_framework.test import APIClient
+
+    as_user(client, actors[Role.ENTERPRISE]).post(
+        reverse("enterprises:report_create", args=[enterprise.pk]),
+        {**report_payload(), "attachments": [SimpleUploadedFile("a.pdf", b"%PDF a")]},
+    )
+    api = APIClient()
+    api.force_authenticate(actors[Role.SUPERVISOR])
+    (attachment,) = api.get("/api/v1/self-reports/").json()["results"][0]["attachments"]
+    assert attachment["original_name"] == "a.pdf"
+    assert as_user(client, actors[Role.SUPERVISOR]).get(attachment["url"]).status_code == 200

@@ -1,4 +1,5 @@
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -12,6 +13,7 @@ from enterprises.models import (
     Product,
     ResponsibilityArea,
     SelfReport,
+    SelfReportAttachment,
     Standard,
 )
 
@@ -73,6 +75,19 @@ class ProductSerializer(serializers.ModelSerializer):
         return attrs
 
 
+class AttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SelfReportAttachment
+        fields = ["id", "original_name", "sha256", "uploaded_at", "url"]
+
+    def get_url(self, attachment) -> str:
+        return reverse(
+            "enterprises:attachment", args=[attachment.report.enterprise_id, attachment.report_id, attachment.pk]
+        )
+
+
 def _limit_enterprise_choices(serializer) -> None:
     """Only enterprises the user may see can be named: another one is "not found", like a missing id."""
     request = serializer.context.get("request")
@@ -82,6 +97,7 @@ def _limit_enterprise_choices(serializer) -> None:
 
 class SelfReportSerializer(serializers.ModelSerializer):
     is_late = serializers.BooleanField(read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,6 +115,7 @@ class SelfReportSerializer(serializers.ModelSerializer):
             "is_late",
             "reviewed_at",
             "review_comment",
+            "attachments",
         ]
         read_only_fields = ["status", "due_on", "submitted_at", "is_late", "reviewed_at", "review_comment"]
         validators = []  # one report per quarter is checked by the service, which also allows resubmission

@@ -46,7 +46,7 @@ class EnterpriseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
         return register_queryset(self.request.user).prefetch_related(
             Prefetch("licences", queryset=Licence.objects.order_by("expires_on", "pk")),
             Prefetch("products", queryset=Product.objects.prefetch_related("standards")),
-            "self_reports",
+            Prefetch("self_reports", queryset=SelfReport.objects.prefetch_related("attachments__report")),
         )
 
     def get_serializer_class(self):
@@ -153,7 +153,11 @@ class SelfReportViewSet(
 
     def get_queryset(self):
         visible = Enterprise.objects.visible_to(self.request.user)
-        return SelfReport.objects.filter(enterprise__in=visible).order_by("-year", "-quarter", "pk")
+        return (
+            SelfReport.objects.filter(enterprise__in=visible)
+            .prefetch_related("attachments__report")
+            .order_by("-year", "-quarter", "pk")
+        )
 
     def perform_create(self, serializer):
         values = dict(serializer.validated_data)
