@@ -9,7 +9,8 @@ from accounts.models import User
 from accounts.roles import Role
 from core.demo.seed import DEMO_PASSWORD, seed_demo_city
 from enterprises.credit_code import validate_credit_code
-from enterprises.models import District, Enterprise, Licence, ResponsibilityArea
+from enterprises.models import Enterprise, Industry, Licence, SelfReport
+from enterprises.reference_data import sync_industries
 
 pytestmark = pytest.mark.django_db
 
@@ -42,12 +43,8 @@ def snapshot() -> list[tuple]:
 
 
 def reset():
-    Licence.objects.all().delete()
-    User.objects.filter(role=Role.ENTERPRISE).delete()
-    Enterprise.objects.all().delete()
-    ResponsibilityArea.objects.all().delete()
-    District.objects.all().delete()
-    User.objects.all().delete()
+    call_command("flush", interactive=False, verbosity=0)
+    sync_industries(Industry)
 
 
 def test_the_same_seed_builds_the_same_city():
@@ -77,6 +74,10 @@ def test_the_city_is_realistic_and_valid():
     assert Licence.objects.expired(today=AS_OF).exists()
     assert Licence.objects.expiring_within(90, today=AS_OF).exists()
     assert not Enterprise.objects.exclude(area__district=F("district")).exists()
+    # The enterprises with accounts have lived-in files: products, staff and reports at every stage.
+    demo = Enterprise.objects.get(users__username="enterprise")
+    assert demo.products.exists() and demo.quality_staff.filter(is_chief_quality_officer=True).exists()
+    assert set(SelfReport.objects.values_list("status", flat=True)) == {"submitted", "returned", "accepted"}
 
 
 def test_the_command_refuses_a_production_database(settings):

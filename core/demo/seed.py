@@ -15,6 +15,7 @@ from accounts.models import User
 from accounts.roles import Role
 from core.bulk import bulk_insert, history_baseline
 from core.demo import city
+from core.demo.files import seed_enterprise_files
 from enterprises.choices import EnterpriseStatus, LicenceKind, Scale
 from enterprises.credit_code import build_credit_code
 from enterprises.models import IDENTITY_FIELDS, District, Enterprise, Industry, Licence, ResponsibilityArea
@@ -208,6 +209,7 @@ def seed_demo_city(*, seed: int, enterprises: int, as_of: datetime.date, enterpr
         for n, enterprise_id in enumerate(enterprise_ids[:enterprise_accounts], start=1)
     ]
     User.objects.bulk_create(enterprise_users)
+    seed_enterprise_files(rng=rng, as_of=as_of)
 
     return SeedResult(
         districts=len(districts),
