@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from core.bulk import bulk_insert
-from enterprises.models import Enterprise, Licence
+from enterprises.models import IDENTITY_FIELDS, Enterprise, Licence
 from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,18 +25,7 @@ def test_bulk_insert_returns_ids_in_order_and_keeps_awkward_text(enterprise):
         )
         for name in awkward
     ]
-    fields = (
-        "name",
-        "credit_code",
-        "legal_representative",
-        "address",
-        "district",
-        "area",
-        "industry",
-        "scale",
-        "status",
-    )
-    ids = bulk_insert(Enterprise, fields, rows)
+    ids = bulk_insert(Enterprise, IDENTITY_FIELDS, rows)
     stored = Enterprise.objects.in_bulk(ids)
     assert [stored[pk].name for pk in ids] == awkward
     assert all(stored[pk].created_at and stored[pk].updated_at for pk in ids)
