@@ -24,10 +24,13 @@ from enterprises.models import (
 )
 
 
-def record_save(instance: models.Model, *, actor) -> models.Model:
-    """Validate and save one record, naming `actor` in its change history."""
+def record_save(instance: models.Model, *, actor, at: datetime.datetime | None = None) -> models.Model:
+    """Validate and save one record, naming `actor` (and, when recording the past, the moment `at`) in its
+    change history."""
     instance.full_clean()
     instance._history_user = actor
+    if at is not None:
+        instance._history_date = at
     instance.save()
     return instance
 
@@ -68,13 +71,14 @@ def self_report_due_on(year: int, quarter: int) -> datetime.date:
 
 @transaction.atomic
 def self_report_submit(
-    *, actor, enterprise, values: dict, files: list[UploadedFile], today: datetime.date | None = None
+    *, actor, enterprise, values: dict, files: list[UploadedFile], now: datetime.datetime | None = None
 ) -> SelfReport:
     """Submit the report for a quarter that has ended, or correct and resubmit the one staff returned.
 
     A resubmission updates the returned report in place (the change history keeps every version) and keeps the
     date it was first submitted, by which its timeliness is judged."""
-    today = today or timezone.localdate()
+    now = now or timezone.now()
+    today = timezone.localdate(now)
     year, quarter = values["year"], values["quarter"]
     if self_report_due_on(year, quarter) - datetime.timedelta(days=settings.SELF_REPORT_DUE_DAYS) >= today:
         raise ValidationError({"quarter": _("This quarter has not ended yet.")})
@@ -83,7 +87,7 @@ def self_report_submit(
         report = SelfReport(
             enterprise=enterprise,
             due_on=self_report_due_on(year, quarter),
-            submitted_at=timezone.now(),
+            submitted_at=now,
             submitted_by=actor,
         )
     elif report.status != ReportStatus.RETURNED:
@@ -91,7 +95,7 @@ def self_report_submit(
     for field, value in values.items():
         setattr(report, field, value)
     report.status = ReportStatus.SUBMITTED
-    record_save(report, actor=actor)
+    record_save(report, actor=actor, at=now)
     for upload in files:
         attachment_add(report=report, upload=upload)
     return report
@@ -108,7 +112,9 @@ def attachment_add(*, report: SelfReport, upload: UploadedFile) -> SelfReportAtt
 
 
 @transaction.atomic
-def self_report_review(*, actor, report: SelfReport, accept: bool, comment: str) -> SelfReport:
+def self_report_review(
+    *, actor, report: SelfReport, accept: bool, comment: str, now: datetime.datetime | None = None
+) -> SelfReport:
     """Staff accept a submitted report, or return it with a comment saying what to correct."""
     report = SelfReport.objects.select_for_update().get(pk=report.pk)
     if report.status != ReportStatus.SUBMITTED:
@@ -117,9 +123,9 @@ def self_report_review(*, actor, report: SelfReport, accept: bool, comment: str)
         raise ValidationError({"comment": _("Say what the enterprise must correct.")})
     report.status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
     report.review_comment = comment.strip()
-    report.reviewed_at = timezone.now()
+    report.reviewed_at = now or timezone.now()
     report.reviewed_by = actor
-    return record_save(report, actor=actor)
+    return record_save(report, actor=actor, at=report.reviewed_at)
 
 
 def expiry_level_condition(level: str, *, today: datetime.date) -> Q:

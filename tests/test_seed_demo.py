@@ -83,6 +83,8 @@ def test_the_city_is_realistic_and_valid():
     demo = Enterprise.objects.get(users__username="enterprise")
     assert demo.products.exists() and demo.quality_staff.filter(is_chief_quality_officer=True).exists()
     assert set(SelfReport.objects.values_list("status", flat=True)) == {"submitted", "returned", "accepted"}
+    reports = list(SelfReport.objects.all())
+    assert sum(report.is_late for report in reports) < len(reports) / 2  # most arrive on time, as in real life
 
 
 def test_the_command_refuses_a_production_database(settings):

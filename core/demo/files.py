@@ -6,6 +6,8 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.utils import timezone
+
 from accounts.models import User
 from accounts.roles import Role
 from core.demo import city
@@ -105,13 +107,17 @@ def _reports(enterprise, user, supervisor, previous, latest, *, stage: int, as_o
             "quality_loss_rate": Decimal(rng.randint(5, 300)) / 100,
             "complaints_received": rng.randint(0, 6),
         }
-        report = services.self_report_submit(actor=user, enterprise=enterprise, values=values, files=[], today=as_of)
+        # Most reports arrive in the fortnight before they are due, one in six a few days late; reviews follow.
+        due = services.self_report_due_on(year, quarter)
+        day = due + datetime.timedelta(days=rng.randint(1, 6) if rng.random() < 1 / 6 else -rng.randint(0, 14))
+        submitted = min(_moment(day, rng), _moment(as_of, rng))
+        reviewed = min(submitted + datetime.timedelta(days=rng.randint(1, 10)), _moment(as_of, rng))
+        report = services.self_report_submit(actor=user, enterprise=enterprise, values=values, files=[], now=submitted)
         if final == "accepted":
-            services.self_report_review(actor=supervisor, report=report, accept=True, comment="")
+            services.self_report_review(actor=supervisor, report=report, accept=True, comment="", now=reviewed)
         elif final == "returned":
-            services.self_report_review(
-                actor=supervisor, report=report, accept=False, comment="质量损失率计算口径有误，请核实后重报。"
-            )
+            comment = "质量损失率计算口径有误，请核实后重报。"
+            services.self_report_review(actor=supervisor, report=report, accept=False, comment=comment, now=reviewed)
 
 
 def _penalty(enterprise, supervisor, n, as_of) -> None:
@@ -141,6 +147,11 @@ def _interview(enterprise, supervisor, as_of) -> None:
         ),
         actor=supervisor,
     )
+
+
+def _moment(day: datetime.date, rng: random.Random) -> datetime.datetime:
+    """A time during office hours on `day`, in the bureau's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(rng.randint(8, 17), rng.randint(0, 59))))
 
 
 def _person(rng: random.Random) -> str:
