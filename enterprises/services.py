@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.workdays import due_date
 from enterprises.choices import EnterpriseStatus, ExpiryLevel, ReportStatus
 from enterprises.models import (
     Licence,
@@ -65,8 +66,8 @@ def product_discontinue(*, actor, product: Product, on: datetime.date) -> Produc
 
 def self_report_due_on(year: int, quarter: int) -> datetime.date:
     """A quarter's report is due SELF_REPORT_DUE_DAYS after the quarter ends."""
-    first_of_next = datetime.date(year + quarter // 4, quarter % 4 * 3 + 1, 1)
-    return first_of_next - datetime.timedelta(days=1) + datetime.timedelta(days=settings.SELF_REPORT_DUE_DAYS)
+    quarter_end = datetime.date(year + quarter // 4, quarter % 4 * 3 + 1, 1) - datetime.timedelta(days=1)
+    return due_date(quarter_end, settings.SELF_REPORT_DUE_DAYS, "calendar")
 
 
 @transaction.atomic
