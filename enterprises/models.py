@@ -210,6 +210,8 @@ class Licence(models.Model):
         ordering = ["expires_on", "pk"]
         verbose_name = _("licence")
         verbose_name_plural = _("licences")
+        # "The enterprise's next expiry" is read per row of the register list: one index probe each.
+        indexes = [models.Index(fields=["enterprise", "expires_on"], name="licence_enterprise_expiry")]
         constraints = [
             models.UniqueConstraint(fields=["kind", "number"], name="licence_unique_number_per_kind"),
             models.CheckConstraint(
