@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def api(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
     return client
 
 
@@ -141,3 +141,33 @@ def test_the_enterprise_detail_nests_products_and_self_reports(actors, enterpris
     body = api(actors[Role.ENTERPRISE]).get(f"/api/v1/enterprises/{enterprise.pk}/").json()
     assert [p["name"] for p in body["products"]] == ["桂花糕"]
     assert body["self_reports"] == [] and "licences" in body
+
+
+def test_licences_are_recorded_by_staff_and_validated_like_the_form(actors, enterprise, other_enterprise):
+    body = {
+        "enterprise": enterprise.pk,
+        "kind": "food_production",
+        "number": "SC11443060200099",
+        "issued_on": "2026-01-10",
+        "expires_on": "2031-01-09",
+    }
+    assert api(actors[Role.ENTERPRISE]).post("/api/v1/licences/", body, format="json").status_code == 403
+    assert api(actors[Role.INSPECTOR]).post("/api/v1/licences/", body, format="json").status_code == 403
+    staff = api(actors[Role.SUPERVISOR])
+    backwards = staff.post("/api/v1/licences/", {**body, "expires_on": "2025-01-01"}, format="json")
+    assert backwards.status_code == 400 and backwards.json()["error"]["code"] == "invalid"
+    created = staff.post("/api/v1/licences/", body, format="json")
+    assert created.status_code == 201
+    duplicate = staff.post("/api/v1/licences/", {**body, "enterprise": other_enterprise.pk}, format="json")
+    assert duplicate.status_code == 400  # same kind and number
+    licence_id = created.json()["id"]
+    renewed = staff.patch(f"/api/v1/licences/{licence_id}/", {"expires_on": "2036-01-09"}, format="json")
+    assert renewed.status_code == 200
+    from enterprises.models import Licence
+
+    licence = Licence.objects.get(pk=licence_id)
+    assert [h.expires_on.year for h in licence.history.order_by("history_date")] == [2031, 2036]
+    own = api(actors[Role.ENTERPRISE]).get("/api/v1/licences/").json()
+    assert [row["id"] for row in own["results"]] == [licence_id]
+    assert api(actors[Role.ENTERPRISE]).get(f"/api/v1/licences/{licence_id}/").status_code == 200
+    assert api(actors[Role.ENTERPRISE]).patch(f"/api/v1/licences/{licence_id}/", {"scope": "x"}).status_code == 403

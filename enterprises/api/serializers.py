@@ -44,6 +44,19 @@ class LicenceSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "number", "scope", "issued_on", "expires_on"]
 
 
+class LicenceWriteSerializer(serializers.ModelSerializer):
+    """Licences recorded by bureau staff through the API; validated by the model like the form."""
+
+    class Meta:
+        model = Licence
+        fields = ["id", "enterprise", "kind", "number", "scope", "issued_on", "expires_on"]
+        validators = []  # the model's own constraints are checked by the service (record_save → full_clean)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit_enterprise_choices(self)
+
+
 class ProductSerializer(serializers.ModelSerializer):
     standards = serializers.SlugRelatedField(
         slug_field="code", many=True, queryset=Standard.objects.all(), required=False

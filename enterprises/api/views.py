@@ -14,6 +14,7 @@ from enterprises.api.serializers import (
     EnterpriseContactSerializer,
     EnterpriseSerializer,
     IndustrySerializer,
+    LicenceWriteSerializer,
     ProductSerializer,
     ResponsibilityAreaSerializer,
     ReviewSerializer,
@@ -135,6 +136,44 @@ class ProductViewSet(
     def discontinue(self, request, pk=None):
         product = services.product_discontinue(actor=request.user, product=self.get_object(), on=timezone.localdate())
         return Response(ProductSerializer(product).data)
+
+
+class LicenceViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    _OwnedByEnterpriseViewSet,
+):
+    """Licences and certificates: everyone reads those of the enterprises they may see; bureau staff record and
+    correct them (a renewal is a new expiry date, kept in the change history). Never deleted."""
+
+    serializer_class = LicenceWriteSerializer
+    filterset_fields = ["enterprise", "kind"]
+    action_permissions = {
+        "list": "enterprises.list_enterprises",
+        "retrieve": "enterprises.view_enterprise",
+        "create": "enterprises.list_enterprises",  # narrowed to bureau staff in perform_create
+        "update": "enterprises.record_licence",
+        "partial_update": "enterprises.record_licence",
+    }
+
+    def get_queryset(self):
+        visible = Enterprise.objects.visible_to(self.request.user)
+        return Licence.objects.filter(enterprise__in=visible).order_by("expires_on", "pk")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        self._enterprise_for_write(data["enterprise"], "enterprises.record_licence")
+        serializer.instance = services.record_save(Licence(**data), actor=self.request.user)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        if "enterprise" in data and data["enterprise"] != serializer.instance.enterprise:
+            raise ValidationError({"enterprise": [_("A licence cannot move to another enterprise.")]})
+        for field, value in data.items():
+            setattr(serializer.instance, field, value)
+        services.record_save(serializer.instance, actor=self.request.user)
 
 
 class SelfReportViewSet(
