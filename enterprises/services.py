@@ -64,10 +64,13 @@ def product_discontinue(*, actor, product: Product, on: datetime.date) -> Produc
     return record_save(product, actor=actor)
 
 
+def quarter_end(year: int, quarter: int) -> datetime.date:
+    return datetime.date(year + quarter // 4, quarter % 4 * 3 + 1, 1) - datetime.timedelta(days=1)
+
+
 def self_report_due_on(year: int, quarter: int) -> datetime.date:
     """A quarter's report is due SELF_REPORT_DUE_DAYS after the quarter ends."""
-    quarter_end = datetime.date(year + quarter // 4, quarter % 4 * 3 + 1, 1) - datetime.timedelta(days=1)
-    return due_date(quarter_end, settings.SELF_REPORT_DUE_DAYS, "calendar")
+    return due_date(quarter_end(year, quarter), settings.SELF_REPORT_DUE_DAYS, "calendar")
 
 
 @transaction.atomic
@@ -81,7 +84,7 @@ def self_report_submit(
     now = now or timezone.now()
     today = timezone.localdate(now)
     year, quarter = values["year"], values["quarter"]
-    if self_report_due_on(year, quarter) - datetime.timedelta(days=settings.SELF_REPORT_DUE_DAYS) >= today:
+    if quarter_end(year, quarter) >= today:
         raise ValidationError({"quarter": _("This quarter has not ended yet.")})
     report = SelfReport.objects.select_for_update().filter(enterprise=enterprise, year=year, quarter=quarter).first()
     if report is None:

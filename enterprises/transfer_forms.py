@@ -3,12 +3,11 @@
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.importing import FILE_TYPES, ImportKind
-
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
 class RegisterImportForm(forms.Form):
@@ -26,11 +25,11 @@ class RegisterImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
+        if upload.size > settings.UPLOAD_MAX_BYTES:
             raise forms.ValidationError(
                 _("The file is %(size)s; files of at most %(limit)s can be imported. Split it into smaller files."),
                 code="too_large",
-                params={"size": filesizeformat(upload.size), "limit": filesizeformat(MAX_UPLOAD_BYTES)},
+                params={"size": filesizeformat(upload.size), "limit": filesizeformat(settings.UPLOAD_MAX_BYTES)},
             )
         if Path(upload.name).suffix.lower() not in FILE_TYPES:
             raise forms.ValidationError(_("Only Excel (.xlsx) and CSV (.csv) files can be imported."), code="file_type")

@@ -214,8 +214,8 @@ def test_file_level_problems_are_shown_on_the_form(client, staff):
     assert broken.context["form"].errors["file"]
 
 
-def test_files_over_the_size_and_row_limits_are_refused(client, monkeypatch, area, staff):
-    monkeypatch.setattr("enterprises.transfer_forms.MAX_UPLOAD_BYTES", 100)
+def test_files_over_the_size_and_row_limits_are_refused(client, monkeypatch, settings, area, staff):
+    settings.UPLOAD_MAX_BYTES = 100
     client.force_login(staff)
     response = client.post(
         reverse("enterprises:import"),
