@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.roles import Role
+from tests.clients import signed_in
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,15 +22,10 @@ PAGES = [
 ]
 
 
-def login(client, user):
-    client.force_login(user)
-    return client
-
-
 @pytest.mark.parametrize(("url_name", "allowed", "status"), PAGES)
 @pytest.mark.parametrize("role", sorted(ALL))
 def test_page_access_by_role(client, actors, url_name, allowed, status, role):
-    response = login(client, actors[role]).get(reverse(url_name))
+    response = signed_in(client, actors[role]).get(reverse(url_name))
     assert response.status_code == (status if role in allowed else 403)
 
 
@@ -42,25 +38,25 @@ def test_anonymous_users_are_sent_to_log_in(client, url_name, allowed, status):
 
 @pytest.mark.parametrize("role", sorted(REGISTER_READERS))
 def test_register_readers_read_any_enterprise_file(client, actors, enterprise, other_enterprise, role):
-    response = login(client, actors[role]).get(reverse("enterprises:detail", args=[other_enterprise.pk]))
+    response = signed_in(client, actors[role]).get(reverse("enterprises:detail", args=[other_enterprise.pk]))
     assert response.status_code == 200
 
 
 def test_lab_technicians_never_see_an_enterprise(client, actors, enterprise):
     # Blind testing: the laboratory sees sample codes only.
-    client = login(client, actors[Role.LAB_TECHNICIAN])
+    client = signed_in(client, actors[Role.LAB_TECHNICIAN])
     assert client.get(reverse("enterprises:detail", args=[enterprise.pk])).status_code == 404
     assert client.get(reverse("enterprises:list")).status_code == 403
 
 
 def test_enterprise_user_reads_its_own_file(client, actors, enterprise):
-    response = login(client, actors[Role.ENTERPRISE]).get(reverse("enterprises:detail", args=[enterprise.pk]))
+    response = signed_in(client, actors[Role.ENTERPRISE]).get(reverse("enterprises:detail", args=[enterprise.pk]))
     assert response.status_code == 200
     assert enterprise.credit_code in response.content.decode()
 
 
 def test_enterprise_user_cannot_read_another_enterprise_even_by_guessing_ids(client, actors, other_enterprise):
-    client = login(client, actors[Role.ENTERPRISE])
+    client = signed_in(client, actors[Role.ENTERPRISE])
     other = client.get(reverse("enterprises:detail", args=[other_enterprise.pk]))
     missing = client.get(reverse("enterprises:detail", args=[other_enterprise.pk + 1000]))
     # "Not yours" looks exactly like "does not exist".
@@ -68,19 +64,19 @@ def test_enterprise_user_cannot_read_another_enterprise_even_by_guessing_ids(cli
 
 
 def test_enterprise_user_is_refused_the_register(client, actors):
-    response = login(client, actors[Role.ENTERPRISE]).get(reverse("enterprises:list"))
+    response = signed_in(client, actors[Role.ENTERPRISE]).get(reverse("enterprises:list"))
     assert response.status_code == 403
     assert "你无权打开此页面" in response.content.decode()
 
 
 @pytest.mark.parametrize("role", sorted(ALL - {Role.ADMIN}))
 def test_only_administrators_enter_the_admin(client, actors, role):
-    response = login(client, actors[role]).get("/admin/")
+    response = signed_in(client, actors[role]).get("/admin/")
     assert response.status_code == 302  # the admin sends non-staff to its own login
 
 
 def test_administrator_manages_users_but_cannot_delete_them(client, actors):
-    client = login(client, actors[Role.ADMIN])
+    client = signed_in(client, actors[Role.ADMIN])
     assert client.get("/admin/accounts/user/").status_code == 200
     assert client.get("/admin/accounts/user/add/").status_code == 200
     user = actors[Role.INSPECTOR]
@@ -88,7 +84,7 @@ def test_administrator_manages_users_but_cannot_delete_them(client, actors):
 
 
 def test_administrator_cannot_take_over_privileged_accounts(client, actors):
-    client = login(client, actors[Role.ADMIN])
+    client = signed_in(client, actors[Role.ADMIN])
     root = User.objects.create_superuser("root", "root@example.com", "a-long-password-1")
     peer = UserFactory(role=Role.ADMIN)
     for target in (root, peer):
@@ -99,20 +95,20 @@ def test_administrator_cannot_take_over_privileged_accounts(client, actors):
 
 
 def test_administrator_cannot_read_api_tokens(client, actors):
-    client = login(client, actors[Role.ADMIN])
+    client = signed_in(client, actors[Role.ADMIN])
     assert client.get("/admin/authtoken/tokenproxy/").status_code == 403
 
 
 def test_administrator_sees_the_register_read_only_in_the_admin(client, actors, enterprise):
-    client = login(client, actors[Role.ADMIN])
+    client = signed_in(client, actors[Role.ADMIN])
     assert client.get(f"/admin/enterprises/enterprise/{enterprise.pk}/change/").status_code == 200
     assert client.get("/admin/enterprises/enterprise/add/").status_code == 403
 
 
 def test_navigation_shows_each_role_its_own_items(client, actors):
-    leader_nav = login(client, actors[Role.LEADER]).get(reverse("home")).context["nav_items"]
+    leader_nav = signed_in(client, actors[Role.LEADER]).get(reverse("home")).context["nav_items"]
     client.logout()
-    enterprise_nav = login(client, actors[Role.ENTERPRISE]).get(reverse("home")).context["nav_items"]
+    enterprise_nav = signed_in(client, actors[Role.ENTERPRISE]).get(reverse("home")).context["nav_items"]
     leader_urls = {item["url"] for item in leader_nav}
     enterprise_urls = {item["url"] for item in enterprise_nav}
     assert reverse("enterprises:list") in leader_urls and reverse("enterprises:own") not in leader_urls

@@ -1,22 +1,16 @@
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.roles import Role
 from enterprises.models import Enterprise
+from tests.clients import token_api
 from tests.factories import PASSWORD, EnterpriseFactory, LicenceFactory
 
 pytestmark = pytest.mark.django_db
 
 ENTERPRISES = "/api/v1/enterprises/"
-
-
-def token_client(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
 
 
 def test_token_is_issued_for_a_username_and_password(actors):
@@ -53,7 +47,7 @@ def test_session_authentication_works_for_the_browser(client, actors):
 
 
 def test_enterprise_token_sees_only_its_own_enterprise(actors, enterprise, other_enterprise):
-    client = token_client(actors[Role.ENTERPRISE])
+    client = token_api(actors[Role.ENTERPRISE])
     listed = client.get(ENTERPRISES).json()
     assert [row["id"] for row in listed["results"]] == [enterprise.pk]
     assert client.get(f"{ENTERPRISES}{enterprise.pk}/").status_code == 200
@@ -65,13 +59,13 @@ def test_enterprise_token_sees_only_its_own_enterprise(actors, enterprise, other
 
 @pytest.mark.parametrize("role", [Role.LEADER, Role.SUPERVISOR, Role.INSPECTOR, Role.ADMIN])
 def test_register_readers_list_the_register(actors, other_enterprise, role):
-    response = token_client(actors[role]).get(ENTERPRISES)
+    response = token_api(actors[role]).get(ENTERPRISES)
     assert response.status_code == 200
     assert response.json()["count"] == 2
 
 
 def test_lab_technicians_are_refused_the_register(actors, enterprise):
-    client = token_client(actors[Role.LAB_TECHNICIAN])
+    client = token_api(actors[Role.LAB_TECHNICIAN])
     listed = client.get(ENTERPRISES)
     assert listed.status_code == 403 and listed.json()["error"]["code"] == "permission_denied"
     detail = client.get(f"{ENTERPRISES}{enterprise.pk}/")
@@ -79,7 +73,7 @@ def test_lab_technicians_are_refused_the_register(actors, enterprise):
 
 
 def test_an_unknown_page_number_is_a_not_found_error(actors):
-    response = token_client(actors[Role.LEADER]).get(ENTERPRISES, {"page": 99})
+    response = token_api(actors[Role.LEADER]).get(ENTERPRISES, {"page": 99})
     assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
 
 
@@ -107,7 +101,7 @@ def test_a_forged_forwarded_for_header_does_not_escape_the_throttle(actors):
 
 
 def test_files_are_never_deleted_through_the_api(actors, enterprise):
-    client = token_client(actors[Role.LEADER])
+    client = token_api(actors[Role.LEADER])
     assert client.delete(f"{ENTERPRISES}{enterprise.pk}/").status_code == 405
     assert client.post(ENTERPRISES, {"name": "x"}, format="json").status_code == 400
     assert Enterprise.objects.filter(pk=enterprise.pk).exists() and Enterprise.objects.count() == 1
@@ -116,7 +110,7 @@ def test_files_are_never_deleted_through_the_api(actors, enterprise):
 def test_filters_search_and_ordering(actors, enterprise):
     other = EnterpriseFactory(name="华容县洞庭鱼业有限公司", scale="below")
     LicenceFactory(enterprise=other)
-    client = token_client(actors[Role.SUPERVISOR])
+    client = token_api(actors[Role.SUPERVISOR])
     assert [r["id"] for r in client.get(ENTERPRISES, {"q": "洞庭鱼业"}).json()["results"]] == [other.pk]
     assert [r["id"] for r in client.get(ENTERPRISES, {"q": other.credit_code.lower()}).json()["results"]] == [other.pk]
     assert [r["id"] for r in client.get(ENTERPRISES, {"scale": "below"}).json()["results"]] == [other.pk]
@@ -128,14 +122,14 @@ def test_filters_search_and_ordering(actors, enterprise):
 
 
 def test_a_bad_filter_value_is_a_400_naming_the_field(actors):
-    response = token_client(actors[Role.LEADER]).get(ENTERPRISES, {"scale": "huge"})
+    response = token_api(actors[Role.LEADER]).get(ENTERPRISES, {"scale": "huge"})
     assert response.status_code == 400
     assert "scale" in response.json()["error"]["fields"]
 
 
 def test_pagination_and_page_size(actors):
     EnterpriseFactory.create_batch(5)
-    body = token_client(actors[Role.LEADER]).get(ENTERPRISES, {"page_size": 2, "page": 2}).json()
+    body = token_api(actors[Role.LEADER]).get(ENTERPRISES, {"page_size": 2, "page": 2}).json()
     assert body["count"] == 6 and len(body["results"]) == 2 and body["next"] and body["previous"]
 
 
@@ -143,7 +137,7 @@ def test_pagination_and_page_size(actors):
 def test_the_list_runs_a_constant_number_of_queries(actors, django_assert_max_num_queries, page_size):
     for enterprise in EnterpriseFactory.create_batch(50):
         LicenceFactory.create_batch(2, enterprise=enterprise)
-    client = token_client(actors[Role.LEADER])
+    client = token_api(actors[Role.LEADER])
     # token, count, page, then one prefetch each for licences, products (+ their standards) and self-reports
     with django_assert_max_num_queries(7):
         response = client.get(ENTERPRISES, {"page_size": page_size})
@@ -151,7 +145,7 @@ def test_the_list_runs_a_constant_number_of_queries(actors, django_assert_max_nu
 
 
 def test_reference_data_is_listed(actors):
-    client = token_client(actors[Role.ENTERPRISE])
+    client = token_api(actors[Role.ENTERPRISE])
     industries = client.get("/api/v1/industries/", {"code": "14"}).json()["results"]
     assert industries[0]["name"] == "食品制造业"
 

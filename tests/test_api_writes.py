@@ -3,21 +3,14 @@
 import datetime
 
 import pytest
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from enterprises.choices import ReportStatus, StandardKind
 from enterprises.models import Enterprise, Product, SelfReport, Standard
+from tests.clients import token_api
 from tests.factories import EnterpriseFactory, ResponsibilityAreaFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-    return client
 
 
 def new_enterprise_body(enterprise, **changes) -> dict:
@@ -36,7 +29,7 @@ def new_enterprise_body(enterprise, **changes) -> dict:
 
 
 def test_staff_create_an_enterprise_and_bad_fields_come_back_one_by_one(actors, enterprise):
-    client = api(actors[Role.SUPERVISOR])
+    client = token_api(actors[Role.SUPERVISOR])
     bad = client.post(
         "/api/v1/enterprises/",
         new_enterprise_body(enterprise, credit_code="91350100M000100Y44", scale="huge"),
@@ -57,13 +50,13 @@ def test_staff_create_an_enterprise_and_bad_fields_come_back_one_by_one(actors, 
 
 @pytest.mark.parametrize("role", [Role.INSPECTOR, Role.LAB_TECHNICIAN, Role.ENTERPRISE])
 def test_others_cannot_create_enterprises(actors, enterprise, role):
-    response = api(actors[role]).post("/api/v1/enterprises/", new_enterprise_body(enterprise), format="json")
+    response = token_api(actors[role]).post("/api/v1/enterprises/", new_enterprise_body(enterprise), format="json")
     assert response.status_code == 403
     assert Enterprise.objects.count() == 1
 
 
 def test_enterprise_token_changes_contact_data_only(actors, enterprise, other_enterprise):
-    client = api(actors[Role.ENTERPRISE])
+    client = token_api(actors[Role.ENTERPRISE])
     response = client.patch(
         f"/api/v1/enterprises/{enterprise.pk}/", {"name": "改名", "contact_phone": "0730-1234567"}, format="json"
     )
@@ -75,7 +68,7 @@ def test_enterprise_token_changes_contact_data_only(actors, enterprise, other_en
 
 
 def test_inspector_cannot_change_a_file(actors, enterprise):
-    response = api(actors[Role.INSPECTOR]).patch(f"/api/v1/enterprises/{enterprise.pk}/", {"contact_phone": "1"})
+    response = token_api(actors[Role.INSPECTOR]).patch(f"/api/v1/enterprises/{enterprise.pk}/", {"contact_phone": "1"})
     assert response.status_code == 403
 
 
@@ -89,7 +82,7 @@ def test_products_through_the_api(actors, enterprise, other_enterprise):
         filing_number="1",
         filed_on=datetime.date(2026, 1, 1),
     )
-    client = api(actors[Role.ENTERPRISE])
+    client = token_api(actors[Role.ENTERPRISE])
     body = {"enterprise": enterprise.pk, "name": "桂花糕", "standards": ["GB 7099-2015"]}
     created = client.post("/api/v1/products/", body, format="json")
     assert created.status_code == 201 and created.json()["standards"] == ["GB 7099-2015"]
@@ -118,14 +111,14 @@ def test_self_reports_through_the_api(actors, enterprise):
         "quality_loss_rate": "0.50",
         "complaints_received": 0,
     }
-    client = api(actors[Role.ENTERPRISE])
+    client = token_api(actors[Role.ENTERPRISE])
     created = client.post("/api/v1/self-reports/", body, format="json")
     assert created.status_code == 201 and created.json()["due_on"] == "2026-10-15"
     duplicate = client.post("/api/v1/self-reports/", body, format="json")
     assert duplicate.status_code == 400
     report_id = created.json()["id"]
     assert client.post(f"/api/v1/self-reports/{report_id}/review/", {"decision": "accept"}).status_code == 403
-    staff = api(actors[Role.SUPERVISOR])
+    staff = token_api(actors[Role.SUPERVISOR])
     assert staff.post("/api/v1/self-reports/", body, format="json").status_code == 403  # only the enterprise files
     missing_reason = staff.post(f"/api/v1/self-reports/{report_id}/review/", {"decision": "return"}, format="json")
     assert missing_reason.status_code == 400 and "comment" in missing_reason.json()["error"]["fields"]
@@ -138,7 +131,7 @@ def test_self_reports_through_the_api(actors, enterprise):
 
 def test_the_enterprise_detail_nests_products_and_self_reports(actors, enterprise):
     Product.objects.create(enterprise=enterprise, name="桂花糕")
-    body = api(actors[Role.ENTERPRISE]).get(f"/api/v1/enterprises/{enterprise.pk}/").json()
+    body = token_api(actors[Role.ENTERPRISE]).get(f"/api/v1/enterprises/{enterprise.pk}/").json()
     assert [p["name"] for p in body["products"]] == ["桂花糕"]
     assert body["self_reports"] == [] and "licences" in body
 
@@ -151,9 +144,9 @@ def test_licences_are_recorded_by_staff_and_validated_like_the_form(actors, ente
         "issued_on": "2026-01-10",
         "expires_on": "2031-01-09",
     }
-    assert api(actors[Role.ENTERPRISE]).post("/api/v1/licences/", body, format="json").status_code == 403
-    assert api(actors[Role.INSPECTOR]).post("/api/v1/licences/", body, format="json").status_code == 403
-    staff = api(actors[Role.SUPERVISOR])
+    assert token_api(actors[Role.ENTERPRISE]).post("/api/v1/licences/", body, format="json").status_code == 403
+    assert token_api(actors[Role.INSPECTOR]).post("/api/v1/licences/", body, format="json").status_code == 403
+    staff = token_api(actors[Role.SUPERVISOR])
     backwards = staff.post("/api/v1/licences/", {**body, "expires_on": "2025-01-01"}, format="json")
     assert backwards.status_code == 400 and backwards.json()["error"]["code"] == "invalid"
     created = staff.post("/api/v1/licences/", body, format="json")
@@ -167,7 +160,9 @@ def test_licences_are_recorded_by_staff_and_validated_like_the_form(actors, ente
 
     licence = Licence.objects.get(pk=licence_id)
     assert [h.expires_on.year for h in licence.history.order_by("history_date")] == [2031, 2036]
-    own = api(actors[Role.ENTERPRISE]).get("/api/v1/licences/").json()
+    own = token_api(actors[Role.ENTERPRISE]).get("/api/v1/licences/").json()
     assert [row["id"] for row in own["results"]] == [licence_id]
-    assert api(actors[Role.ENTERPRISE]).get(f"/api/v1/licences/{licence_id}/").status_code == 200
-    assert api(actors[Role.ENTERPRISE]).patch(f"/api/v1/licences/{licence_id}/", {"scope": "x"}).status_code == 403
+    assert token_api(actors[Role.ENTERPRISE]).get(f"/api/v1/licences/{licence_id}/").status_code == 200
+    assert (
+        token_api(actors[Role.ENTERPRISE]).patch(f"/api/v1/licences/{licence_id}/", {"scope": "x"}).status_code == 403
+    )

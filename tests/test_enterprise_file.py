@@ -12,14 +12,10 @@ from accounts.roles import Role
 from enterprises.choices import ReportStatus, StandardKind
 from enterprises.models import Enterprise, Interview, Penalty, Product, SelfReport, Standard
 from enterprises.services import self_report_due_on
+from tests.clients import signed_in
 from tests.factories import EnterpriseFactory, LicenceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def as_user(client, user):
-    client.force_login(user)
-    return client
 
 
 def enterprise_payload(enterprise: Enterprise, **changes) -> dict:
@@ -58,7 +54,7 @@ def report_payload(**changes) -> dict:
 
 
 def test_staff_create_a_file_and_a_bad_credit_code_is_explained_in_chinese(client, actors, enterprise):
-    client = as_user(client, actors[Role.SUPERVISOR])
+    client = signed_in(client, actors[Role.SUPERVISOR])
     template = EnterpriseFactory.build(area=enterprise.area, district=enterprise.district)
     bad = client.post(reverse("enterprises:create"), enterprise_payload(template, credit_code="91350100M000100Y44"))
     assert bad.status_code == 200
@@ -71,7 +67,7 @@ def test_staff_create_a_file_and_a_bad_credit_code_is_explained_in_chinese(clien
 
 
 def test_identity_changes_are_traced_with_who_and_before_after(client, actors, enterprise):
-    client = as_user(client, actors[Role.SUPERVISOR])
+    client = signed_in(client, actors[Role.SUPERVISOR])
     old_name = enterprise.name
     client.post(
         reverse("enterprises:edit", args=[enterprise.pk]), enterprise_payload(enterprise, name="岳阳新名称有限公司")
@@ -84,7 +80,7 @@ def test_identity_changes_are_traced_with_who_and_before_after(client, actors, e
 
 
 def test_enterprise_user_edits_contact_data_but_never_identity(client, actors, enterprise):
-    client = as_user(client, actors[Role.ENTERPRISE])
+    client = signed_in(client, actors[Role.ENTERPRISE])
     response = client.post(
         reverse("enterprises:edit", args=[enterprise.pk]),
         enterprise_payload(enterprise, name="改名企图", contact_person="王经理", contact_phone="0730-8888888"),
@@ -98,7 +94,7 @@ def test_enterprise_user_edits_contact_data_but_never_identity(client, actors, e
 
 @pytest.mark.parametrize("url_name", ["enterprises:edit", "enterprises:product_create", "enterprises:report_create"])
 def test_enterprise_user_cannot_touch_another_enterprise(client, actors, other_enterprise, url_name):
-    response = as_user(client, actors[Role.ENTERPRISE]).get(reverse(url_name, args=[other_enterprise.pk]))
+    response = signed_in(client, actors[Role.ENTERPRISE]).get(reverse(url_name, args=[other_enterprise.pk]))
     assert response.status_code == 404
 
 
@@ -107,12 +103,12 @@ def test_enterprise_user_cannot_touch_another_enterprise(client, actors, other_e
     "url_name", ["enterprises:licence_create", "enterprises:penalty_create", "enterprises:interview_create"]
 )
 def test_only_bureau_staff_record_licences_penalties_and_interviews(client, actors, enterprise, role, url_name):
-    response = as_user(client, actors[role]).get(reverse(url_name, args=[enterprise.pk]))
+    response = signed_in(client, actors[role]).get(reverse(url_name, args=[enterprise.pk]))
     assert response.status_code == 403
 
 
 def test_inspectors_read_files_but_cannot_edit_them(client, actors, enterprise):
-    client = as_user(client, actors[Role.INSPECTOR])
+    client = signed_in(client, actors[Role.INSPECTOR])
     assert client.get(enterprise.get_absolute_url()).status_code == 200
     assert client.get(reverse("enterprises:edit", args=[enterprise.pk])).status_code == 403
 
@@ -137,7 +133,7 @@ def test_products_follow_public_and_own_filed_standards_and_are_discontinued_not
         filing_number="430600-2026-002",
         filed_on=datetime.date(2026, 1, 5),
     )
-    client = as_user(client, actors[Role.ENTERPRISE])
+    client = signed_in(client, actors[Role.ENTERPRISE])
     url = reverse("enterprises:product_create", args=[enterprise.pk])
     refused = client.post(url, {"name": "绿豆糕", "standards": [foreign.pk]})
     assert "standards" in refused.context["form"].errors
@@ -153,7 +149,7 @@ def test_products_follow_public_and_own_filed_standards_and_are_discontinued_not
 
 
 def test_self_report_submission_review_and_resubmission(client, actors, enterprise):
-    client = as_user(client, actors[Role.ENTERPRISE])
+    client = signed_in(client, actors[Role.ENTERPRISE])
     url = reverse("enterprises:report_create", args=[enterprise.pk])
     upload = SimpleUploadedFile("自查报告.pdf", b"%PDF-1.4 self report", content_type="application/pdf")
     response = client.post(url, {**report_payload(), "attachments": [upload]})
@@ -169,14 +165,14 @@ def test_self_report_submission_review_and_resubmission(client, actors, enterpri
     # The enterprise cannot review its own report.
     assert client.post(report.get_absolute_url(), {"decision": "accept"}).status_code == 403
 
-    staff = as_user(client, actors[Role.SUPERVISOR])
+    staff = signed_in(client, actors[Role.SUPERVISOR])
     no_reason = staff.post(report.get_absolute_url(), {"decision": "return", "comment": ""})
     assert "comment" in no_reason.context["form"].errors
     staff.post(report.get_absolute_url(), {"decision": "return", "comment": "质量损失率计算有误"})
     report.refresh_from_db()
     assert report.status == ReportStatus.RETURNED and report.reviewed_by == actors[Role.SUPERVISOR]
 
-    ent = as_user(client, actors[Role.ENTERPRISE])
+    ent = signed_in(client, actors[Role.ENTERPRISE])
     page = ent.get(report.get_absolute_url()).content.decode()
     assert "质量损失率计算有误" in page
     ent.post(
@@ -186,7 +182,7 @@ def test_self_report_submission_review_and_resubmission(client, actors, enterpri
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED and str(report.quality_loss_rate) == "0.80"
 
-    as_user(client, actors[Role.LEADER]).post(report.get_absolute_url(), {"decision": "accept", "comment": ""})
+    signed_in(client, actors[Role.LEADER]).post(report.get_absolute_url(), {"decision": "accept", "comment": ""})
     report.refresh_from_db()
     assert report.status == ReportStatus.ACCEPTED
     assert [h.status for h in report.history.order_by("history_date")] == [
@@ -198,16 +194,16 @@ def test_self_report_submission_review_and_resubmission(client, actors, enterpri
 
 
 def test_a_late_report_is_flagged_for_staff(client, actors, enterprise):
-    client = as_user(client, actors[Role.ENTERPRISE])
+    client = signed_in(client, actors[Role.ENTERPRISE])
     client.post(reverse("enterprises:report_create", args=[enterprise.pk]), report_payload(year=2025, quarter=1))
     report = SelfReport.objects.get()
     assert report.is_late
-    queue = as_user(client, actors[Role.SUPERVISOR]).get(reverse("enterprises:report_queue")).content.decode()
+    queue = signed_in(client, actors[Role.SUPERVISOR]).get(reverse("enterprises:report_queue")).content.decode()
     assert report.enterprise.name in queue and "逾期" in queue
 
 
 def test_bad_report_values_are_refused_field_by_field(client, actors, enterprise):
-    client = as_user(client, actors[Role.ENTERPRISE])
+    client = signed_in(client, actors[Role.ENTERPRISE])
     response = client.post(
         reverse("enterprises:report_create", args=[enterprise.pk]),
         report_payload(quality_loss_rate="120", quarter=5, complaints_received=-1),
@@ -218,7 +214,7 @@ def test_bad_report_values_are_refused_field_by_field(client, actors, enterprise
 
 
 def test_staff_record_a_penalty_and_an_interview_on_the_timeline(client, actors, enterprise):
-    client = as_user(client, actors[Role.SUPERVISOR])
+    client = signed_in(client, actors[Role.SUPERVISOR])
     client.post(
         reverse("enterprises:penalty_create", args=[enterprise.pk]),
         {
@@ -248,16 +244,18 @@ def test_licence_worklist_shows_what_needs_attention(client, actors, enterprise)
         expires_on=today + datetime.timedelta(days=10),
     )
     LicenceFactory(enterprise=enterprise, issued_on=today, expires_on=today + datetime.timedelta(days=400))
-    client = as_user(client, actors[Role.SUPERVISOR])
+    client = signed_in(client, actors[Role.SUPERVISOR])
     page = client.get(reverse("enterprises:licence_worklist"))
     assert [licence.pk for licence in page.context["page"]] == [soon.pk]
-    assert as_user(client, actors[Role.LAB_TECHNICIAN]).get(reverse("enterprises:licence_worklist")).status_code == 403
+    assert (
+        signed_in(client, actors[Role.LAB_TECHNICIAN]).get(reverse("enterprises:licence_worklist")).status_code == 403
+    )
 
 
 def test_file_page_runs_a_bounded_number_of_queries(client, actors, enterprise, django_assert_max_num_queries):
     for _ in range(5):
         LicenceFactory(enterprise=enterprise)
-    client = as_user(client, actors[Role.SUPERVISOR])
+    client = signed_in(client, actors[Role.SUPERVISOR])
     client.post(reverse("enterprises:edit", args=[enterprise.pk]), enterprise_payload(enterprise, address="新地址1号"))
     with django_assert_max_num_queries(30):
         response = client.get(enterprise.get_absolute_url())
@@ -265,7 +263,7 @@ def test_file_page_runs_a_bounded_number_of_queries(client, actors, enterprise, 
 
 
 def test_quality_staff_with_at_most_one_chief_quality_officer(client, actors, enterprise):
-    client = as_user(client, actors[Role.ENTERPRISE])
+    client = signed_in(client, actors[Role.ENTERPRISE])
     url = reverse("enterprises:staff_create", args=[enterprise.pk])
     client.post(url, {"name": "刘质量", "position": "质量总监", "is_chief_quality_officer": "on"})
     second = client.post(url, {"name": "陈质量", "position": "质量经理", "is_chief_quality_officer": "on"})
@@ -277,7 +275,7 @@ def test_quality_staff_with_at_most_one_chief_quality_officer(client, actors, en
 
 
 def test_enterprise_files_its_own_standard(client, actors, enterprise, other_enterprise):
-    client = as_user(client, actors[Role.ENTERPRISE])
+    client = signed_in(client, actors[Role.ENTERPRISE])
     missing = client.post(
         reverse("enterprises:standard_file", args=[enterprise.pk]), {"code": "Q/YY 1S-2026", "title": "x"}
     )
@@ -301,8 +299,8 @@ def test_penalties_are_voided_with_a_reason_never_deleted(client, actors, enterp
         recorded_by=actors[Role.SUPERVISOR],
     )
     url = reverse("enterprises:sanction_void", args=[enterprise.pk, "penalty", penalty.pk])
-    assert as_user(client, actors[Role.ENTERPRISE]).post(url, {"reason": "x"}).status_code == 403
-    staff = as_user(client, actors[Role.SUPERVISOR])
+    assert signed_in(client, actors[Role.ENTERPRISE]).post(url, {"reason": "x"}).status_code == 403
+    staff = signed_in(client, actors[Role.SUPERVISOR])
     staff.post(url, {"reason": ""})
     penalty.refresh_from_db()
     assert penalty.voided_at is None
@@ -315,13 +313,15 @@ def test_penalties_are_voided_with_a_reason_never_deleted(client, actors, enterp
 
 
 def test_a_returned_report_is_corrected_through_the_new_report_form_too(client, actors, enterprise):
-    client = as_user(client, actors[Role.ENTERPRISE])
+    client = signed_in(client, actors[Role.ENTERPRISE])
     url = reverse("enterprises:report_create", args=[enterprise.pk])
     client.post(url, report_payload())
     report = SelfReport.objects.get()
     first_submitted = report.submitted_at
-    as_user(client, actors[Role.SUPERVISOR]).post(report.get_absolute_url(), {"decision": "return", "comment": "补充"})
-    as_user(client, actors[Role.ENTERPRISE]).post(url, report_payload(complaints_received=5))
+    signed_in(client, actors[Role.SUPERVISOR]).post(
+        report.get_absolute_url(), {"decision": "return", "comment": "补充"}
+    )
+    signed_in(client, actors[Role.ENTERPRISE]).post(url, report_payload(complaints_received=5))
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED and report.complaints_received == 5
     assert report.submitted_at == first_submitted  # timeliness is judged by the first submission
@@ -329,11 +329,11 @@ def test_a_returned_report_is_corrected_through_the_new_report_form_too(client, 
 
 
 def test_a_resubmission_cannot_move_to_another_quarter(client, actors, enterprise):
-    client = as_user(client, actors[Role.ENTERPRISE])
+    client = signed_in(client, actors[Role.ENTERPRISE])
     client.post(reverse("enterprises:report_create", args=[enterprise.pk]), report_payload(year=2025, quarter=2))
     report = SelfReport.objects.get()
-    as_user(client, actors[Role.SUPERVISOR]).post(report.get_absolute_url(), {"decision": "return", "comment": "x"})
-    as_user(client, actors[Role.ENTERPRISE]).post(
+    signed_in(client, actors[Role.SUPERVISOR]).post(report.get_absolute_url(), {"decision": "return", "comment": "x"})
+    signed_in(client, actors[Role.ENTERPRISE]).post(
         reverse("enterprises:report_resubmit", args=[enterprise.pk, report.pk]), report_payload(year=2100, quarter=4)
     )
     report.refresh_from_db()
@@ -341,7 +341,7 @@ def test_a_resubmission_cannot_move_to_another_quarter(client, actors, enterpris
 
 
 def test_a_quarter_that_has_not_ended_cannot_be_reported(client, actors, enterprise):
-    client = as_user(client, actors[Role.ENTERPRISE])
+    client = signed_in(client, actors[Role.ENTERPRISE])
     this_year = timezone.localdate().year
     response = client.post(
         reverse("enterprises:report_create", args=[enterprise.pk]), report_payload(year=this_year + 1, quarter=1)
@@ -351,10 +351,12 @@ def test_a_quarter_that_has_not_ended_cannot_be_reported(client, actors, enterpr
 
 
 def test_the_timeline_shows_each_step_of_a_report_in_order(client, actors, enterprise):
-    client = as_user(client, actors[Role.ENTERPRISE])
+    client = signed_in(client, actors[Role.ENTERPRISE])
     client.post(reverse("enterprises:report_create", args=[enterprise.pk]), report_payload())
     report = SelfReport.objects.get()
-    as_user(client, actors[Role.SUPERVISOR]).post(report.get_absolute_url(), {"decision": "return", "comment": "补充"})
+    signed_in(client, actors[Role.SUPERVISOR]).post(
+        report.get_absolute_url(), {"decision": "return", "comment": "补充"}
+    )
     timeline = client.get(enterprise.get_absolute_url()).context["timeline"]
     titles = [event.title for event in timeline if event.section == "企业自查"]
     assert titles == ["2026Q3 自查报告：已退回修改", "2026Q3 自查报告：已提交"]
@@ -363,7 +365,7 @@ def test_the_timeline_shows_each_step_of_a_report_in_order(client, actors, enter
 def test_change_history_shows_names_and_labels_newest_first(client, actors, enterprise):
     from tests.factories import ResponsibilityAreaFactory
 
-    client = as_user(client, actors[Role.SUPERVISOR])
+    client = signed_in(client, actors[Role.SUPERVISOR])
     new_area = ResponsibilityAreaFactory(district=enterprise.district, name="新责任区")
     url = reverse("enterprises:edit", args=[enterprise.pk])
     client.post(url, enterprise_payload(enterprise, scale="below"))
@@ -381,7 +383,7 @@ def test_guessing_ids_of_another_enterprise_finds_nothing(client, actors, enterp
     product = Product.objects.create(enterprise=other_enterprise, name="别家产品")
     member = QualityStaff.objects.create(enterprise=other_enterprise, name="别家人员")
     other_user = UserFactory(role=Role.ENTERPRISE, enterprise=other_enterprise)
-    as_user(client, other_user).post(
+    signed_in(client, other_user).post(
         reverse("enterprises:report_create", args=[other_enterprise.pk]),
         {**report_payload(), "attachments": [SimpleUploadedFile("a.pdf", b"%PDF secret")]},
     )
@@ -394,7 +396,7 @@ def test_guessing_ids_of_another_enterprise_finds_nothing(client, actors, enterp
         "report": reverse("enterprises:report", args=[enterprise.pk, report.pk]),
         "attachment": reverse("enterprises:attachment", args=[enterprise.pk, report.pk, attachment.pk]),
     }
-    client = as_user(client, actors[Role.ENTERPRISE])
+    client = signed_in(client, actors[Role.ENTERPRISE])
     assert client.get(urls[kind]).status_code == 404
     assert client.post(urls[kind], {"name": "改"}).status_code in (404, 405)
     product.refresh_from_db()
@@ -403,16 +405,16 @@ def test_guessing_ids_of_another_enterprise_finds_nothing(client, actors, enterp
 
 
 def test_attachments_are_served_only_to_those_who_may_read_the_file(client, actors, enterprise):
-    client = as_user(client, actors[Role.ENTERPRISE])
+    client = signed_in(client, actors[Role.ENTERPRISE])
     client.post(
         reverse("enterprises:report_create", args=[enterprise.pk]),
         {**report_payload(), "attachments": [SimpleUploadedFile("检测报告.pdf", b"%PDF content")]},
     )
     attachment = SelfReport.objects.get().attachments.get()
     url = reverse("enterprises:attachment", args=[enterprise.pk, attachment.report_id, attachment.pk])
-    download = as_user(client, actors[Role.SUPERVISOR]).get(url)
+    download = signed_in(client, actors[Role.SUPERVISOR]).get(url)
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF content"
-    assert as_user(client, actors[Role.LAB_TECHNICIAN]).get(url).status_code == 404
+    assert signed_in(client, actors[Role.LAB_TECHNICIAN]).get(url).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -429,14 +431,14 @@ def test_inspectors_write_nothing(client, actors, enterprise, url_name, data):
     from enterprises.models import Licence, QualityStaff
 
     before = (Product.objects.count(), QualityStaff.objects.count(), Licence.objects.count(), Penalty.objects.count())
-    response = as_user(client, actors[Role.INSPECTOR]).post(reverse(url_name, args=[enterprise.pk]), data)
+    response = signed_in(client, actors[Role.INSPECTOR]).post(reverse(url_name, args=[enterprise.pk]), data)
     assert response.status_code == 403
     after = (Product.objects.count(), QualityStaff.objects.count(), Licence.objects.count(), Penalty.objects.count())
     assert before == after
 
 
 def test_an_enterprise_cannot_claim_a_national_standard_code(client, actors, enterprise):
-    response = as_user(client, actors[Role.ENTERPRISE]).post(
+    response = signed_in(client, actors[Role.ENTERPRISE]).post(
         reverse("enterprises:standard_file", args=[enterprise.pk]),
         {"code": "GB 7099-2015", "title": "x", "filing_number": "1", "filed_on": "2026-01-01"},
     )
@@ -450,10 +452,10 @@ def test_staff_see_which_enterprises_have_not_filed_an_overdue_report(client, ac
     year, quarter = last_finished_quarter(timezone.localdate())
     if timezone.localdate() <= self_report_due_on(year, quarter):
         pytest.skip("the last quarter's report is not overdue yet today")
-    as_user(client, actors[Role.ENTERPRISE]).post(
+    signed_in(client, actors[Role.ENTERPRISE]).post(
         reverse("enterprises:report_create", args=[enterprise.pk]), report_payload(year=year, quarter=quarter)
     )
-    page = as_user(client, actors[Role.SUPERVISOR]).get(reverse("enterprises:report_queue"), {"view": "missing"})
+    page = signed_in(client, actors[Role.SUPERVISOR]).get(reverse("enterprises:report_queue"), {"view": "missing"})
     assert list(page.context["page"]) == [other_enterprise]
     assert page.context["missing_count"] == 1
 
@@ -461,7 +463,7 @@ def test_staff_see_which_enterprises_have_not_filed_an_overdue_report(client, ac
 def test_the_api_lists_attachments_with_a_checked_download_link(client, actors, enterprise):
     from rest_framework.test import APIClient
 
-    as_user(client, actors[Role.ENTERPRISE]).post(
+    signed_in(client, actors[Role.ENTERPRISE]).post(
         reverse("enterprises:report_create", args=[enterprise.pk]),
         {**report_payload(), "attachments": [SimpleUploadedFile("a.pdf", b"%PDF a")]},
     )
@@ -469,4 +471,4 @@ def test_the_api_lists_attachments_with_a_checked_download_link(client, actors, 
     api.force_authenticate(actors[Role.SUPERVISOR])
     (attachment,) = api.get("/api/v1/self-reports/").json()["results"][0]["attachments"]
     assert attachment["original_name"] == "a.pdf"
-    assert as_user(client, actors[Role.SUPERVISOR]).get(attachment["url"]).status_code == 200
+    assert signed_in(client, actors[Role.SUPERVISOR]).get(attachment["url"]).status_code == 200
