@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.models import CalendarDay, CalendarYear, JobRun
+from core.models import AuditEntry, CalendarDay, CalendarYear, DomainEvent, JobRun
 
 
 @admin.register(JobRun)
@@ -21,3 +21,30 @@ class CalendarDayAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     date_hierarchy = "date"
     search_fields = ["name"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit log is written by the services only; here it can be searched, never changed."""
+
+    list_display = ["at", "actor", "action", "object_type", "object_id", "summary"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["trail", "summary"]
+    list_select_related = ["actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DomainEvent)
+class DomainEventAdmin(AuditEntryAdmin):
+    list_display = ["occurred_at", "kind", "enterprise", "dispatched_at", "attempts", "error"]
+    list_filter = ["kind"]
+    search_fields = ["kind"]
+    list_select_related = ["enterprise"]

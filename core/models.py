@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -62,3 +64,66 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
+
+
+class AuditEntry(models.Model):
+    """One audited write: who did what to which record, when, and the details. Never edited or deleted.
+
+    `trail` groups the entries of one case (e.g. everything that happened in a spot-check campaign), so a page can
+    show the whole story of a campaign, its draws, tasks and results in one query."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    object_type = models.CharField(_("record type"), max_length=64)
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    trail = models.CharField(_("case"), max_length=96, db_index=True, blank=True)
+    summary = models.CharField(_("summary"), max_length=255, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type}:{self.object_id}"
+
+
+class DomainEvent(models.Model):
+    """Something that happened which other parts of the portal react to (e.g. credit recalculation after a
+    spot-check verdict). Written in the same transaction as the change itself, dispatched once after commit."""
+
+    kind = models.CharField(_("kind"), max_length=64, db_index=True)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("enterprise"),
+    )
+    payload = models.JSONField(_("payload"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        verbose_name = _("domain event")
+        verbose_name_plural = _("domain events")
+        indexes = [
+            models.Index(fields=["occurred_at"], condition=models.Q(dispatched_at__isnull=True), name="event_pending")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"

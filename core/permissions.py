@@ -20,6 +20,6 @@ def _register_core_rules() -> None:
 
     rules.add_perm("core.view_home", is_signed_in)
     rules.add_perm("core.view_api_docs", is_signed_in)
-    grant_model_perms("core", ["jobrun"], ["view"], is_admin)
+    grant_model_perms("core", ["jobrun", "auditentry", "domainevent"], ["view"], is_admin)
     # The working-day calendar is reference data the bureau keeps current each year.
     grant_model_perms("core", ["calendaryear", "calendarday"], ["view", "add", "change", "delete"], is_admin)

@@ -8,7 +8,8 @@ import datetime
 from dataclasses import dataclass
 from typing import Literal
 
-from django.utils.translation import gettext_lazy as _
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from core.models import CalendarDay, CalendarYear
 
@@ -18,12 +19,17 @@ _LOOKAHEAD_FACTOR = 2
 _LOOKAHEAD_SLACK = 40
 
 
-class CalendarNotLoaded(Exception):
-    """A working-day deadline would fall in a year the bureau has not loaded: computing it would be a guess."""
+class CalendarNotLoaded(ValidationError):
+    """A working-day deadline would fall in a year the bureau has not loaded: computing it would be a guess.
+    A validation error, so the service that needed the deadline refuses its action with this message."""
 
     def __init__(self, years: set[int]):
         self.years = sorted(years)
-        super().__init__(_("The working-day calendar has no data for %s.") % ", ".join(map(str, self.years)))
+        super().__init__(
+            _("The working-day calendar has no data for %s: an administrator must load that year first.")
+            % ", ".join(map(str, self.years)),
+            code="calendar_not_loaded",
+        )
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,8 @@
 from django import forms
-from django.conf import settings
 from django.db.models import Q
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from core.files import UploadsField
 from enterprises.choices import StandardKind
 from enterprises.models import (
     CONTACT_FIELDS,
@@ -21,7 +20,6 @@ from enterprises.models import (
 )
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-ATTACHMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx")
 
 
 class EnterpriseForm(forms.ModelForm):
@@ -114,33 +112,8 @@ class InterviewForm(forms.ModelForm):
         }
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class AttachmentsField(forms.FileField):
-    """Several files at once, each checked for type and size."""
-
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        cleaned = [super(AttachmentsField, self).clean(upload, initial) for upload in files]
-        for upload in cleaned:
-            if not upload.name.lower().endswith(ATTACHMENT_TYPES):
-                raise forms.ValidationError(
-                    _("%(name)s: only PDF, images, Word and Excel files can be attached."), params={"name": upload.name}
-                )
-            if upload.size > settings.UPLOAD_MAX_BYTES:
-                raise forms.ValidationError(
-                    _("%(name)s is larger than %(limit)s."),
-                    params={"name": upload.name, "limit": filesizeformat(settings.UPLOAD_MAX_BYTES)},
-                )
-        return cleaned
-
-
 class SelfReportForm(forms.ModelForm):
-    attachments = AttachmentsField(label=_("Attachments"), required=False)
+    attachments = UploadsField(label=_("Attachments"), required=False)
 
     class Meta:
         model = SelfReport

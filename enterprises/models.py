@@ -1,5 +1,6 @@
 import datetime
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -82,13 +83,17 @@ class Industry(models.Model):
 class EnterpriseQuerySet(models.QuerySet):
     def visible_to(self, user) -> "EnterpriseQuerySet":
         """The one access path for reads: who reads the whole register is decided by the rule
-        `enterprises.view_register`; an enterprise user sees only its own enterprise; anyone else nothing."""
+        `enterprises.view_register`; an enterprise user sees only its own enterprise; an inspector the enterprises
+        of the spot-check tasks assigned to them; anyone else nothing."""
         if not getattr(user, "is_active", False):
             return self.none()
         if user.has_perm("enterprises.view_register"):
             return self
         if user.role == Role.ENTERPRISE and user.enterprise_id:
             return self.filter(pk=user.enterprise_id)
+        if user.role == Role.INSPECTOR:
+            tasks = apps.get_model("inspections", "Task").objects.visible_to(user).live()
+            return self.filter(Exists(tasks.filter(enterprise=OuterRef("pk"))))
         return self.none()
 
     def with_is_supervised(self) -> "EnterpriseQuerySet":

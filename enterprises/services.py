@@ -2,7 +2,6 @@
 made it in the change history."""
 
 import datetime
-import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.files import sha256_of
 from core.workdays import due_date
 from enterprises.choices import EnterpriseStatus, ExpiryLevel, ReportStatus
 from enterprises.models import (
@@ -106,12 +106,8 @@ def self_report_submit(
 
 
 def attachment_add(*, report: SelfReport, upload: UploadedFile) -> SelfReportAttachment:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
     return SelfReportAttachment.objects.create(
-        report=report, file=upload, original_name=upload.name[:255], sha256=digest.hexdigest()
+        report=report, file=upload, original_name=upload.name[:255], sha256=sha256_of(upload)
     )
 
 

@@ -12,6 +12,11 @@ Algorithm qs-draw-v1
   floating point. Weight 0 keeps an enterprise out of the draw (e.g. grade A outside a complaint or referral).
 - Inspectors: for each drawn enterprise, in draw order, `per_task` inspectors among those without a conflict
   with it, preferring those with fewer tasks so far, then the best SHA-256("{seed}|i|{enterprise}|{inspector}").
+- Re-test laboratory: the approved laboratory (other than the original) with the best
+  SHA-256("{seed}|lab|{key}|{laboratory}").
+
+The published inputs are one canonical JSON text (`canonical_inputs`): the count, inspectors per task, the pool
+as sorted [enterprise, weight] pairs, the sorted roster and the sorted [enterprise, inspector] conflict pairs.
 """
 
 import hashlib
@@ -33,6 +38,14 @@ class DrawResult:
     enterprises: list[int]
     inspectors: dict[int, list[int]] = field(default_factory=dict)
     algorithm: str = ALGORITHM
+
+    def as_json(self) -> dict:
+        """The result as published (JSON object keys are strings)."""
+        return {
+            "algorithm": self.algorithm,
+            "enterprises": self.enterprises,
+            "inspectors": {str(enterprise): team for enterprise, team in self.inspectors.items()},
+        }
 
 
 def commitment(seed: str) -> str:
@@ -128,3 +141,97 @@ def draw(
         seed=seed, enterprises=enterprises, roster=roster, conflicts=conflicts, per_task=per_task
     )
     return DrawResult(enterprises=enterprises, inspectors=inspectors)
+
+
+def canonical_inputs(
+    *,
+    count: int,
+    per_task: int,
+    pool: Mapping[int, int],
+    roster: Iterable[int],
+    conflicts: Iterable[tuple[int, int]],
+) -> str:
+    """The published inputs as one canonical text: the same inputs always give the same text and digest."""
+    inputs = {
+        "algorithm": ALGORITHM,
+        "count": count,
+        "per_task": per_task,
+        "pool": sorted([enterprise, weight] for enterprise, weight in pool.items()),
+        "roster": sorted(set(roster)),
+        "conflicts": sorted({(enterprise, inspector) for enterprise, inspector in conflicts}),
+    }
+    return json.dumps(inputs, separators=(",", ":"), sort_keys=True)
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def draw_from_inputs(*, seed: str, inputs: Mapping) -> DrawResult:
+    """Re-run a draw from its published inputs (as parsed from `canonical_inputs`)."""
+    if inputs.get("algorithm") != ALGORITHM:
+        raise DrawError(f"these inputs are for algorithm {inputs.get('algorithm')!r}, not {ALGORITHM}")
+    conflicts: dict[int, set[int]] = {}
+    for enterprise, inspector in inputs["conflicts"]:
+        conflicts.setdefault(enterprise, set()).add(inspector)
+    return draw(
+        seed=seed,
+        pool={enterprise: weight for enterprise, weight in inputs["pool"]},
+        count=inputs["count"],
+        roster=inputs["roster"],
+        conflicts=conflicts,
+        per_task=inputs["per_task"],
+    )
+
+
+def draw_laboratory(*, seed: str, key: object, candidates: Iterable[int]) -> int:
+    """One laboratory drawn from `candidates` (e.g. for a re-test, the approved laboratories but the original)."""
+    candidates = sorted(set(candidates))
+    if not candidates:
+        raise DrawError("no laboratory to draw from")
+    return max(candidates, key=lambda lab: (_score(seed, "lab", key, lab), -lab))
+
+
+@dataclass(frozen=True)
+class Verification:
+    commitment_matches: bool
+    inputs_match: bool
+    result_matches: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.commitment_matches and self.inputs_match and self.result_matches
+
+
+def verify(bundle: Mapping) -> Verification:
+    """Check a published draw (as downloaded from its public page): the seed matches the commitment, the inputs
+    their digest, and re-running the algorithm on them gives the published result."""
+    inputs_text = json.dumps(bundle["inputs"], separators=(",", ":"), sort_keys=True)
+    rerun = draw_from_inputs(seed=bundle["seed"], inputs=bundle["inputs"])
+    return Verification(
+        commitment_matches=commitment(bundle["seed"]) == bundle["commitment"],
+        inputs_match=digest(inputs_text) == bundle["inputs_digest"],
+        result_matches=rerun.as_json() == bundle["result"],
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """python -m inspections.draw BUNDLE.json: verify a downloaded draw with nothing but Python."""
+    import sys
+
+    paths = sys.argv[1:] if argv is None else argv
+    if len(paths) != 1:
+        print("usage: python -m inspections.draw BUNDLE.json", file=sys.stderr)
+        return 2
+    with open(paths[0], encoding="utf-8") as handle:
+        bundle = json.load(handle)
+    outcome = verify(bundle)
+    print(f"commitment matches the seed: {outcome.commitment_matches}")
+    print(f"inputs match their digest:   {outcome.inputs_match}")
+    print(f"re-run gives the result:     {outcome.result_matches}")
+    print("VERIFIED" if outcome.ok else "NOT VERIFIED")
+    return 0 if outcome.ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -180,6 +180,7 @@ CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "core.tasks.heartbeat_task", "schedule": 5 * 60},
+    "pending-events": {"task": "core.tasks.dispatch_pending_events_task", "schedule": 10 * 60},
     "licence-warnings": {
         "task": "enterprises.tasks.record_licence_warnings_task",
         "schedule": crontab(hour=1, minute=30),
@@ -238,4 +239,21 @@ LOGGING = {
         # Refusals (403/404) are the portal working as intended, not errors worth a traceback in the log.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
+}
+
+# Spot-check rules (DOMAIN.md "Rules with numbers"). Deadlines are computed by core.workdays.
+INSPECTORS_PER_TASK = env_int("INSPECTORS_PER_TASK", 2)  # at least 2 inspectors on every on-site task
+OBJECTION_DAYS = env_int("OBJECTION_DAYS", 15)  # calendar days after the enterprise receives a result
+OBJECTION_WORKING_DAYS_FOOD = env_int("OBJECTION_WORKING_DAYS_FOOD", 7)  # food: working days instead
+RECTIFICATION_DAYS = env_int("RECTIFICATION_DAYS", 60)  # calendar days after the order (SAMR Order 18 Art 46)
+FIRST_RECHECK_DAYS = env_int("FIRST_RECHECK_DAYS", 75)  # first re-check within this many days of the order
+SECOND_RECHECK_FROM_DAYS = env_int("SECOND_RECHECK_FROM_DAYS", 60)  # second re-check 60 to 90 days after the notice
+SECOND_RECHECK_BY_DAYS = env_int("SECOND_RECHECK_BY_DAYS", 90)
+PUBLICATION_WORKING_DAYS = env_int("PUBLICATION_WORKING_DAYS", 20)  # publish within 20 working days of the result
+# Classified supervision: draw weight per credit grade. A is out of routine draws unless flagged (complaint,
+# referral, alert), when it weighs as B; an enterprise without a grade weighs as B.
+DRAW_GRADE_WEIGHTS = {
+    "A": env_int("DRAW_WEIGHT_A", 0),
+    "B": env_int("DRAW_WEIGHT_B", 1),
+    "C": env_int("DRAW_WEIGHT_C", 3),
 }

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from accounts.roles import Role
-from tests.factories import EnterpriseFactory, UserFactory, enterprise_user
+from tests.factories import EnterpriseFactory, UserFactory, assign_task, enterprise_user
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -83,3 +83,10 @@ def actors(db, enterprise):
     users = {role: UserFactory(role=role, username=role) for role in Role if role != Role.ENTERPRISE}
     users[Role.ENTERPRISE] = enterprise_user(enterprise, username="enterprise")
     return users
+
+
+@pytest.fixture
+def inspector_at_enterprise(actors, enterprise):
+    """The inspector of `actors`, with a spot-check task at `enterprise` (so its file is open to them)."""
+    assign_task(actors[Role.INSPECTOR], enterprise)
+    return actors[Role.INSPECTOR]

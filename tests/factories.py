@@ -5,10 +5,11 @@ from factory.django import DjangoModelFactory
 
 from accounts.models import User
 from accounts.roles import Role
-from enterprises.choices import LicenceKind, Scale
+from enterprises.choices import LicenceKind, Scale, StandardKind
 from enterprises.credit_code import build_credit_code
-from enterprises.models import District, Enterprise, Industry, Licence, ResponsibilityArea
+from enterprises.models import District, Enterprise, Industry, Licence, Product, ResponsibilityArea, Standard
 from enterprises.reference_data import sync_industries
+from inspections.models import Campaign, Laboratory, Task
 
 PASSWORD = "correct-horse-battery"
 
@@ -77,3 +78,60 @@ class LicenceFactory(DjangoModelFactory):
 
 def enterprise_user(enterprise: Enterprise, **kwargs) -> User:
     return UserFactory(role=Role.ENTERPRISE, enterprise=enterprise, **kwargs)
+
+
+class LaboratoryFactory(DjangoModelFactory):
+    class Meta:
+        model = Laboratory
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"岳阳市产品质量检验检测中心{n}")
+    accreditation = factory.Sequence(lambda n: f"CMA-2026-{n:04d}")
+
+    @factory.post_generation
+    def technicians(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.technicians.set(extracted)
+
+
+class StandardFactory(DjangoModelFactory):
+    class Meta:
+        model = Standard
+        django_get_or_create = ["code"]
+
+    code = "GB 2762-2022"
+    title = "食品安全国家标准 食品中污染物限量"
+    kind = StandardKind.NATIONAL
+
+
+class ProductFactory(DjangoModelFactory):
+    class Meta:
+        model = Product
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    name = factory.Sequence(lambda n: f"大米{n}")
+    specification = "5 kg/袋"
+    trademark = "洞庭"
+
+
+class CampaignFactory(DjangoModelFactory):
+    class Meta:
+        model = Campaign
+
+    year = 2026
+    title = factory.Sequence(lambda n: f"产品质量监督抽查{n}")
+    legal_basis = "《中华人民共和国产品质量法》"
+    product_categories = "大米"
+    batches = 1
+    period_start = datetime.date(2026, 11, 1)
+    period_end = datetime.date(2026, 12, 31)
+    lab = factory.SubFactory(LaboratoryFactory)
+    created_by = factory.SubFactory(UserFactory, role=Role.SUPERVISOR)
+
+
+def assign_task(inspector: User, enterprise: Enterprise, **kwargs) -> Task:
+    """A spot-check task at `enterprise` assigned to `inspector` (as a draw would make it)."""
+    campaign = kwargs.pop("campaign", None) or CampaignFactory()
+    task = Task.objects.create(campaign=campaign, enterprise=enterprise, due_on=campaign.period_end, **kwargs)
+    task.inspectors.add(inspector)
+    return task

@@ -10,7 +10,7 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-REGISTER_READERS = {Role.LEADER, Role.SUPERVISOR, Role.INSPECTOR, Role.ADMIN}
+REGISTER_READERS = {Role.LEADER, Role.SUPERVISOR, Role.ADMIN}
 ALL = set(Role)
 
 # (url name, roles allowed, what they get); everyone else signed in gets 403, anonymous users are sent to log in.

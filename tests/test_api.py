@@ -6,7 +6,7 @@ from accounts.models import User
 from accounts.roles import Role
 from enterprises.models import Enterprise
 from tests.clients import token_api
-from tests.factories import PASSWORD, EnterpriseFactory, LicenceFactory
+from tests.factories import PASSWORD, EnterpriseFactory, LicenceFactory, assign_task
 
 pytestmark = pytest.mark.django_db
 
@@ -57,11 +57,19 @@ def test_enterprise_token_sees_only_its_own_enterprise(actors, enterprise, other
     assert refused.json() == missing.json()
 
 
-@pytest.mark.parametrize("role", [Role.LEADER, Role.SUPERVISOR, Role.INSPECTOR, Role.ADMIN])
+@pytest.mark.parametrize("role", [Role.LEADER, Role.SUPERVISOR, Role.ADMIN])
 def test_register_readers_list_the_register(actors, other_enterprise, role):
     response = token_api(actors[role]).get(ENTERPRISES)
     assert response.status_code == 200
     assert response.json()["count"] == 2
+
+
+def test_an_inspector_lists_only_the_enterprises_of_their_tasks(actors, enterprise, other_enterprise):
+    client = token_api(actors[Role.INSPECTOR])
+    assert client.get(ENTERPRISES).json()["count"] == 0
+    assign_task(actors[Role.INSPECTOR], other_enterprise)
+    assert [row["id"] for row in client.get(ENTERPRISES).json()["results"]] == [other_enterprise.pk]
+    assert client.get(f"{ENTERPRISES}{enterprise.pk}/").status_code == 404
 
 
 def test_lab_technicians_are_refused_the_register(actors, enterprise):

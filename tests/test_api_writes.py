@@ -67,7 +67,7 @@ def test_enterprise_token_changes_contact_data_only(actors, enterprise, other_en
     assert other.status_code == 404
 
 
-def test_inspector_cannot_change_a_file(actors, enterprise):
+def test_inspector_cannot_change_a_file(actors, enterprise, inspector_at_enterprise):
     response = token_api(actors[Role.INSPECTOR]).patch(f"/api/v1/enterprises/{enterprise.pk}/", {"contact_phone": "1"})
     assert response.status_code == 403
 
@@ -136,7 +136,9 @@ def test_the_enterprise_detail_nests_products_and_self_reports(actors, enterpris
     assert body["self_reports"] == [] and "licences" in body
 
 
-def test_licences_are_recorded_by_staff_and_validated_like_the_form(actors, enterprise, other_enterprise):
+def test_licences_are_recorded_by_staff_and_validated_like_the_form(
+    actors, enterprise, other_enterprise, inspector_at_enterprise
+):
     body = {
         "enterprise": enterprise.pk,
         "kind": "food_production",

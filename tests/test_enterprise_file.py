@@ -102,15 +102,21 @@ def test_enterprise_user_cannot_touch_another_enterprise(client, actors, other_e
 @pytest.mark.parametrize(
     "url_name", ["enterprises:licence_create", "enterprises:penalty_create", "enterprises:interview_create"]
 )
-def test_only_bureau_staff_record_licences_penalties_and_interviews(client, actors, enterprise, role, url_name):
+def test_only_bureau_staff_record_licences_penalties_and_interviews(
+    client, actors, enterprise, inspector_at_enterprise, role, url_name
+):
     response = signed_in(client, actors[role]).get(reverse(url_name, args=[enterprise.pk]))
     assert response.status_code == 403
 
 
-def test_inspectors_read_files_but_cannot_edit_them(client, actors, enterprise):
-    client = signed_in(client, actors[Role.INSPECTOR])
+def test_inspectors_read_the_files_of_their_tasks_only_and_cannot_edit_them(
+    client, enterprise, other_enterprise, inspector_at_enterprise
+):
+    client = signed_in(client, inspector_at_enterprise)
     assert client.get(enterprise.get_absolute_url()).status_code == 200
     assert client.get(reverse("enterprises:edit", args=[enterprise.pk])).status_code == 403
+    assert client.get(other_enterprise.get_absolute_url()).status_code == 404  # no task there
+    assert client.get(reverse("enterprises:list")).status_code == 403  # no register-wide browsing
 
 
 def test_products_follow_public_and_own_filed_standards_and_are_discontinued_not_deleted(client, actors, enterprise):
@@ -427,7 +433,7 @@ def test_attachments_are_served_only_to_those_who_may_read_the_file(client, acto
         ("enterprises:penalty_create", {"decision_number": "x"}),
     ],
 )
-def test_inspectors_write_nothing(client, actors, enterprise, url_name, data):
+def test_inspectors_write_nothing(client, actors, enterprise, inspector_at_enterprise, url_name, data):
     from enterprises.models import Licence, QualityStaff
 
     before = (Product.objects.count(), QualityStaff.objects.count(), Licence.objects.count(), Penalty.objects.count())

@@ -130,7 +130,7 @@ def test_supervisor_home_lists_expiring_licences_in_own_areas(client, actors, en
 
 
 def test_register_list_filters_and_sorts(client, actors, enterprise, other_enterprise):
-    client.force_login(User.objects.get(username="inspector"))
+    client.force_login(User.objects.get(username="supervisor"))
     response = client.get(reverse("enterprises:list"), {"q": other_enterprise.credit_code, "sort": "-name"})
     assert list(response.context["page"]) == [other_enterprise]
 

@@ -1,0 +1,77 @@
+"""Domain events: a change records what happened; handlers elsewhere react once it has committed.
+
+`event_emit` writes the event in the caller's transaction and queues its dispatch after commit, so a rolled-back
+change never fires. `event_dispatch` runs each event's handlers exactly once: it claims the event under a row
+lock (skipping one another worker holds) and marks it dispatched in the same transaction as the handlers' writes.
+A failed dispatch stays pending and is retried; handlers must therefore be idempotent, and they are.
+"""
+
+import datetime
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from core.models import DomainEvent
+
+logger = logging.getLogger(__name__)
+Handler = Callable[[DomainEvent], None]
+_HANDLERS: dict[str, list[Handler]] = defaultdict(list)
+
+
+def on_event(*kinds: str) -> Callable[[Handler], Handler]:
+    """Register a handler for events of these kinds (call at app start-up, from `AppConfig.ready`)."""
+
+    def register(handler: Handler) -> Handler:
+        for kind in kinds:
+            if handler not in _HANDLERS[kind]:
+                _HANDLERS[kind].append(handler)
+        return handler
+
+    return register
+
+
+def handlers_for(kind: str) -> list[Handler]:
+    return list(_HANDLERS.get(kind, ()))
+
+
+def event_emit(kind: str, *, enterprise_id: int | None, **payload) -> DomainEvent:
+    """Record an event in the current transaction; its dispatch is queued once the transaction commits."""
+    from core.tasks import dispatch_event_task
+
+    event = DomainEvent.objects.create(kind=kind, enterprise_id=enterprise_id, payload=payload)
+    transaction.on_commit(lambda: dispatch_event_task.delay(event.pk))
+    return event
+
+
+def event_dispatch(event_id: int) -> bool:
+    """Run the event's handlers once. False when it was already dispatched or another worker holds it."""
+    try:
+        with transaction.atomic():
+            event = (
+                DomainEvent.objects.select_for_update(skip_locked=True)
+                .filter(pk=event_id, dispatched_at__isnull=True)
+                .first()
+            )
+            if event is None:
+                return False
+            for handler in handlers_for(event.kind):
+                handler(event)
+            event.dispatched_at = timezone.now()
+            event.attempts += 1
+            event.error = ""
+            event.save(update_fields=["dispatched_at", "attempts", "error"])
+            return True
+    except Exception as exc:
+        DomainEvent.objects.filter(pk=event_id).update(attempts=F("attempts") + 1, error=repr(exc)[:2000])
+        logger.exception("dispatching event %s failed", event_id)
+        raise
+
+
+def pending_events(*, older_than_seconds: int = 300):
+    """Events whose dispatch has not happened a while after they occurred (a lost message or a failed run)."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
+    return DomainEvent.objects.filter(dispatched_at__isnull=True, occurred_at__lt=cutoff)

@@ -1,0 +1,53 @@
+from django.contrib import admin
+
+from inspections.models import Campaign, ConflictDeclaration, Draw, Laboratory, Task
+
+
+@admin.register(Laboratory)
+class LaboratoryAdmin(admin.ModelAdmin):
+    """Administrators keep the approved laboratories and who works at each."""
+
+    list_display = ["name", "accreditation", "is_approved"]
+    list_filter = ["is_approved"]
+    search_fields = ["name", "accreditation"]
+    filter_horizontal = ["technicians"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Spot-check records change only through the portal's services, which check the rules and audit each step."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Campaign)
+class CampaignAdmin(ReadOnlyAdmin):
+    list_display = ["title", "year", "status", "batches", "period_start", "period_end"]
+    list_filter = ["status", "year"]
+    search_fields = ["title"]
+
+
+@admin.register(Draw)
+class DrawAdmin(ReadOnlyAdmin):
+    list_display = ["campaign", "number", "status", "pool_size", "committed_at", "drawn_at"]
+    list_filter = ["status"]
+    exclude = ["seed", "result"]  # secret until drawn; the public draw page shows them once revealed
+
+
+@admin.register(Task)
+class TaskAdmin(ReadOnlyAdmin):
+    list_display = ["campaign", "enterprise", "kind", "status", "verdict", "due_on"]
+    list_filter = ["status", "kind", "verdict"]
+    list_select_related = ["campaign", "enterprise"]
+
+
+@admin.register(ConflictDeclaration)
+class ConflictDeclarationAdmin(ReadOnlyAdmin):
+    list_display = ["inspector", "enterprise", "reason", "declared_at", "withdrawn_at"]
+    list_select_related = ["inspector", "enterprise"]

@@ -1,0 +1,82 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+    DRAWN = "drawn", _("Drawn")
+    IN_PROGRESS = "in_progress", _("In progress")
+    CLOSED = "closed", _("Closed")
+
+
+class LimitKind(models.TextChoices):
+    MAXIMUM = "max", _("At most")
+    MINIMUM = "min", _("At least")
+    RANGE = "range", _("Between")
+    QUALITATIVE = "qualitative", _("Qualitative requirement")
+
+
+class ReferralSource(models.TextChoices):
+    """Why a grade-A enterprise, normally exempt from routine draws, is in this draw after all."""
+
+    COMPLAINT = "complaint", _("Complaint")
+    REFERRAL = "referral", _("Referral")
+    ALERT = "alert", _("Risk alert")
+
+
+class DrawStatus(models.TextChoices):
+    COMMITTED = "committed", _("Commitment published")
+    DRAWN = "drawn", _("Drawn")
+    SUPERSEDED = "superseded", _("Superseded by a re-draw")
+
+
+class TaskKind(models.TextChoices):
+    ROUTINE = "routine", _("Spot check")
+    RECHECK = "recheck", _("Re-check")
+
+
+class TaskStatus(models.TextChoices):
+    ASSIGNED = "assigned", _("Awaiting sampling")
+    SAMPLED = "sampled", _("Sampled, in testing")
+    FINAL = "final", _("Result final")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class SamplingOutcome(models.TextChoices):
+    SAMPLED = "sampled", _("Sampled")
+    REFUSED = "refused", _("Sampling refused")
+
+
+class Verdict(models.TextChoices):
+    CONFORMING = "conforming", _("Conforming")
+    NONCONFORMING = "nonconforming", _("Nonconforming")
+    REFUSED = "refused", _("Refused sampling")
+
+
+FAILED_VERDICTS = (Verdict.NONCONFORMING, Verdict.REFUSED)
+
+
+class LabTestKind(models.TextChoices):
+    INITIAL = "initial", _("Test")
+    RETEST = "retest", _("Re-test")
+
+
+class LabTestStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting results")
+    SUBMITTED = "submitted", _("Awaiting review")
+    APPROVED = "approved", _("Approved, to be notified")
+    NOTIFIED = "notified", _("Notified")
+
+
+class FollowUpStage(models.TextChoices):
+    RECTIFYING = "rectifying", _("Rectification ordered")
+    FIRST_RECHECK = "first_recheck", _("First re-check")
+    SECOND_RECHECK = "second_recheck", _("Public notice, second re-check")
+    CLOSED = "closed", _("Closed")
+
+
+class FollowUpOutcome(models.TextChoices):
+    RECTIFIED = "rectified", _("Rectified: re-check passed")
+    OVERTURNED = "overturned", _("Overturned by the re-test")
+    REFERRED = "referred", _("Suspended and referred for licence revocation")

@@ -1,1 +1,0 @@
-"""inspections: models arrive with their issue."""

@@ -1,0 +1,27 @@
+"""Spot-check campaigns: the plan and its draw, the tasks and sampling, lab tests and verdicts, objections,
+follow-up of nonconforming results, and publication."""
+
+from inspections.models.campaigns import Campaign, CampaignReferral, ConflictDeclaration, Laboratory, TestItem
+from inspections.models.draws import Draw
+from inspections.models.followups import FollowUp, RectificationAttachment
+from inspections.models.publication import PublishedResult
+from inspections.models.results import ItemResult, LabTest, Objection
+from inspections.models.tasks import SamplingPhoto, SamplingRecord, Task
+
+__all__ = [
+    "Campaign",
+    "CampaignReferral",
+    "ConflictDeclaration",
+    "Draw",
+    "FollowUp",
+    "ItemResult",
+    "LabTest",
+    "Laboratory",
+    "Objection",
+    "PublishedResult",
+    "RectificationAttachment",
+    "SamplingPhoto",
+    "SamplingRecord",
+    "Task",
+    "TestItem",
+]

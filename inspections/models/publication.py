@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from inspections.choices import Verdict
+from inspections.models.campaigns import Campaign
+from inspections.models.tasks import Task
+
+
+class PublishedResult(models.Model):
+    """A final result as published (质量信息公告): a snapshot of what the public may read, so public pages never
+    reach into unpublished records. Withdrawn with a reason, never deleted; the enterprise's reply is shown beside."""
+
+    task = models.OneToOneField(Task, on_delete=models.PROTECT, related_name="publication")
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="publications")
+    enterprise_name = models.CharField(_("enterprise"), max_length=128)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18)
+    district_name = models.CharField(_("district"), max_length=64)
+    product_name = models.CharField(_("product"), max_length=128)
+    specification = models.CharField(_("model or specification"), max_length=128, blank=True)
+    trademark = models.CharField(_("trademark"), max_length=64, blank=True)
+    batch_number = models.CharField(_("batch"), max_length=64, blank=True)
+    verdict = models.CharField(_("verdict"), max_length=16, choices=Verdict.choices)
+    failed_items = models.TextField(_("failed items"), blank=True)
+    lab_name = models.CharField(_("testing laboratory"), max_length=128, blank=True)
+    published_at = models.DateTimeField(_("published at"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reply = models.TextField(_("the enterprise's reply"), blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdraw_reason = models.TextField(_("reason for withdrawing"), blank=True)
+
+    class Meta:
+        ordering = ["campaign", "enterprise_name", "pk"]
+        verbose_name = _("published result")
+        verbose_name_plural = _("published results")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_name} {self.product_name}"

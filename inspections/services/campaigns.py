@@ -1,0 +1,161 @@
+"""Planning a campaign and moving it through its life: draft → approved → drawn → in progress → closed."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit
+from core.transitions import require_perm, require_state
+from enterprises.models import Enterprise
+from inspections.choices import CampaignStatus, TaskKind, TaskStatus
+from inspections.models import Campaign, CampaignReferral, ConflictDeclaration, TestItem
+
+
+@transaction.atomic
+def campaign_save(*, actor, campaign: Campaign, roster: Iterable | None = None) -> Campaign:
+    """Create a campaign, or change one still in draft, with its inspector roster."""
+    require_perm(actor, "inspections.plan_campaign")
+    is_new = campaign.pk is None
+    if not is_new:
+        require_state(Campaign.objects.select_for_update().get(pk=campaign.pk), [CampaignStatus.DRAFT])
+    else:
+        campaign.created_by = actor
+        campaign.status = CampaignStatus.DRAFT
+    campaign.full_clean()
+    campaign._history_user = actor
+    campaign.save()
+    if roster is not None:
+        campaign.roster.set(roster)
+    audit(
+        actor=actor, action="campaign.create" if is_new else "campaign.update", target=campaign, summary=str(campaign)
+    )
+    return campaign
+
+
+@transaction.atomic
+def test_item_save(*, actor, item: TestItem) -> TestItem:
+    """Add or change a test item of a campaign still in draft."""
+    require_perm(actor, "inspections.plan_campaign")
+    require_state(Campaign.objects.select_for_update().get(pk=item.campaign_id), [CampaignStatus.DRAFT])
+    is_new = item.pk is None
+    item.full_clean()
+    item.save()
+    audit(
+        actor=actor,
+        action="test_item.create" if is_new else "test_item.update",
+        target=item,
+        trail=item.campaign,
+        summary=f"{item.name} {item.limit_text()}",
+    )
+    return item
+
+
+@transaction.atomic
+def test_item_remove(*, actor, item: TestItem) -> None:
+    """A draft's test item can be taken out again: nothing has been tested against it yet."""
+    require_perm(actor, "inspections.plan_campaign")
+    campaign = Campaign.objects.select_for_update().get(pk=item.campaign_id)
+    require_state(campaign, [CampaignStatus.DRAFT])
+    audit(actor=actor, action="test_item.remove", target=item, trail=campaign, summary=item.name)
+    item.delete()
+
+
+@transaction.atomic
+def campaign_approve(*, actor, campaign: Campaign) -> Campaign:
+    """A leader approves the plan; from then on it is fixed."""
+    require_perm(actor, "inspections.approve_campaign", campaign)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    require_state(campaign, [CampaignStatus.DRAFT])
+    problems = []
+    if not campaign.items.exists():
+        problems.append(_("Add at least one test item."))
+    roster_size = campaign.roster.count()
+    if roster_size < campaign.inspectors_per_task:
+        problems.append(
+            _("The roster has %(have)d inspectors; each task needs %(need)d.")
+            % {"have": roster_size, "need": campaign.inspectors_per_task}
+        )
+    if not campaign.lab.is_approved:
+        problems.append(_("The testing laboratory is not approved."))
+    if problems:
+        raise ValidationError(problems)
+    campaign.status = CampaignStatus.APPROVED
+    campaign.approved_by = actor
+    campaign.approved_at = timezone.now()
+    return _save(campaign, actor, "campaign.approve")
+
+
+@transaction.atomic
+def campaign_start(*, actor, campaign: Campaign) -> Campaign:
+    """Open the drawn tasks for sampling. After this, the draw can no longer be redone."""
+    require_perm(actor, "inspections.start_campaign", campaign)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    require_state(campaign, [CampaignStatus.DRAWN])
+    campaign.status = CampaignStatus.IN_PROGRESS
+    campaign.started_at = timezone.now()
+    return _save(campaign, actor, "campaign.start")
+
+
+@transaction.atomic
+def campaign_close(*, actor, campaign: Campaign, note: str = "") -> Campaign:
+    """Close a campaign once every routine task has its final result (follow-ups go on after closing)."""
+    require_perm(actor, "inspections.close_campaign", campaign)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    require_state(campaign, [CampaignStatus.IN_PROGRESS])
+    open_tasks = campaign.tasks.filter(kind=TaskKind.ROUTINE).exclude(
+        status__in=[TaskStatus.FINAL, TaskStatus.CANCELLED]
+    )
+    if count := open_tasks.count():
+        raise ValidationError(_("%d tasks have no final result yet.") % count)
+    campaign.status = CampaignStatus.CLOSED
+    campaign.closed_at = timezone.now()
+    campaign.close_note = note.strip()
+    return _save(campaign, actor, "campaign.close")
+
+
+def _save(campaign: Campaign, actor, action: str) -> Campaign:
+    campaign._history_user = actor
+    campaign.save()
+    audit(actor=actor, action=action, target=campaign, summary=campaign.get_status_display())
+    return campaign
+
+
+@transaction.atomic
+def referral_add(*, actor, campaign: Campaign, enterprise: Enterprise, source: str, note: str) -> CampaignReferral:
+    """Flag an enterprise into the draw (a complaint, referral or alert), before the draw is committed."""
+    require_perm(actor, "inspections.plan_campaign")
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    require_state(campaign, [CampaignStatus.DRAFT, CampaignStatus.APPROVED])
+    referral = CampaignReferral(campaign=campaign, enterprise=enterprise, source=source, note=note, recorded_by=actor)
+    referral.full_clean()
+    referral.save()
+    audit(actor=actor, action="campaign.referral", target=referral, trail=campaign, summary=str(referral))
+    return referral
+
+
+@transaction.atomic
+def conflict_declare(*, actor, enterprise: Enterprise, reason: str) -> ConflictDeclaration:
+    """An inspector declares a conflict of interest with an enterprise; no draw sends them there again."""
+    require_perm(actor, "inspections.declare_conflict")
+    declaration = ConflictDeclaration(inspector=actor, enterprise=enterprise, reason=reason.strip())
+    declaration.full_clean()
+    declaration.save()
+    audit(actor=actor, action="conflict.declare", target=declaration, summary=str(enterprise))
+    return declaration
+
+
+@transaction.atomic
+def conflict_withdraw(*, actor, declaration: ConflictDeclaration, reason: str) -> ConflictDeclaration:
+    require_perm(actor, "inspections.withdraw_conflict", declaration)
+    if declaration.withdrawn_at:
+        raise ValidationError(_("This declaration is already withdrawn."))
+    if not reason.strip():
+        raise ValidationError({"withdraw_reason": _("Give the reason for withdrawing.")})
+    declaration.withdrawn_at = timezone.now()
+    declaration.withdraw_reason = reason.strip()
+    declaration.save()
+    audit(actor=actor, action="conflict.withdraw", target=declaration, summary=reason.strip())
+    return declaration

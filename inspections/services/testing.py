@@ -1,0 +1,255 @@
+"""The laboratory's blind test, the staff review, notifying the enterprise, and its answer: accept or object."""
+
+import datetime
+import secrets
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit
+from core.transitions import require_perm, require_state
+from inspections.choices import LabTestKind, LabTestStatus, TaskKind, TaskStatus, Verdict
+from inspections.draw import draw_laboratory
+from inspections.models import ItemResult, Laboratory, LabTest, Objection, Task
+from inspections.services.deadlines import objection_due_on
+from inspections.services.followups import follow_up_open
+from inspections.services.verdicts import task_finalise
+
+# No 0/O or 1/I/L: codes are read aloud and copied by hand in the laboratory.
+BLIND_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_blind_code() -> str:
+    body = "".join(secrets.choice(BLIND_ALPHABET) for _n in range(10))
+    return f"{body[:5]}-{body[5:]}"
+
+
+def lab_test_create(*, task: Task, lab: Laboratory, actor, kind: str = LabTestKind.INITIAL) -> LabTest:
+    """Send the sample to a laboratory under a fresh blind code: the laboratory never learns the enterprise."""
+    lab_test = LabTest.objects.create(task=task, kind=kind, lab=lab, blind_code=new_blind_code())
+    audit(actor=actor, action=f"lab_test.create.{kind}", target=lab_test, trail=task.campaign, summary=lab.name)
+    return lab_test
+
+
+def _locked(lab_test: LabTest) -> LabTest:
+    return LabTest.objects.select_for_update().select_related("task__campaign", "lab").get(pk=lab_test.pk)
+
+
+@transaction.atomic
+def lab_test_save_results(
+    *, actor, lab_test: LabTest, findings: dict, submit: bool, now: datetime.datetime | None = None
+) -> LabTest:
+    """Record the laboratory's findings, {test item id: {"value", "conforms", "note"}}; with `submit`, every item
+    must have one and the verdict is computed: one failed item fails the batch. Nobody types the verdict."""
+    require_perm(actor, "inspections.enter_results", lab_test)
+    lab_test = _locked(lab_test)
+    require_state(lab_test, [LabTestStatus.PENDING])
+    items = {item.pk: item for item in lab_test.task.campaign.items.all()}
+    errors = {}
+    for item_id, finding in findings.items():
+        item = items.get(int(item_id))
+        if item is None:
+            errors[f"item_{item_id}"] = _("This test item is not part of the campaign.")
+            continue
+        value, conforms = finding.get("value"), finding.get("conforms")
+        if item.is_qualitative and conforms is None:
+            errors[f"item_{item.pk}"] = _("%s: say whether the sample meets the requirement.") % item.name
+            continue
+        if not item.is_qualitative and value is None:
+            errors[f"item_{item.pk}"] = _("%s: enter the measured value.") % item.name
+            continue
+        value = None if item.is_qualitative else Decimal(value)
+        ItemResult.objects.update_or_create(
+            lab_test=lab_test,
+            item=item,
+            defaults={
+                "value": value,
+                "conforms": conforms if item.is_qualitative else None,
+                "passed": item.judge(value=value, conforms=conforms),
+                "note": (finding.get("note") or "").strip(),
+            },
+        )
+    if errors:
+        raise ValidationError(errors)
+    if submit:
+        results = {result.item_id: result for result in lab_test.item_results.all()}
+        if missing := [item.name for pk, item in items.items() if pk not in results]:
+            raise ValidationError(_("Results are missing for: %s.") % ", ".join(missing))
+        failed = any(not result.passed for result in results.values())
+        lab_test.verdict = Verdict.NONCONFORMING if failed else Verdict.CONFORMING
+        lab_test.status = LabTestStatus.SUBMITTED
+        lab_test.submitted_by = actor
+        lab_test.submitted_at = now or timezone.now()
+        lab_test.review_comment = ""
+        lab_test._history_user = actor
+        lab_test.save()
+    audit(
+        actor=actor,
+        action="lab_test.submit" if submit else "lab_test.save",
+        target=lab_test,
+        trail=lab_test.task.campaign,
+        summary=lab_test.get_verdict_display() if submit else "",
+    )
+    return lab_test
+
+
+@transaction.atomic
+def lab_test_review(*, actor, lab_test: LabTest, approve: bool, comment: str = "") -> LabTest:
+    """A staff reviewer approves the laboratory's result, or returns it to the laboratory saying why."""
+    require_perm(actor, "inspections.review_results", lab_test)
+    lab_test = _locked(lab_test)
+    require_state(lab_test, [LabTestStatus.SUBMITTED])
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": _("Say what the laboratory must check again.")})
+    lab_test.reviewed_by = actor
+    lab_test.review_comment = comment.strip()
+    if approve:
+        lab_test.status = LabTestStatus.APPROVED
+        lab_test.approved_at = timezone.now()
+    else:
+        lab_test.status = LabTestStatus.PENDING
+        lab_test.verdict = ""
+    lab_test._history_user = actor
+    lab_test.save()
+    audit(
+        actor=actor,
+        action="lab_test.approve" if approve else "lab_test.return",
+        target=lab_test,
+        trail=lab_test.task.campaign,
+        summary=lab_test.review_comment,
+    )
+    return lab_test
+
+
+@transaction.atomic
+def lab_test_notify(*, actor, lab_test: LabTest, now: datetime.datetime | None = None) -> LabTest:
+    """Notify the enterprise of an approved result. A conforming first result, or any re-test result, is final at
+    once. A nonconforming first result opens the objection window and, for a routine check, the follow-up: the
+    stop-sale applies at once and an objection does not pause rectification."""
+    require_perm(actor, "inspections.review_results", lab_test)
+    now = now or timezone.now()
+    lab_test = _locked(lab_test)
+    require_state(lab_test, [LabTestStatus.APPROVED])
+    task = lab_test.task
+    lab_test.status = LabTestStatus.NOTIFIED
+    lab_test.notified_at = now
+    is_final = lab_test.is_retest or lab_test.verdict == Verdict.CONFORMING
+    if not is_final:
+        lab_test.objection_due_on = objection_due_on(task.campaign, timezone.localdate(now))
+    lab_test._history_user = actor
+    lab_test.save()
+    audit(
+        actor=actor,
+        action="lab_test.notify",
+        target=lab_test,
+        trail=task.campaign,
+        summary=lab_test.get_verdict_display(),
+        objection_due_on=lab_test.objection_due_on,
+    )
+    if is_final:
+        task_finalise(task=task, verdict=lab_test.verdict, actor=actor, source=f"notified {lab_test.kind}", now=now)
+    elif task.kind == TaskKind.ROUTINE:
+        follow_up_open(task=task, actor=actor, now=now)
+    return lab_test
+
+
+def _require_open_to_answer(lab_test: LabTest) -> None:
+    require_state(lab_test, [LabTestStatus.NOTIFIED])
+    if (
+        lab_test.is_retest
+        or lab_test.verdict != Verdict.NONCONFORMING
+        or lab_test.task.status == TaskStatus.FINAL
+        or hasattr(lab_test, "objection")
+    ):
+        raise ValidationError(_("This result is final: it can no longer be accepted or objected to."))
+
+
+@transaction.atomic
+def result_accept(*, actor, lab_test: LabTest, now: datetime.datetime | None = None) -> LabTest:
+    """The enterprise accepts a nonconforming result without objecting: it is final at once."""
+    require_perm(actor, "inspections.respond_to_result", lab_test)
+    now = now or timezone.now()
+    lab_test = _locked(lab_test)
+    _require_open_to_answer(lab_test)
+    lab_test.accepted_at = now
+    lab_test._history_user = actor
+    lab_test.save()
+    audit(actor=actor, action="result.accept", target=lab_test, trail=lab_test.task.campaign)
+    task_finalise(task=lab_test.task, verdict=lab_test.verdict, actor=actor, source="accepted", now=now)
+    return lab_test
+
+
+@transaction.atomic
+def objection_file(*, actor, lab_test: LabTest, reasons: str, now: datetime.datetime | None = None) -> Objection:
+    """The enterprise objects to a nonconforming result within the deadline. A re-test laboratory is drawn at random
+    among the approved laboratories other than the original; it tests the reserve sample blind, and its result
+    is final. A late objection is refused and changes nothing: the result counts as accepted."""
+    require_perm(actor, "inspections.respond_to_result", lab_test)
+    now = now or timezone.now()
+    lab_test = _locked(lab_test)
+    _require_open_to_answer(lab_test)
+    if timezone.localdate(now) > lab_test.objection_due_on:
+        raise ValidationError(
+            _(
+                "The deadline to object was %(date)s. An objection can no longer be filed, and the result counts "
+                "as accepted."
+            )
+            % {"date": lab_test.objection_due_on.isoformat()}
+        )
+    if not reasons.strip():
+        raise ValidationError({"reasons": _("Give the reasons for your objection.")})
+    candidates = list(
+        Laboratory.objects.filter(is_approved=True).exclude(pk=lab_test.lab_id).values_list("pk", flat=True)
+    )
+    if not candidates:
+        raise ValidationError(_("No other approved laboratory can re-test the sample; please contact the bureau."))
+    seed = secrets.token_hex(32)
+    retest_lab = Laboratory.objects.get(pk=draw_laboratory(seed=seed, key=lab_test.pk, candidates=candidates))
+    objection = Objection.objects.create(
+        lab_test=lab_test,
+        reasons=reasons.strip(),
+        filed_by=actor,
+        filed_at=now,
+        retest_lab=retest_lab,
+        lab_draw_seed=seed,
+        lab_draw_candidates=sorted(candidates),
+    )
+    audit(
+        actor=actor,
+        action="objection.file",
+        target=objection,
+        trail=lab_test.task.campaign,
+        summary=retest_lab.name,
+        seed=seed,
+        candidates=sorted(candidates),
+    )
+    lab_test_create(task=lab_test.task, lab=retest_lab, actor=actor, kind=LabTestKind.RETEST)
+    return objection
+
+
+def finalise_unobjected_results(*, today: datetime.date) -> int:
+    """Make final every nonconforming result whose objection window closed without an objection (it counts as
+    accepted). Safe to re-run: a task already final is left alone."""
+    due = LabTest.objects.filter(
+        kind=LabTestKind.INITIAL,
+        status=LabTestStatus.NOTIFIED,
+        verdict=Verdict.NONCONFORMING,
+        objection_due_on__lt=today,
+        objection__isnull=True,
+        task__status=TaskStatus.SAMPLED,
+    ).values_list("pk", flat=True)
+    finalised = 0
+    for pk in due:
+        with transaction.atomic():
+            lab_test = _locked(LabTest(pk=pk))
+            if lab_test.task.status == TaskStatus.FINAL or hasattr(lab_test, "objection"):
+                continue
+            lab_test.accepted_at = timezone.now()
+            lab_test.save()
+            audit(actor=None, action="result.deadline_passed", target=lab_test, trail=lab_test.task.campaign)
+            task_finalise(task=lab_test.task, verdict=lab_test.verdict, actor=None, source="deadline passed")
+            finalised += 1
+    return finalised

@@ -1,0 +1,149 @@
+"""Builders for spot-check tests: a campaign taken through its steps by the real services, as people would."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from accounts.roles import Role
+from inspections.choices import LimitKind
+from inspections.models import Campaign, LabTest, Task, TestItem
+from inspections.services import campaigns, draws, sampling, testing
+from tests.factories import EnterpriseFactory, LaboratoryFactory, ProductFactory, StandardFactory, UserFactory
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def photo(name: str = "sample.png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PNG, content_type="image/png")
+
+
+class SpotCheck:
+    """A city in miniature: staff, a roster of inspectors, two approved laboratories with a technician each,
+    and enterprises to draw from. Each step goes through the services with the role that may take it."""
+
+    def __init__(self, actors, *, enterprises: int = 2, roster: int = 4, batches: int = 2, is_food: bool = False):
+        self.leader = actors[Role.LEADER]
+        self.supervisor = actors[Role.SUPERVISOR]
+        self.inspectors = [actors[Role.INSPECTOR]] + [UserFactory(role=Role.INSPECTOR) for _ in range(roster - 1)]
+        self.technician = actors[Role.LAB_TECHNICIAN]
+        self.lab = LaboratoryFactory(technicians=[self.technician])
+        self.retest_technician = UserFactory(role=Role.LAB_TECHNICIAN)
+        self.retest_lab = LaboratoryFactory(technicians=[self.retest_technician])
+        self.enterprise = actors[Role.ENTERPRISE].enterprise
+        self.enterprise_user = actors[Role.ENTERPRISE]
+        self.pool = [self.enterprise] + [EnterpriseFactory(area=self.enterprise.area) for _ in range(enterprises - 1)]
+        self.campaign = self.plan(batches=batches, is_food=is_food)
+
+    def plan(self, *, batches: int, is_food: bool) -> Campaign:
+        today = timezone.localdate()
+        campaign = campaigns.campaign_save(
+            actor=self.supervisor,
+            campaign=Campaign(
+                year=today.year,
+                title="大米产品质量监督抽查",
+                legal_basis="《中华人民共和国产品质量法》第十五条",
+                product_categories="大米\n小麦粉",
+                is_food=is_food,
+                batches=batches,
+                period_start=today,
+                period_end=today + datetime.timedelta(days=60),
+                lab=self.lab,
+            ),
+            roster=self.inspectors,
+        )
+        # The pool: the enterprises of this test's responsibility area only.
+        campaign.pool_filters = {"area": str(self.enterprise.area_id)}
+        campaign.save()
+        standard = StandardFactory()
+        self.cadmium = campaigns.test_item_save(
+            actor=self.supervisor,
+            item=TestItem(
+                campaign=campaign,
+                name="镉(以Cd计)",
+                standard=standard,
+                limit_kind=LimitKind.MAXIMUM,
+                upper=Decimal("0.2"),
+                unit="mg/kg",
+            ),
+        )
+        self.labelling = campaigns.test_item_save(
+            actor=self.supervisor,
+            item=TestItem(
+                campaign=campaign,
+                name="标签",
+                standard=standard,
+                limit_kind=LimitKind.QUALITATIVE,
+                requirement="符合GB 7718",
+                position=1,
+            ),
+        )
+        return campaign
+
+    def approve_and_draw(self) -> Campaign:
+        campaigns.campaign_approve(actor=self.leader, campaign=self.campaign)
+        draw = draws.draw_commit(actor=self.supervisor, campaign=self.campaign)
+        draws.draw_perform(actor=self.supervisor, draw=draw)
+        self.campaign.refresh_from_db()
+        return self.campaign
+
+    def start(self) -> Campaign:
+        self.approve_and_draw()
+        campaigns.campaign_start(actor=self.supervisor, campaign=self.campaign)
+        self.campaign.refresh_from_db()
+        return self.campaign
+
+    def task_at(self, enterprise=None) -> Task:
+        return Task.objects.live().get(campaign=self.campaign, enterprise=enterprise or self.enterprise)
+
+    def inspector_of(self, task: Task):
+        return task.inspectors.order_by("pk").first()
+
+    def sample(self, task: Task):
+        product = ProductFactory(enterprise=task.enterprise)
+        return sampling.sampling_file(
+            actor=self.inspector_of(task),
+            task=task,
+            values=sampling_values(product=product),
+            photos=[photo()],
+        )
+
+    def test_result(self, lab_test: LabTest, *, cadmium: str, label_ok: bool = True, technician=None) -> LabTest:
+        return testing.lab_test_save_results(
+            actor=technician or self.technician,
+            lab_test=lab_test,
+            findings={
+                self.cadmium.pk: {"value": Decimal(cadmium)},
+                self.labelling.pk: {"conforms": label_ok},
+            },
+            submit=True,
+        )
+
+    def notify(self, lab_test: LabTest, **kwargs) -> LabTest:
+        testing.lab_test_review(actor=self.supervisor, lab_test=lab_test, approve=True)
+        return testing.lab_test_notify(actor=self.supervisor, lab_test=lab_test, **kwargs)
+
+    def checked(self, task: Task, *, cadmium: str, technician=None, **kwargs) -> LabTest:
+        """Sample (unless already sampled), test and notify: the result as the enterprise receives it."""
+        if not hasattr(task, "sampling"):
+            self.sample(task)
+        lab_test = LabTest.objects.get(task=task, kind="initial")
+        self.test_result(lab_test, cadmium=cadmium, technician=technician)
+        return self.notify(lab_test, **kwargs)
+
+
+def sampling_values(product=None) -> dict:
+    return {
+        "product": product,
+        "batch_number": "20261101",
+        "production_date": datetime.date(2026, 11, 1),
+        "quantity": "4 袋：2 袋检验，2 袋备样",
+        "sampling_place": "成品仓库",
+        "seal_numbers": "FY-0001, FY-0002",
+        "enterprise_signatory": "王质检",
+        "inspector_signatories": "李检查、赵检查",
+    }
