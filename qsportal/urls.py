@@ -11,12 +11,14 @@ admin.site.site_title = _("QS Portal")
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("enterprises.api.urls")),
+    path("", include("inspections.api.urls")),
 ]
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("enterprises/", include("enterprises.urls")),
+    path("", include("inspections.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),

@@ -4,8 +4,24 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.roles import Role
 from inspections.choices import FollowUpOutcome, FollowUpStage
 from inspections.models.tasks import Task
+
+
+class FollowUpQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "FollowUpQuerySet":
+        """Staff see every follow-up; an enterprise its own; nobody else any."""
+        if not getattr(user, "is_active", False):
+            return self.none()
+        if user.has_perm("inspections.view_follow_ups"):
+            return self
+        if user.role == Role.ENTERPRISE and user.enterprise_id:
+            return self.filter(enterprise_id=user.enterprise_id)
+        return self.none()
+
+    def open(self) -> "FollowUpQuerySet":
+        return self.exclude(stage=FollowUpStage.CLOSED)
 
 
 class FollowUp(models.Model):
@@ -45,6 +61,7 @@ class FollowUp(models.Model):
     referred_on = models.DateField(_("referred on"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
+    objects = FollowUpQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -5,9 +5,25 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.roles import Role
 from inspections.choices import LabTestKind, LabTestStatus, Verdict
 from inspections.models.campaigns import Laboratory, TestItem
 from inspections.models.tasks import Task
+
+
+class LabTestQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "LabTestQuerySet":
+        """Staff see every test; a technician only their laboratory's (by code); an enterprise only the results
+        notified to it; nobody else any."""
+        if not getattr(user, "is_active", False):
+            return self.none()
+        if user.has_perm("inspections.view_all_tasks"):
+            return self
+        if user.role == Role.LAB_TECHNICIAN:
+            return self.filter(lab__technicians=user)
+        if user.role == Role.ENTERPRISE and user.enterprise_id:
+            return self.filter(task__enterprise_id=user.enterprise_id, status=LabTestStatus.NOTIFIED)
+        return self.none()
 
 
 class LabTest(models.Model):
@@ -45,6 +61,7 @@ class LabTest(models.Model):
     objection_due_on = models.DateField(_("objections accepted until"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
 
+    objects = LabTestQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["received_at"])
 
     class Meta:

@@ -1,0 +1,3 @@
+"""Spot-check API routes (filled in by the API work)."""
+
+urlpatterns = []

@@ -1,0 +1,128 @@
+"""Reads over spot checks: worklists, queues and deadlines. Each takes the user (or is for staff only) and runs a
+fixed number of queries whatever its length."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from inspections.choices import FollowUpStage, LabTestStatus, TaskStatus
+from inspections.models import Campaign, FollowUp, LabTest, PublishedResult, Task
+
+
+def campaign_list() -> QuerySet[Campaign]:
+    """Campaigns with their task counts by status, newest first."""
+    return Campaign.objects.select_related("lab").annotate(
+        task_count=Count("tasks", filter=~Q(tasks__status=TaskStatus.CANCELLED)),
+        final_count=Count("tasks", filter=Q(tasks__status=TaskStatus.FINAL)),
+    )
+
+
+def task_list(user) -> QuerySet[Task]:
+    """The tasks this user may see, with what a worklist row shows."""
+    return (
+        Task.objects.visible_to(user)
+        .select_related("campaign", "enterprise__district", "sampling")
+        .prefetch_related("inspectors")
+    )
+
+
+def inspector_worklist(user) -> QuerySet[Task]:
+    """An inspector's tasks still to sample, soonest due first (cancelled and finished ones are not work)."""
+    return task_list(user).filter(status=TaskStatus.ASSIGNED).order_by("due_on", "pk")
+
+
+def lab_queue(user) -> QuerySet[LabTest]:
+    """The samples waiting at this technician's laboratories, oldest first. Blind: no enterprise is loaded."""
+    return (
+        LabTest.objects.visible_to(user)
+        .filter(status=LabTestStatus.PENDING)
+        .select_related("lab", "task__campaign")
+        .order_by("received_at", "pk")
+    )
+
+
+def review_queue() -> QuerySet[LabTest]:
+    """Results awaiting a staff reviewer's approval, or approved and waiting to be notified."""
+    return (
+        LabTest.objects.filter(status__in=[LabTestStatus.SUBMITTED, LabTestStatus.APPROVED])
+        .select_related("lab", "task__campaign", "task__enterprise")
+        .order_by("status", "submitted_at", "pk")
+    )
+
+
+def enterprise_results(user) -> QuerySet[LabTest]:
+    """The results notified to this enterprise user's enterprise, newest first."""
+    return (
+        LabTest.objects.visible_to(user)
+        .select_related("task__campaign", "task__sampling", "lab", "objection")
+        .order_by("-notified_at", "-pk")
+    )
+
+
+def follow_up_list(user) -> QuerySet[FollowUp]:
+    return (
+        FollowUp.objects.visible_to(user)
+        .select_related("enterprise__district", "task__campaign")
+        .prefetch_related(Prefetch("rechecks", queryset=Task.objects.order_by("recheck_round")))
+    )
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One overdue (or due) step, as listed on the staff deadline worklist."""
+
+    due_on: datetime.date
+    what: str
+    enterprise: str
+    url: str
+
+
+def overdue_follow_ups(*, today: datetime.date) -> QuerySet[FollowUp]:
+    """Open follow-ups whose current step is past its due date: the rectification report, the first re-check,
+    or the second re-check window."""
+    return (
+        FollowUp.objects.open()
+        .filter(
+            Q(stage=FollowUpStage.RECTIFYING, report_submitted_at__isnull=True, rectification_due_on__lt=today)
+            | Q(stage__in=[FollowUpStage.RECTIFYING, FollowUpStage.FIRST_RECHECK], first_recheck_due_on__lt=today)
+            | Q(stage=FollowUpStage.SECOND_RECHECK, second_recheck_by__lt=today)
+        )
+        .select_related("enterprise", "task__campaign")
+        .order_by("ordered_on", "pk")
+    )
+
+
+def overdue_publications(*, today: datetime.date) -> QuerySet[Task]:
+    """Final results not published by their deadline (20 working days after the result)."""
+    return (
+        Task.objects.filter(status=TaskStatus.FINAL, publication__isnull=True, publish_due_on__lt=today)
+        .select_related("enterprise", "campaign")
+        .order_by("publish_due_on", "pk")
+    )
+
+
+def overdue_sampling(*, today: datetime.date) -> QuerySet[Task]:
+    """Tasks not sampled by their due date."""
+    return (
+        Task.objects.filter(status=TaskStatus.ASSIGNED, due_on__lt=today)
+        .select_related("enterprise", "campaign")
+        .prefetch_related("inspectors")
+        .order_by("due_on", "pk")
+    )
+
+
+def published_results(campaign: Campaign) -> QuerySet[PublishedResult]:
+    """What the public reads of a campaign: its published results, not withdrawn."""
+    return PublishedResult.objects.filter(campaign=campaign, withdrawn_at__isnull=True).order_by(
+        "district_name", "enterprise_name", "pk"
+    )
+
+
+def public_campaigns() -> QuerySet[Campaign]:
+    """Campaigns with something public: a published result, or at least a draw commitment."""
+    return (
+        Campaign.objects.filter(Q(publications__withdrawn_at__isnull=True) | Q(draws__isnull=False))
+        .distinct()
+        .order_by("-year", "-pk")
+    )
