@@ -16,11 +16,29 @@ from enterprises.selectors import (
     licences_expiring,
     pending_self_report,
 )
+from inspections.selectors import (
+    enterprise_results,
+    follow_up_list,
+    inspector_worklist,
+    lab_queue,
+    overdue_follow_ups,
+    overdue_publications,
+    review_queue,
+)
+
+
+def _spot_check_counts(today: datetime.date) -> dict:
+    return {
+        "to_review": review_queue().count(),
+        "overdue_follow_ups": overdue_follow_ups(today=today).count(),
+        "overdue_publications": overdue_publications(today=today).count(),
+    }
 
 
 def _leader(user: User, today: datetime.date) -> dict:
     register = Enterprise.objects.visible_to(user)
     return {
+        "spot_checks": _spot_check_counts(today),
         "enterprise_count": register.count(),
         "supervised_count": register.supervised().count(),
         "expiry": licence_expiry_counts(enterprises=register, today=today),
@@ -31,14 +49,19 @@ def _leader(user: User, today: datetime.date) -> dict:
 def _supervisor(user: User, today: datetime.date) -> dict:
     mine = Enterprise.objects.visible_to(user).filter(area__officer=user)
     return {
+        "spot_checks": _spot_check_counts(today),
         "areas": areas_of_officer(user),
         "expiry": licence_expiry_counts(enterprises=mine, today=today),
         "expiring": licences_expiring(enterprises=mine, today=today)[:20],
     }
 
 
-def _field(user: User, today: datetime.date) -> dict:
-    return {}
+def _inspector(user: User, today: datetime.date) -> dict:
+    return {"tasks": inspector_worklist(user)}
+
+
+def _lab_technician(user: User, today: datetime.date) -> dict:
+    return {"samples": lab_queue(user)[:50]}
 
 
 def _enterprise(user: User, today: datetime.date) -> dict:
@@ -49,6 +72,8 @@ def _enterprise(user: User, today: datetime.date) -> dict:
         "licences": licences,
         "pending_report": pending_self_report(enterprise, today=today) if enterprise else None,
         "reports": SelfReport.objects.filter(enterprise=enterprise)[:4] if enterprise else [],
+        "results": enterprise_results(user)[:5],
+        "follow_ups": follow_up_list(user).open(),
     }
 
 
@@ -64,8 +89,8 @@ def _admin(user: User, today: datetime.date) -> dict:
 HOME_PAGES: dict[str, tuple[str, Callable[[User, datetime.date], dict]]] = {
     Role.LEADER: ("core/home/leader.html", _leader),
     Role.SUPERVISOR: ("core/home/supervisor.html", _supervisor),
-    Role.INSPECTOR: ("core/home/inspector.html", _field),
-    Role.LAB_TECHNICIAN: ("core/home/lab_technician.html", _field),
+    Role.INSPECTOR: ("core/home/inspector.html", _inspector),
+    Role.LAB_TECHNICIAN: ("core/home/lab_technician.html", _lab_technician),
     Role.ENTERPRISE: ("core/home/enterprise.html", _enterprise),
     Role.ADMIN: ("core/home/admin.html", _admin),
 }

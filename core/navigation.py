@@ -20,6 +20,13 @@ NAVIGATION = (
     NavItem(_("Expiring licences"), "enterprises:licence_worklist", "enterprises.view_worklist"),
     NavItem(_("Self-reports to review"), "enterprises:report_queue", "enterprises.review_self_report"),
     NavItem(_("My enterprise"), "enterprises:own", "enterprises.view_own_file"),
+    NavItem(_("Spot checks"), "inspections:campaigns", "inspections.view_campaigns"),
+    NavItem(_("Results to review"), "inspections:review", "inspections.review_results"),
+    NavItem(_("Follow-ups"), "inspections:follow_ups", "inspections.view_follow_ups"),
+    NavItem(_("My tasks"), "inspections:my_tasks", "inspections.view_my_tasks"),
+    NavItem(_("Conflicts of interest"), "inspections:conflicts", "inspections.declare_conflict"),
+    NavItem(_("Samples"), "inspections:lab", "inspections.view_lab_worklist"),
+    NavItem(_("Spot-check results"), "inspections:my_results", "inspections.view_own_results"),
     NavItem(_("API"), "api-docs", "core.view_api_docs"),
     NavItem(_("Administration"), "admin:index", "accounts.manage_users"),
 )

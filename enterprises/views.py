@@ -1,9 +1,6 @@
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.decorators import rule_required
+from core.pages import form_page, paginate
 from enterprises import forms, services
 from enterprises.choices import ReportStatus, StandardKind
 from enterprises.filtersets import EnterpriseFilterSet
@@ -30,7 +28,6 @@ from enterprises.models import (
 from enterprises.selectors import licence_worklist, missing_self_reports, pending_self_report, register_queryset
 from enterprises.timeline import change_history, enterprise_timeline
 
-PAGE_SIZE = 50
 SORTS = {
     "name": "name",
     "-name": "-name",
@@ -41,18 +38,11 @@ SORTS = {
 }
 
 
-def _paginate(request, rows):
-    query = request.GET.copy()
-    for key in ("page", "sort"):
-        query.pop(key, None)
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")), query.urlencode()
-
-
 @rule_required("enterprises.view_register")
 def enterprise_list(request):
     filterset = EnterpriseFilterSet(request.GET or None, queryset=register_queryset(request.user))
     sort = request.GET.get("sort", "name")
-    page, query = _paginate(request, filterset.qs.order_by(SORTS.get(sort, "name"), "pk"))
+    page, query = paginate(request, filterset.qs.order_by(SORTS.get(sort, "name"), "pk"))
     return render(
         request,
         "enterprises/enterprise_list.html",
@@ -108,34 +98,10 @@ def own_enterprise(request):
     return redirect("enterprises:detail", pk=request.user.enterprise_id)
 
 
-def _form_page(request, form, *, title: str, save: Callable, back: str, done: str, multipart: bool = False):
-    """Show `form`; on a valid POST call `save(form)`, whose model errors land back on the form."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save(form)
-        except ValidationError as error:
-            _add_model_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect(saved.get_absolute_url() if hasattr(saved, "get_absolute_url") else back)
-    return render(
-        request, "enterprises/form.html", {"form": form, "title": title, "back": back, "multipart": multipart}
-    )
-
-
-def _add_model_errors(form, error: ValidationError) -> None:
-    """Put a service's validation errors on the form: on their field when the form has it, else at the top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
-
-
 @rule_required("enterprises.create_enterprise")
 def enterprise_create(request):
     form = forms.EnterpriseForm(request.POST or None)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("New enterprise file"),
@@ -150,7 +116,7 @@ def enterprise_edit(request, pk: int):
     enterprise = _file(request, pk, "enterprises.edit_contact")
     form_class = forms.EnterpriseForm if request.user.has_perm("enterprises.edit_identity", enterprise) else None
     form = (form_class or forms.ContactForm)(request.POST or None, instance=enterprise)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Edit %s") % enterprise.name,
@@ -167,7 +133,7 @@ def product_edit(request, pk: int, product_pk: int | None = None):
     form = forms.ProductForm(
         request.POST or None, instance=product or Product(enterprise=enterprise), enterprise=enterprise
     )
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Product") if product else _("New product"),
@@ -196,7 +162,7 @@ def _record_page(request, pk: int, *, permission: str, form_class, model, record
     enterprise = _file(request, pk, permission)
     record = get_object_or_404(model, pk=record_pk, enterprise=enterprise) if record_pk else None
     form = form_class(request.POST or None, instance=record or model(enterprise=enterprise, **new))
-    return _form_page(
+    return form_page(
         request,
         form,
         title=titles[1] if record else titles[0],
@@ -226,7 +192,7 @@ def standard_file(request, pk: int):
     form = forms.FiledStandardForm(
         request.POST or None, instance=Standard(kind=StandardKind.ENTERPRISE, owner=enterprise)
     )
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("File an enterprise standard"),
@@ -315,7 +281,7 @@ def self_report_submit(request, pk: int, report_pk: int | None = None):
         initial={"year": pending[0], "quarter": pending[1]} if pending else None,
         resubmission=returned is not None,
     )
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Resubmit the self-inspection report") if returned else _("Submit a quality self-inspection report"),
@@ -373,7 +339,7 @@ def attachment_download(request, pk: int, report_pk: int, attachment_pk: int):
 @rule_required("enterprises.view_worklist")
 def licence_worklist_view(request):
     mine = request.GET.get("mine") == "1"
-    page, query = _paginate(request, licence_worklist(officer=request.user if mine else None))
+    page, query = paginate(request, licence_worklist(officer=request.user if mine else None))
     return render(request, "enterprises/licence_worklist.html", {"page": page, "query": query, "mine": mine})
 
 
@@ -387,7 +353,7 @@ def self_report_queue(request):
     else:
         rows = SelfReport.objects.filter(status=ReportStatus.SUBMITTED).select_related("enterprise")
         rows = rows.order_by("submitted_at", "pk")
-    page, query = _paginate(request, rows)
+    page, query = paginate(request, rows)
     context = {
         "page": page,
         "query": query,

@@ -12,3 +12,8 @@ def days_until(day: datetime.date | None) -> int | None:
     if day is None:
         return None
     return (day - timezone.localdate()).days
+
+
+@register.filter
+def absolute(number: int | None) -> int | None:
+    return None if number is None else abs(number)

@@ -1,0 +1,64 @@
+"""Helpers every app's server-rendered views share: pagination, form pages, and service errors on forms."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.shortcuts import redirect, render
+
+PAGE_SIZE = 50
+
+
+def paginate(request, rows, *, per_page: int = PAGE_SIZE) -> tuple[Page, str]:
+    """The requested page of `rows`, and the query string without page and sort for the page links."""
+    query = request.GET.copy()
+    for key in ("page", "sort"):
+        query.pop(key, None)
+    return Paginator(rows, per_page).get_page(request.GET.get("page")), query.urlencode()
+
+
+def form_page(
+    request,
+    form,
+    *,
+    title: str,
+    save: Callable,
+    back: str,
+    done: str,
+    multipart: bool = False,
+    template: str = "form.html",
+    **extra,
+):
+    """Show `form`; on a valid POST call `save(form)`, whose validation errors land back on the form, and go to
+    the saved record (or `back`)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form)
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(saved.get_absolute_url() if hasattr(saved, "get_absolute_url") else back)
+    context = {"form": form, "title": title, "back": back, "multipart": multipart, **extra}
+    return render(request, template, context)
+
+
+def add_model_errors(form, error: ValidationError) -> None:
+    """Put a service's validation errors on the form: on their field when the form has it, else at the top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+def run_action(request, action: Callable, *, done: str) -> bool:
+    """Run a one-click service call (approve, notify, ...): its message on success, its refusal as an error."""
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return False
+    messages.success(request, done)
+    return True

@@ -1,0 +1,220 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.roles import Role
+from core.files import PHOTO_TYPES, UploadsField
+from enterprises.filtersets import EnterpriseFilterSet
+from enterprises.forms import DATE_INPUT
+from enterprises.models import Enterprise, Product
+from inspections.choices import ReferralSource
+from inspections.models import Campaign, Laboratory, TestItem
+from inspections.models.campaigns import CAMPAIGN_FIELDS
+from inspections.models.tasks import SAMPLING_FIELDS
+
+# The register filters a campaign's eligible pool may use (the same FilterSet as the register list).
+POOL_FILTERS = ("district", "area", "industry", "scale", "licence_kind")
+
+
+class CampaignForm(forms.ModelForm):
+    """The plan: what, against which standards (test items are added on the campaign page), how many batches,
+    when, in which pool and by which inspectors."""
+
+    roster = forms.ModelMultipleChoiceField(
+        label=_("Inspector roster"),
+        queryset=User.objects.filter(role=Role.INSPECTOR, is_active=True).order_by("full_name", "pk"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The draw picks the inspectors of each task from these."),
+    )
+
+    class Meta:
+        model = Campaign
+        fields = list(CAMPAIGN_FIELDS)
+        widgets = {
+            "period_start": DATE_INPUT,
+            "period_end": DATE_INPUT,
+            "legal_basis": forms.Textarea(attrs={"rows": 2}),
+            "product_categories": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lab"].queryset = Laboratory.objects.filter(is_approved=True)
+        if self.instance.pk:
+            self.fields["roster"].initial = self.instance.roster.all()
+        # The eligible pool: filters over the enterprise register, stored with the campaign.
+        pool = EnterpriseFilterSet(queryset=Enterprise.objects.none()).form
+        for name in POOL_FILTERS:
+            field = pool.fields[name]
+            field.required = False
+            field.label = _("Pool: %s") % field.label
+            self.fields[f"pool_{name}"] = field
+            self.initial.setdefault(f"pool_{name}", (self.instance.pool_filters or {}).get(name))
+
+    def pool_filters(self) -> dict:
+        """The chosen filters as the FilterSet reads them back (ids and codes as text)."""
+        filters = {}
+        for name in POOL_FILTERS:
+            value = self.cleaned_data.get(f"pool_{name}")
+            if value not in (None, ""):
+                filters[name] = str(getattr(value, "pk", value))
+        return filters
+
+
+class TestItemForm(forms.ModelForm):
+    class Meta:
+        model = TestItem
+        fields = ["name", "standard", "clause", "limit_kind", "lower", "upper", "unit", "requirement", "position"]
+
+
+class ReferralForm(forms.Form):
+    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=18)
+    source = forms.ChoiceField(label=_("Source"), choices=ReferralSource.choices)
+    note = forms.CharField(label=_("Note"), max_length=255)
+
+    def clean_credit_code(self) -> Enterprise:
+        code = self.cleaned_data["credit_code"].strip().upper()
+        enterprise = Enterprise.objects.filter(credit_code=code).first()
+        if enterprise is None:
+            raise forms.ValidationError(_("No enterprise on file has this credit code."))
+        return enterprise
+
+
+class ConflictForm(ReferralForm):
+    """An inspector declares a conflict by the enterprise's credit code (inspectors do not browse the register)."""
+
+    source = None
+    note = None
+    reason = forms.CharField(label=_("Reason"), max_length=255)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SamplingForm(forms.Form):
+    """The sampling record (抽样单), laid out for a phone; or the refusal and its reason."""
+
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[("sampled", _("Sampled")), ("refused", _("The enterprise refused sampling"))],
+        widget=forms.RadioSelect,
+        initial="sampled",
+    )
+    product = forms.ModelChoiceField(label=_("Product on file"), queryset=Product.objects.none(), required=False)
+    product_name = forms.CharField(
+        label=_("Product"), max_length=128, required=False, help_text=_("When the product is not on file.")
+    )
+    specification = forms.CharField(label=_("Model or specification"), max_length=128, required=False)
+    trademark = forms.CharField(label=_("Trademark"), max_length=64, required=False)
+    batch_number = forms.CharField(label=_("Batch number or production date code"), max_length=64, required=False)
+    production_date = forms.DateField(label=_("Production date"), required=False, widget=DATE_INPUT)
+    quantity = forms.CharField(
+        label=_("Quantity sampled"),
+        max_length=64,
+        required=False,
+        help_text=_("e.g. 6 bottles: 3 for testing, 3 in reserve"),
+    )
+    sampling_place = forms.CharField(label=_("Sampling place"), max_length=128, required=False)
+    seal_numbers = forms.CharField(label=_("Seal numbers"), max_length=128, required=False)
+    enterprise_signatory = forms.CharField(label=_("Signed for the enterprise by"), max_length=64, required=False)
+    inspector_signatories = forms.CharField(label=_("Signed by the inspectors"), max_length=128)
+    refusal_reason = forms.CharField(
+        label=_("Reason given for refusing"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    photos = UploadsField(
+        label=_("Photos"), required=False, types=PHOTO_TYPES, types_label=_("photos (JPEG, PNG, HEIC, WebP)")
+    )
+
+    def __init__(self, *args, task, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = Product.objects.filter(
+            enterprise=task.enterprise, discontinued_on__isnull=True
+        )
+        self.fields["photos"].widget.attrs.update({"accept": "image/*", "capture": "environment"})
+        self.initial.setdefault("inspector_signatories", "、".join(i.get_full_name() for i in task.inspectors.all()))
+        self.initial.setdefault("sampling_place", task.enterprise.address)
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in SAMPLING_FIELDS}
+
+    @property
+    def refused(self) -> bool:
+        return self.cleaned_data["outcome"] == "refused"
+
+
+class FindingsForm(forms.Form):
+    """The laboratory's findings, one field per test item: a value for a limit, yes or no for a requirement."""
+
+    submit = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, items, results, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        existing = {result.item_id: result for result in results}
+        for item in self.items:
+            result = existing.get(item.pk)
+            label = f"{item.name} ({item.limit_text()})"
+            if item.is_qualitative:
+                self.fields[f"item_{item.pk}"] = forms.TypedChoiceField(
+                    label=label,
+                    choices=[("", "—"), ("yes", _("Meets the requirement")), ("no", _("Does not meet it"))],
+                    coerce=lambda value: value == "yes",
+                    empty_value=None,
+                    required=False,
+                    initial={True: "yes", False: "no"}.get(result.conforms if result else None, ""),
+                )
+            else:
+                self.fields[f"item_{item.pk}"] = forms.DecimalField(
+                    label=label,
+                    max_digits=16,
+                    decimal_places=6,
+                    required=False,
+                    initial=result.value if result else None,
+                    help_text=item.unit,
+                    widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+                )
+            self.fields[f"note_{item.pk}"] = forms.CharField(
+                label=_("Note"), max_length=255, required=False, initial=result.note if result else ""
+            )
+
+    def findings(self) -> dict:
+        """{item id: finding} for the items filled in."""
+        findings = {}
+        for item in self.items:
+            answer = self.cleaned_data.get(f"item_{item.pk}")
+            if answer is None:
+                continue
+            key = "conforms" if item.is_qualitative else "value"
+            findings[item.pk] = {key: answer, "note": self.cleaned_data.get(f"note_{item.pk}", "")}
+        return findings
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve the result")), ("return", _("Return to the laboratory"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ObjectionForm(forms.Form):
+    reasons = forms.CharField(label=_("Reasons for the objection"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class RectificationForm(forms.Form):
+    report = forms.CharField(
+        label=_("Rectification report"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("The causes found, the measures taken, and how the products on the market were handled."),
+    )
+    attachments = UploadsField(label=_("Attachments"), required=False)
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class CloseForm(forms.Form):
+    note = forms.CharField(label=_("Closing note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

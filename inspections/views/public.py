@@ -1,0 +1,67 @@
+"""What anyone may read without logging in: published results, public notices and every draw's verification."""
+
+import json
+
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from core.pages import paginate
+from inspections import draw as algorithm
+from inspections.choices import FollowUpStage
+from inspections.models import Draw, FollowUp
+from inspections.selectors import public_campaigns, published_results
+
+
+def campaign_index(request):
+    page, query = paginate(request, public_campaigns())
+    return render(request, "inspections/public/campaign_list.html", {"page": page, "query": query})
+
+
+def campaign_results(request, pk: int):
+    campaign = get_object_or_404(public_campaigns(), pk=pk)
+    rows = published_results(campaign)
+    search = request.GET.get("q", "").strip()
+    if search:
+        rows = rows.filter(Q(enterprise_name__icontains=search) | Q(product_name__icontains=search))
+    verdict = request.GET.get("verdict", "")
+    if verdict:
+        rows = rows.filter(verdict=verdict)
+    page, query = paginate(request, rows)
+    notices = FollowUp.objects.filter(task__campaign=campaign, notice_on__isnull=False).exclude(
+        stage=FollowUpStage.RECTIFYING
+    )
+    context = {
+        "campaign": campaign,
+        "page": page,
+        "query": query,
+        "search": search,
+        "verdict": verdict,
+        "notices": notices.select_related("enterprise"),
+        "draws": campaign.draws.defer("inputs", "result", "seed"),
+    }
+    return render(request, "inspections/public/campaign_results.html", context)
+
+
+def _draw(pk: int) -> Draw:
+    return get_object_or_404(Draw.objects.select_related("campaign"), pk=pk)
+
+
+def draw_detail(request, pk: int):
+    draw = _draw(pk)
+    verification = algorithm.verify(draw.verification_bundle()) if draw.is_revealed else None
+    enterprises = draw.result["enterprises"] if draw.is_revealed else []
+    return render(
+        request,
+        "inspections/public/draw_detail.html",
+        {"draw": draw, "verification": verification, "drawn_count": len(enterprises)},
+    )
+
+
+def draw_bundle(request, pk: int):
+    """The draw's inputs (and, once drawn, seed and result) as one JSON file, to verify with any Python."""
+    draw = _draw(pk)
+    body = json.dumps(draw.verification_bundle(), ensure_ascii=False, separators=(",", ":"))
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="draw-{draw.pk}.json"'
+    return response

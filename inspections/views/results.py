@@ -1,0 +1,169 @@
+"""Results: the laboratory enters findings blind, staff review and notify, the enterprise accepts or objects."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Role
+from core.decorators import rule_required
+from core.pages import add_model_errors, paginate, run_action
+from inspections import forms
+from inspections.choices import LabTestStatus, TaskStatus
+from inspections.models import LabTest, PublishedResult
+from inspections.selectors import enterprise_results, follow_up_list, lab_queue, review_queue
+from inspections.services import publication, testing
+
+
+@rule_required("inspections.view_lab_worklist")
+def lab_worklist(request):
+    page, query = paginate(request, lab_queue(request.user))
+    return render(request, "inspections/lab_worklist.html", {"page": page, "query": query})
+
+
+@rule_required("inspections.review_results")
+def review_list(request):
+    page, query = paginate(request, review_queue())
+    return render(request, "inspections/review_list.html", {"page": page, "query": query})
+
+
+@rule_required("inspections.view_own_results")
+def my_results(request):
+    context = {
+        "results": enterprise_results(request.user),
+        "follow_ups": follow_up_list(request.user).order_by("-ordered_on", "-pk"),
+        "publications": PublishedResult.objects.filter(
+            task__enterprise_id=request.user.enterprise_id, withdrawn_at__isnull=True
+        ).select_related("campaign"),
+    }
+    return render(request, "inspections/my_results.html", context)
+
+
+def _lab_test(request, pk: int) -> LabTest:
+    """The result if this user may see it (else 404, as if it did not exist)."""
+    return get_object_or_404(
+        LabTest.objects.visible_to(request.user).select_related("task__campaign", "lab", "reviewed_by"), pk=pk
+    )
+
+
+@login_required
+def result_detail(request, pk: int):
+    lab_test = _lab_test(request, pk)
+    user = request.user
+    blind = user.role == Role.LAB_TECHNICIAN  # the laboratory never sees who made the sample
+    results = list(lab_test.item_results.select_related("item"))
+    findings_form = None
+    if lab_test.status == LabTestStatus.PENDING and user.has_perm("inspections.enter_results", lab_test):
+        findings_form = forms.FindingsForm(
+            request.POST or None, items=lab_test.task.campaign.items.all(), results=results
+        )
+        if request.method == "POST" and findings_form.is_valid():
+            submit = "submit" in request.POST
+            try:
+                testing.lab_test_save_results(
+                    actor=user, lab_test=lab_test, findings=findings_form.findings(), submit=submit
+                )
+            except ValidationError as error:
+                add_model_errors(findings_form, error)
+            else:
+                return redirect("inspections:lab" if submit else lab_test.get_absolute_url())
+    elif request.method == "POST":
+        raise PermissionDenied
+    task = lab_test.task
+    publication_ = PublishedResult.objects.filter(task=task).first() if not blind else None
+    context = {
+        "lab_test": lab_test,
+        "task": None if blind else task,
+        "blind": blind,
+        "items": lab_test.task.campaign.items.select_related("standard"),
+        "results": results,
+        "findings_form": findings_form,
+        "review_form": forms.ReviewForm() if user.has_perm("inspections.review_results") else None,
+        "answerable": _answerable(lab_test) and user.has_perm("inspections.respond_to_result", lab_test),
+        "objection_form": forms.ObjectionForm(),
+        "objection": getattr(lab_test, "objection", None),
+        "publication": publication_,
+        "reply_form": forms.ReplyForm(initial={"reply": publication_.reply}) if publication_ else None,
+        "can_reply": bool(publication_) and user.has_perm("inspections.reply_to_publication", publication_),
+        "today": timezone.localdate(),
+    }
+    return render(request, "inspections/result_detail.html", context)
+
+
+def _answerable(lab_test: LabTest) -> bool:
+    return (
+        lab_test.status == LabTestStatus.NOTIFIED
+        and lab_test.objection_due_on is not None
+        and lab_test.accepted_at is None
+        and not hasattr(lab_test, "objection")
+        and lab_test.task.status != TaskStatus.FINAL
+    )
+
+
+@require_POST
+@login_required
+def result_review(request, pk: int):
+    lab_test = _lab_test(request, pk)
+    form = forms.ReviewForm(request.POST)
+    if form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        run_action(
+            request,
+            lambda: testing.lab_test_review(
+                actor=request.user, lab_test=lab_test, approve=approve, comment=form.cleaned_data["comment"]
+            ),
+            done=_("The result is approved.") if approve else _("The result went back to the laboratory."),
+        )
+    return redirect(lab_test)
+
+
+@require_POST
+@login_required
+def result_notify(request, pk: int):
+    lab_test = _lab_test(request, pk)
+    run_action(
+        request,
+        lambda: testing.lab_test_notify(actor=request.user, lab_test=lab_test),
+        done=_("The enterprise is notified of the result."),
+    )
+    return redirect(lab_test)
+
+
+@require_POST
+@login_required
+def result_accept(request, pk: int):
+    lab_test = _lab_test(request, pk)
+    run_action(
+        request,
+        lambda: testing.result_accept(actor=request.user, lab_test=lab_test),
+        done=_("You accepted the result; it is final."),
+    )
+    return redirect(lab_test)
+
+
+@require_POST
+@login_required
+def result_object(request, pk: int):
+    lab_test = _lab_test(request, pk)
+    run_action(
+        request,
+        lambda: testing.objection_file(actor=request.user, lab_test=lab_test, reasons=request.POST.get("reasons", "")),
+        done=_("Your objection is filed. The reserve sample goes to another laboratory for a re-test."),
+    )
+    return redirect(lab_test)
+
+
+@require_POST
+@login_required
+def publication_reply(request, pk: int):
+    published = get_object_or_404(PublishedResult.objects.select_related("task"), pk=pk)
+    if not request.user.has_perm("inspections.reply_to_publication", published):
+        raise PermissionDenied
+    run_action(
+        request,
+        lambda: publication.publication_reply(actor=request.user, publication=published, reply=request.POST["reply"]),
+        done=_("Your reply is published beside the result."),
+    )
+    return redirect("inspections:my_results")
