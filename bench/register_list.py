@@ -29,13 +29,13 @@ def build(enterprises: int, licences: int) -> None:
 
     from core.bulk import bulk_insert
     from core.demo.seed import seed_demo_city
+    from core.reference_data import restore_reference_data
     from enterprises.choices import LicenceKind
-    from enterprises.models import Enterprise, Industry, Licence
-    from enterprises.reference_data import sync_industries
+    from enterprises.models import Enterprise, Licence
 
     call_command("migrate", verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
-    sync_industries(Industry)
+    restore_reference_data()
     started = time.perf_counter()
     result = seed_demo_city(seed=2026, enterprises=enterprises, as_of=AS_OF)
     missing = licences - result.licences

@@ -33,12 +33,11 @@ def main() -> None:
     from django.db import connection
 
     from core.demo.seed import seed_demo_city
-    from enterprises.models import Industry
-    from enterprises.reference_data import sync_industries
+    from core.reference_data import restore_reference_data
 
     call_command("migrate", verbosity=0)
     call_command("flush", interactive=False, verbosity=0)
-    sync_industries(Industry)
+    restore_reference_data()
 
     started = time.perf_counter()
     result = seed_demo_city(seed=args.seed, enterprises=args.enterprises, as_of=datetime.date(2026, 11, 1))

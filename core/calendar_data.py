@@ -37,3 +37,12 @@ def load_calendar_year(calendar_year_model, calendar_day_model, path: Path, *, o
         calendar_day_model(date=day, kind=kind, name=name) for day, kind, name in rows
     )
     return len(rows)
+
+
+# The years shipped in core/data/calendar, and whether each is the State Council's official arrangement.
+BUNDLED_YEARS = {2026: True, 2027: False}  # 2027 holds only the statutory holidays until the notice
+
+
+def load_bundled_calendars(calendar_year_model, calendar_day_model) -> None:
+    for year, official in BUNDLED_YEARS.items():
+        load_calendar_year(calendar_year_model, calendar_day_model, DATA_DIR / f"{year}.csv", official=official)

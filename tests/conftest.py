@@ -90,3 +90,11 @@ def inspector_at_enterprise(actors, enterprise):
     """The inspector of `actors`, with a spot-check task at `enterprise` (so its file is open to them)."""
     assign_task(actors[Role.INSPECTOR], enterprise)
     return actors[Role.INSPECTOR]
+
+
+@pytest.fixture
+def reference_data(db):
+    """Industries and the working-day calendar, which a transactional test's flush removes for the next one."""
+    from core.reference_data import restore_reference_data
+
+    restore_reference_data()

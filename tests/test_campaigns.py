@@ -185,3 +185,38 @@ def test_closing_waits_for_every_final_result(spot):
     spot.start()
     with pytest.raises(ValidationError, match="no final result"):
         campaigns.campaign_close(actor=spot.leader, campaign=spot.campaign)
+
+
+def test_the_management_command_reruns_a_draw_on_file_or_from_a_downloaded_file(spot, tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    spot.approve_and_draw()
+    draw = Draw.objects.get(campaign=spot.campaign)
+    out = StringIO()
+    call_command("verify_draw", str(draw.pk), stdout=out)
+    assert "VERIFIED (2 enterprises)" in out.getvalue()
+    bundle = draw.verification_bundle()
+    bundle["inputs"]["pool"][0][1] = 5  # a pool edited after the commitment
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(bundle))
+    with pytest.raises(CommandError, match="NOT VERIFIED"):
+        call_command("verify_draw", "--file", str(path), stdout=StringIO())
+
+
+def test_the_daily_task_finalises_lapsed_objection_windows_once(actors):
+    import datetime
+
+    from core.models import JobRun
+    from inspections.models import LabTest
+    from inspections.tasks import finalise_unobjected_results_task
+
+    spot = SpotCheck(actors)
+    spot.start()
+    lab_test = spot.checked(spot.task_at(), cadmium="0.3")
+    LabTest.objects.filter(pk=lab_test.pk).update(objection_due_on=datetime.date(2026, 1, 1))
+    assert finalise_unobjected_results_task.delay().get() == 1
+    assert finalise_unobjected_results_task.delay().get() == 0
+    assert spot.task_at().status == TaskStatus.FINAL
+    assert JobRun.objects.filter(name="finalise_unobjected_results").count() == 2

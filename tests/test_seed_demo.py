@@ -9,9 +9,9 @@ from django.db.models import F
 from accounts.models import User
 from accounts.roles import Role
 from core.demo.seed import DEMO_PASSWORD, seed_demo_city
+from core.reference_data import restore_reference_data
 from enterprises.credit_code import validate_credit_code
-from enterprises.models import Enterprise, Industry, Licence, SelfReport
-from enterprises.reference_data import sync_industries
+from enterprises.models import Enterprise, Licence, SelfReport
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def reset():
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     call_command("flush", interactive=False, verbosity=0)
-    sync_industries(Industry)
+    restore_reference_data()
 
 
 def test_the_same_seed_builds_the_same_city():

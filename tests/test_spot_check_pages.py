@@ -76,9 +76,12 @@ def test_the_campaign_page_walks_through_approval_commitment_draw_and_start(clie
 
 
 def test_a_supervisor_cannot_approve_and_an_inspector_cannot_open_campaigns(client, spot, actors):
-    assert signed_in(client, actors[Role.SUPERVISOR]).post(
-        reverse("inspections:campaign_action", args=[spot.campaign.pk, "approve"])
-    ).status_code == 403
+    assert (
+        signed_in(client, actors[Role.SUPERVISOR])
+        .post(reverse("inspections:campaign_action", args=[spot.campaign.pk, "approve"]))
+        .status_code
+        == 403
+    )
     assert page(client, actors[Role.INSPECTOR], "inspections:campaign", spot.campaign.pk).status_code == 403
     assert Campaign.objects.get(pk=spot.campaign.pk).status == CampaignStatus.DRAFT
 

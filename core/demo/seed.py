@@ -16,6 +16,7 @@ from accounts.roles import Role
 from core.bulk import bulk_insert, history_baseline
 from core.demo import city
 from core.demo.files import seed_enterprise_files
+from core.demo.spot_checks import seed_spot_checks
 from enterprises.choices import EnterpriseStatus, LicenceKind, Scale
 from enterprises.credit_code import build_credit_code
 from enterprises.models import IDENTITY_FIELDS, District, Enterprise, Industry, Licence, ResponsibilityArea
@@ -210,6 +211,7 @@ def seed_demo_city(*, seed: int, enterprises: int, as_of: datetime.date, enterpr
     ]
     User.objects.bulk_create(enterprise_users)
     seed_enterprise_files(rng=rng, as_of=as_of)
+    seed_spot_checks(rng=rng, seed=seed, as_of=as_of)
 
     return SeedResult(
         districts=len(districts),

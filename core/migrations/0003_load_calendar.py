@@ -1,20 +1,15 @@
 from django.db import migrations
 
-from core.calendar_data import DATA_DIR, load_calendar_year
-
-OFFICIAL = {2026: True, 2027: False}  # 2027 holds only the statutory holidays until the State Council's notice
+from core.calendar_data import BUNDLED_YEARS, load_bundled_calendars
 
 
 def load(apps, schema_editor):
-    CalendarYear = apps.get_model("core", "CalendarYear")
-    CalendarDay = apps.get_model("core", "CalendarDay")
-    for year, official in OFFICIAL.items():
-        load_calendar_year(CalendarYear, CalendarDay, DATA_DIR / f"{year}.csv", official=official)
+    load_bundled_calendars(apps.get_model("core", "CalendarYear"), apps.get_model("core", "CalendarDay"))
 
 
 def unload(apps, schema_editor):
-    apps.get_model("core", "CalendarDay").objects.filter(date__year__in=OFFICIAL).delete()
-    apps.get_model("core", "CalendarYear").objects.filter(year__in=OFFICIAL).delete()
+    apps.get_model("core", "CalendarDay").objects.filter(date__year__in=BUNDLED_YEARS).delete()
+    apps.get_model("core", "CalendarYear").objects.filter(year__in=BUNDLED_YEARS).delete()
 
 
 class Migration(migrations.Migration):

@@ -58,9 +58,12 @@ def draw_conflicts(campaign: Campaign, roster: list[int]) -> set[tuple[int, int]
 
 
 @transaction.atomic
-def draw_commit(*, actor, campaign: Campaign, reason: str = "") -> Draw:
+def draw_commit(*, actor, campaign: Campaign, reason: str = "", seed: str | None = None) -> Draw:
     """Freeze the inputs and publish the commitment. A re-draw (the campaign is already drawn and no sampling has
-    begun) needs a written reason; the earlier draw stays on record."""
+    begun) needs a written reason; the earlier draw stays on record.
+
+    The seed is always a fresh secret; `seed` exists only so that the demo city rebuilds identically (the views and
+    the API never pass it)."""
     require_perm(actor, "inspections.perform_draw", campaign)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     require_state(campaign, [CampaignStatus.APPROVED, CampaignStatus.DRAWN])
@@ -89,7 +92,7 @@ def draw_commit(*, actor, campaign: Campaign, reason: str = "") -> Draw:
     inputs = algorithm.canonical_inputs(
         count=campaign.batches, per_task=campaign.inspectors_per_task, pool=pool, roster=roster, conflicts=conflicts
     )
-    seed = secrets.token_hex(32)
+    seed = seed or secrets.token_hex(32)
     try:
         result = algorithm.draw_from_inputs(seed=seed, inputs=json.loads(inputs))
     except algorithm.DrawError as exc:

@@ -7,8 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from core.demo.seed import DEMO_PASSWORD, demo_accounts, demo_is_seeded, seed_demo_city
-from enterprises.models import Industry
-from enterprises.reference_data import sync_industries
+from core.reference_data import restore_reference_data
 
 
 class Command(BaseCommand):
@@ -38,7 +37,7 @@ class Command(BaseCommand):
             raise CommandError("--enterprises must be at least 1.")
         if options["reset"]:
             call_command("flush", interactive=False, verbosity=0)
-            sync_industries(Industry)  # reference data that flush removed
+            restore_reference_data()  # what the data migrations loaded and flush removed
         if demo_is_seeded():
             self.stdout.write("The database already holds a city; nothing was added (use --reset to rebuild it).")
             self._print_accounts(demo_accounts())

@@ -1,0 +1,291 @@
+"""Spot checks in the demo city, walked through the real services so every page has something true to show:
+
+- a food campaign drawn over one responsibility area, with results at every stage: conforming and published,
+  nonconforming and accepted (rectification reported, re-check on an inspector's worklist), and the demo enterprise's
+  own nonconforming result still open to objection (a countdown, a stop-sale);
+- an industrial-products campaign in progress: tasks on the demo inspector's worklist, samples waiting at the
+  laboratory, a result waiting for the reviewer;
+- a draft plan for next year, waiting for the leader's approval.
+
+Draw seeds derive from the demo seed, so the same seed and as-of date build the same campaigns."""
+
+import datetime
+import hashlib
+import random
+from decimal import Decimal
+
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Role
+from core.demo.files import NATIONAL_STANDARDS
+from enterprises.choices import EnterpriseStatus, Scale
+from enterprises.models import Enterprise, Product, Standard
+from inspections.choices import LimitKind, TaskStatus
+from inspections.models import Campaign, Laboratory, LabTest, Task, TestItem
+from inspections.services import campaigns, draws, followups, publication, sampling, testing
+
+LABS = [
+    ("岳阳市产品质量检验检测中心", "CMA 181812050123"),
+    ("湖南省产品质量检验研究院", "CMA 170012050015"),
+    ("岳阳市食品药品检验所", "CMA 190012050456"),
+]
+
+
+def seed_spot_checks(*, rng: random.Random, seed: int, as_of: datetime.date) -> None:
+    users = {user.username: user for user in User.objects.filter(role__in=[Role.LEADER, Role.SUPERVISOR])}
+    leader, supervisor = users["leader"], users["supervisor"]
+    technicians = list(User.objects.filter(role=Role.LAB_TECHNICIAN).order_by("pk"))
+    labs = []
+    for n, (name, accreditation) in enumerate(LABS):
+        lab = Laboratory.objects.create(name=name, accreditation=accreditation)
+        lab.technicians.set(technicians[n : n + 1] or technicians[:1])
+        labs.append(lab)
+    inspectors = list(User.objects.filter(role=Role.INSPECTOR).order_by("pk"))
+    demo_enterprise = User.objects.get(username="enterprise").enterprise
+    food = _food_campaign(leader, supervisor, inspectors, labs[0], demo_enterprise, seed=seed, as_of=as_of)
+    if food is not None:
+        _walk_food_results(food, supervisor, labs, demo_enterprise, rng=rng, as_of=as_of)
+    _industrial_campaign(leader, supervisor, inspectors, labs[0], seed=seed, as_of=as_of, rng=rng)
+    _draft_campaign(supervisor, inspectors, labs[0], as_of=as_of)
+
+
+def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def _standard(code: str) -> Standard:
+    titles = {c: t for entries in NATIONAL_STANDARDS.values() for c, t in entries}
+    return Standard.objects.get_or_create(code=code, defaults={"title": titles.get(code, code), "kind": "national"})[0]
+
+
+def _plan(supervisor, inspectors, lab, *, items, **fields) -> Campaign:
+    pool = fields.pop("pool_filters", {})
+    campaign = campaigns.campaign_save(actor=supervisor, campaign=Campaign(lab=lab, **fields), roster=inspectors)
+    campaign.pool_filters = pool
+    campaigns.campaign_save(actor=supervisor, campaign=campaign)
+    for position, (name, code, kind, lower, upper, unit, requirement) in enumerate(items):
+        campaigns.test_item_save(
+            actor=supervisor,
+            item=TestItem(
+                campaign=campaign,
+                name=name,
+                standard=_standard(code),
+                limit_kind=kind,
+                lower=lower,
+                upper=upper,
+                unit=unit,
+                requirement=requirement,
+                position=position,
+            ),
+        )
+    return campaign
+
+
+def _draw_and_start(campaign: Campaign, leader, supervisor, *, seed: str) -> None:
+    campaigns.campaign_approve(actor=leader, campaign=campaign)
+    draw = draws.draw_commit(actor=supervisor, campaign=campaign, seed=hashlib.sha256(seed.encode()).hexdigest())
+    draws.draw_perform(actor=supervisor, draw=draw)
+    campaigns.campaign_start(actor=supervisor, campaign=campaign)
+
+
+FOOD_ITEMS = [
+    ("铅(以Pb计)", "GB 2762-2022", LimitKind.MAXIMUM, None, Decimal("0.2"), "mg/kg", ""),
+    ("菌落总数", "GB 7099-2015", LimitKind.MAXIMUM, None, Decimal("10000"), "CFU/g", ""),
+    ("山梨酸及其钾盐", "GB 2760-2024", LimitKind.MAXIMUM, None, Decimal("1.0"), "g/kg", ""),
+    ("标签", "GB 7099-2015", LimitKind.QUALITATIVE, None, None, "", "符合GB 7718及产品标准要求"),
+]
+
+
+def _food_campaign(leader, supervisor, inspectors, lab, demo_enterprise, *, seed, as_of) -> Campaign | None:
+    """Every active enterprise of the demo enterprise's responsibility area (a full-coverage check)."""
+    pool = Enterprise.objects.filter(area=demo_enterprise.area, status=EnterpriseStatus.ACTIVE)
+    if not pool.exists():
+        return None
+    campaign = _plan(
+        supervisor,
+        inspectors,
+        lab,
+        items=FOOD_ITEMS,
+        year=as_of.year,
+        title=f"{demo_enterprise.area.name}食品生产企业监督抽查（全覆盖）",
+        legal_basis="《中华人民共和国食品安全法》第八十七条；《食品安全抽样检验管理办法》",
+        product_categories="糕点\n饼干\n米制品",
+        is_food=True,
+        batches=max(1, min(pool.count(), 12)),
+        period_start=as_of - datetime.timedelta(days=70),
+        period_end=as_of + datetime.timedelta(days=20),
+        pool_filters={"area": str(demo_enterprise.area_id)},
+    )
+    _draw_and_start(campaign, leader, supervisor, seed=f"{seed}-food")
+    return campaign
+
+
+def _file_sampling(task: Task, inspectors, product, when, rng) -> None:
+    from django.core.files.base import ContentFile
+
+    photo = ContentFile(_DEMO_PHOTO, name="抽样现场.png")
+    sampling.sampling_file(
+        actor=inspectors[0],
+        task=task,
+        values={
+            "product": product,
+            "product_name": "" if product else "糕点",
+            "batch_number": f"{when:%Y%m%d}{rng.randint(1, 9)}",
+            "production_date": (when - datetime.timedelta(days=rng.randint(3, 20))).date(),
+            "quantity": "8 袋：4 袋检验，4 袋备样",
+            "sampling_place": "成品仓库",
+            "seal_numbers": f"YYSJ-{rng.randint(10000, 99999)}",
+            "enterprise_signatory": task.enterprise.contact_person or task.enterprise.legal_representative,
+            "inspector_signatories": "、".join(i.get_full_name() for i in inspectors),
+        },
+        photos=[photo],
+        now=when,
+    )
+
+
+# A 1×1 PNG: the demo has no camera.
+_DEMO_PHOTO = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def _findings(lab_test: LabTest, *, fail: bool, rng: random.Random) -> dict:
+    """Plausible measurements: comfortably inside every limit, or, with `fail`, the first limit clearly missed."""
+    findings = {}
+    for item in lab_test.task.campaign.items.all():
+        if item.is_qualitative:
+            findings[item.pk] = {"conforms": True}
+            continue
+        missed = fail and not findings
+        if item.limit_kind == LimitKind.MINIMUM:
+            factor = Decimal("0.6") if missed else Decimal(rng.randint(110, 150)) / 100
+            value = item.lower * factor
+        else:
+            factor = Decimal("1.6") if missed else Decimal(rng.randint(5, 60)) / 100
+            value = item.upper * factor
+        findings[item.pk] = {"value": value.quantize(Decimal("0.001"))}
+    return findings
+
+
+def _test_and_notify(lab_test, supervisor, *, fail: bool, notified: datetime.datetime, rng) -> LabTest:
+    technician = lab_test.lab.technicians.first()
+    testing.lab_test_save_results(
+        actor=technician, lab_test=lab_test, findings=_findings(lab_test, fail=fail, rng=rng), submit=True
+    )
+    testing.lab_test_review(actor=supervisor, lab_test=lab_test, approve=True)
+    return testing.lab_test_notify(actor=supervisor, lab_test=lab_test, now=notified)
+
+
+def _walk_food_results(campaign, supervisor, labs, demo_enterprise, *, rng, as_of) -> None:
+    tasks = list(
+        Task.objects.live().filter(campaign=campaign).select_related("enterprise").order_by("enterprise__credit_code")
+    )
+    demo_task = next((task for task in tasks if task.enterprise_id == demo_enterprise.pk), None)
+    others = [task for task in tasks if task is not demo_task]
+    sampled_on = as_of - datetime.timedelta(days=55)
+    # The first failure is accepted and re-checked (with a report when the enterprise has an account); the others
+    # fail and leave their objection windows to lapse.
+    rectifying = others[1] if len(others) > 2 else None
+    for n, task in enumerate(others):
+        if n == len(others) - 1 and n > 1:
+            continue  # one enterprise not visited yet: the task stays on the worklist
+        _file_sampling(task, list(task.inspectors.all()), _product(task), _at(sampled_on, 9 + n % 8), rng)
+        lab_test = LabTest.objects.get(task=task)
+        failed = task is rectifying or n % 4 == 1
+        notified = _at(sampled_on + datetime.timedelta(days=10))
+        _test_and_notify(lab_test, supervisor, fail=failed, notified=notified, rng=rng)
+        if task is rectifying:
+            user = task.enterprise.users.first()
+            if user is not None:
+                testing.result_accept(actor=user, lab_test=lab_test, now=_at(sampled_on + datetime.timedelta(days=12)))
+                followups.rectification_submit(
+                    actor=user,
+                    follow_up=task.follow_up_of,
+                    report="经排查，原因为原料批次铅含量偏高；已更换原料供应商，增加进厂检验频次，召回同批次产品32箱。",
+                    files=[],
+                    now=_at(sampled_on + datetime.timedelta(days=30)),
+                )
+            followups.recheck_order(actor=supervisor, follow_up=task.follow_up_of)
+    if demo_task is not None:
+        notified = as_of - datetime.timedelta(days=3)
+        _file_sampling(
+            demo_task,
+            list(demo_task.inspectors.all()),
+            _product(demo_task),
+            _at(notified - datetime.timedelta(days=12)),
+            rng,
+        )
+        _test_and_notify(LabTest.objects.get(task=demo_task), supervisor, fail=True, notified=_at(notified), rng=rng)
+    # Results whose objection window lapsed become final, as the daily task would make them.
+    testing.finalise_unobjected_results(today=as_of)
+    publication.results_publish(
+        actor=supervisor,
+        campaign=campaign,
+        task_ids=list(Task.objects.filter(campaign=campaign, status=TaskStatus.FINAL).values_list("pk", flat=True)),
+    )
+
+
+def _product(task: Task) -> Product | None:
+    return Product.objects.filter(enterprise=task.enterprise).order_by("pk").first()
+
+
+INDUSTRIAL_ITEMS = [
+    ("导体电阻", "GB/T 5023.1-2008", LimitKind.MAXIMUM, None, Decimal("1.83"), "Ω/km", ""),
+    ("绝缘厚度平均值", "GB/T 5023.1-2008", LimitKind.MINIMUM, Decimal("0.7"), None, "mm", ""),
+    ("最高设计车速", "GB 17761-2024", LimitKind.MAXIMUM, None, Decimal("25"), "km/h", ""),
+    ("标志", "GB 17761-2024", LimitKind.QUALITATIVE, None, None, "", "产品铭牌及标识齐全、清晰"),
+]
+
+
+def _industrial_campaign(leader, supervisor, inspectors, lab, *, seed, as_of, rng) -> None:
+    """In progress across the city: on the demo inspector's worklist, at the laboratory, and under review."""
+    pool = Enterprise.objects.filter(scale=Scale.ABOVE, status=EnterpriseStatus.ACTIVE).count()
+    if pool == 0:
+        return
+    demo_inspector = inspectors[0]
+    campaign = _plan(
+        supervisor,
+        [demo_inspector, *inspectors[1:4]],
+        lab,
+        items=INDUSTRIAL_ITEMS,
+        year=as_of.year,
+        title="电线电缆、电动自行车产品质量监督抽查",
+        legal_basis="《中华人民共和国产品质量法》第十五条；《产品质量监督抽查管理暂行办法》",
+        product_categories="电线电缆\n电动自行车",
+        batches=min(pool, 8),
+        period_start=as_of - datetime.timedelta(days=10),
+        period_end=as_of + datetime.timedelta(days=50),
+        pool_filters={"scale": Scale.ABOVE.value},
+    )
+    _draw_and_start(campaign, leader, supervisor, seed=f"{seed}-industrial")
+    tasks = list(Task.objects.live().filter(campaign=campaign).order_by("enterprise__credit_code"))
+    for n, task in enumerate(tasks[:3]):
+        _file_sampling(
+            task, list(task.inspectors.all()), _product(task), _at(as_of - datetime.timedelta(days=5 - n)), rng
+        )
+    if not tasks:
+        return
+    first = LabTest.objects.get(task=tasks[0])
+    testing.lab_test_save_results(
+        actor=first.lab.technicians.first(), lab_test=first, findings=_findings(first, fail=False, rng=rng), submit=True
+    )
+
+
+def _draft_campaign(supervisor, inspectors, lab, *, as_of) -> None:
+    _plan(
+        supervisor,
+        inspectors,
+        lab,
+        items=FOOD_ITEMS[:2],
+        year=as_of.year + 1,
+        title="“你点我检”米制品专项抽查",
+        legal_basis="《食品安全抽样检验管理办法》",
+        product_categories="米粉\n年糕",
+        is_food=True,
+        batches=5,
+        period_start=as_of + datetime.timedelta(days=40),
+        period_end=as_of + datetime.timedelta(days=100),
+        pool_filters={},
+    )

@@ -1,0 +1,14 @@
+"""Reference data that data migrations load (industries, the working-day calendar), restored after a flush."""
+
+from core.calendar_data import load_bundled_calendars
+from core.models import CalendarDay, CalendarYear
+from enterprises.models import Industry
+from enterprises.reference_data import sync_industries
+
+
+def restore_reference_data() -> None:
+    """Load the bundled reference data again where it is missing (e.g. after `manage.py flush`)."""
+    if not Industry.objects.exists():
+        sync_industries(Industry)
+    if not CalendarYear.objects.exists():
+        load_bundled_calendars(CalendarYear, CalendarDay)
