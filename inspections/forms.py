@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -40,6 +41,7 @@ class CampaignForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lab"].queryset = Laboratory.objects.filter(is_approved=True)
+        self.fields["year"].initial = timezone.localdate().year
         if self.instance.pk:
             self.fields["roster"].initial = self.instance.roster.all()
         # The eligible pool: filters over the enterprise register, stored with the campaign.

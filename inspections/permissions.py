@@ -9,6 +9,7 @@ from accounts.predicates import (
     is_inspector,
     is_lab_technician,
     is_leader,
+    is_signed_in,
 )
 from core.permissions import grant_model_perms
 from inspections.choices import LabTestStatus
@@ -84,6 +85,15 @@ rules.add_perm("inspections.submit_rectification", is_enterprise_user & owns_fol
 # Publication.
 rules.add_perm("inspections.publish_results", staff)
 rules.add_perm("inspections.reply_to_publication", is_enterprise_user & owns_publication)
+
+# API lists several roles read in part: the rule says who may ask, `visible_to` decides the rows they get.
+rules.add_perm("inspections.view_draws", is_signed_in)  # draw records are public by design
+rules.add_perm("inspections.list_tasks", staff_or_admin | is_inspector)
+rules.add_perm("inspections.list_results", staff_or_admin | is_lab_technician | is_enterprise_user)
+rules.add_perm("inspections.list_objections", staff_or_admin | is_enterprise_user)
+rules.add_perm("inspections.list_follow_ups", staff_or_admin | is_enterprise_user)
+rules.add_perm("inspections.list_publications", staff_or_admin | is_enterprise_user)
+rules.add_perm("inspections.list_conflicts", staff_or_admin | is_inspector)
 
 grant_model_perms("inspections", ["laboratory"], ["view", "add", "change"], is_admin)
 grant_model_perms("inspections", ["conflictdeclaration", "campaign", "draw"], ["view"], is_admin)

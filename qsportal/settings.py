@@ -181,6 +181,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "core.tasks.heartbeat_task", "schedule": 5 * 60},
     "pending-events": {"task": "core.tasks.dispatch_pending_events_task", "schedule": 10 * 60},
+    "objection-windows": {
+        "task": "inspections.tasks.finalise_unobjected_results_task",
+        "schedule": crontab(hour=0, minute=20),
+    },
     "licence-warnings": {
         "task": "enterprises.tasks.record_licence_warnings_task",
         "schedule": crontab(hour=1, minute=30),
@@ -224,6 +228,13 @@ SPECTACULAR_SETTINGS = {
         "CheckRatingEnum": "enterprises.choices.CheckRating",
         "ReportStatusEnum": "enterprises.choices.ReportStatus",
         "EnterpriseStatusEnum": "enterprises.choices.EnterpriseStatus",
+        "CampaignStatusEnum": "inspections.choices.CampaignStatus",
+        "DrawStatusEnum": "inspections.choices.DrawStatus",
+        "TaskStatusEnum": "inspections.choices.TaskStatus",
+        "TaskKindEnum": "inspections.choices.TaskKind",
+        "LabTestStatusEnum": "inspections.choices.LabTestStatus",
+        "LabTestKindEnum": "inspections.choices.LabTestKind",
+        "LicenceKindEnum": "enterprises.choices.LicenceKind",
     },
 }
 
@@ -238,6 +249,8 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO"), "propagate": False},
         # Refusals (403/404) are the portal working as intended, not errors worth a traceback in the log.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # In process (no broker) every event dispatch would print a line into the web server's log.
+        "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else env_str("LOG_LEVEL", "INFO")},
     },
 }
 

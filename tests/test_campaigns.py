@@ -220,3 +220,13 @@ def test_the_daily_task_finalises_lapsed_objection_windows_once(actors):
     assert finalise_unobjected_results_task.delay().get() == 0
     assert spot.task_at().status == TaskStatus.FINAL
     assert JobRun.objects.filter(name="finalise_unobjected_results").count() == 2
+
+
+def test_the_roster_takes_active_inspectors_and_the_pool_valid_filters(spot, actors):
+    with pytest.raises(ValidationError) as excinfo:
+        campaigns.campaign_save(actor=spot.supervisor, campaign=spot.campaign, roster=[actors[Role.LAB_TECHNICIAN]])
+    assert "roster" in excinfo.value.message_dict
+    spot.campaign.pool_filters = {"scale": "giant"}
+    with pytest.raises(ValidationError) as excinfo:
+        campaigns.campaign_save(actor=spot.supervisor, campaign=spot.campaign)
+    assert "pool_filters" in excinfo.value.message_dict

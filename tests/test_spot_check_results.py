@@ -232,3 +232,29 @@ def test_accepting_makes_the_result_final_and_a_passed_deadline_does_too_once(sp
     assert second.status == TaskStatus.FINAL and second.verdict == Verdict.NONCONFORMING
     assert LabTest.objects.get(pk=lapsed.pk).accepted_at is not None
     assert DomainEvent.objects.filter(kind="inspection.verdict").count() == 2
+
+
+def test_malformed_findings_are_refused_item_by_item(spot):
+    task = spot.task_at()
+    spot.sample(task)
+    lab_test = LabTest.objects.get(task=task)
+    for findings in (
+        {spot.cadmium.pk: {"value": "abc"}},
+        {spot.cadmium.pk: {"value": "NaN"}},
+        {spot.labelling.pk: {"value": "1"}},
+        {"x": {"value": "1"}},
+        {10**9: {"value": "1"}},
+    ):
+        with pytest.raises(ValidationError):
+            testing.lab_test_save_results(actor=spot.technician, lab_test=lab_test, findings=findings, submit=False)
+    assert not lab_test.item_results.exists()
+
+
+def test_a_discontinued_product_cannot_be_sampled_as_on_file(spot):
+    task = spot.task_at()
+    product = ProductFactory(enterprise=task.enterprise, discontinued_on=datetime.date(2026, 1, 1))
+    with pytest.raises(ValidationError) as excinfo:
+        sampling.sampling_file(
+            actor=spot.inspector_of(task), task=task, values=sampling_values(product=product), photos=[photo()]
+        )
+    assert "product" in excinfo.value.message_dict

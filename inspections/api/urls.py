@@ -1,3 +1,18 @@
-"""Spot-check API routes (filled in by the API work)."""
+"""Spot-check API routes, under /api/v1/."""
 
-urlpatterns = []
+from rest_framework.routers import DefaultRouter
+
+from inspections.api import views
+
+router = DefaultRouter(trailing_slash=True)
+router.register("campaigns", views.CampaignViewSet, basename="campaign")
+router.register("test-items", views.TestItemViewSet, basename="test-item")
+router.register("draws", views.DrawViewSet, basename="draw")
+router.register("tasks", views.TaskViewSet, basename="task")
+router.register("results", views.LabTestViewSet, basename="result")
+router.register("objections", views.ObjectionViewSet, basename="objection")
+router.register("follow-ups", views.FollowUpViewSet, basename="follow-up")
+router.register("published-results", views.PublishedResultViewSet, basename="published-result")
+router.register("conflicts", views.ConflictViewSet, basename="conflict")
+
+urlpatterns = router.urls

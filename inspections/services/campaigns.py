@@ -7,8 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import Role
 from core.audit import audit
 from core.transitions import require_perm, require_state
+from enterprises.filtersets import EnterpriseFilterSet
 from enterprises.models import Enterprise
 from inspections.choices import CampaignStatus, TaskKind, TaskStatus
 from inspections.models import Campaign, CampaignReferral, ConflictDeclaration, TestItem
@@ -25,6 +27,7 @@ def campaign_save(*, actor, campaign: Campaign, roster: Iterable | None = None) 
         campaign.created_by = actor
         campaign.status = CampaignStatus.DRAFT
     campaign.full_clean()
+    _validate_pool_and_roster(campaign, roster)
     campaign._history_user = actor
     campaign.save()
     if roster is not None:
@@ -35,12 +38,24 @@ def campaign_save(*, actor, campaign: Campaign, roster: Iterable | None = None) 
     return campaign
 
 
+def _validate_pool_and_roster(campaign: Campaign, roster: Iterable | None) -> None:
+    errors = {}
+    if not EnterpriseFilterSet(campaign.pool_filters or {}, queryset=Enterprise.objects.none()).is_valid():
+        errors["pool_filters"] = _("The eligible pool's filters are not valid.")
+    if roster is not None and any(user.role != Role.INSPECTOR or not user.is_active for user in roster):
+        errors["roster"] = _("The roster takes active inspectors only.")
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def test_item_save(*, actor, item: TestItem) -> TestItem:
-    """Add or change a test item of a campaign still in draft."""
+    """Add or change a test item of a campaign still in draft (an item stays with its campaign)."""
     require_perm(actor, "inspections.plan_campaign")
     require_state(Campaign.objects.select_for_update().get(pk=item.campaign_id), [CampaignStatus.DRAFT])
     is_new = item.pk is None
+    if not is_new and TestItem.objects.filter(pk=item.pk).exclude(campaign_id=item.campaign_id).exists():
+        raise ValidationError({"campaign": _("A test item cannot move to another campaign.")})
     item.full_clean()
     item.save()
     audit(
@@ -150,10 +165,11 @@ def conflict_declare(*, actor, enterprise: Enterprise, reason: str) -> ConflictD
 @transaction.atomic
 def conflict_withdraw(*, actor, declaration: ConflictDeclaration, reason: str) -> ConflictDeclaration:
     require_perm(actor, "inspections.withdraw_conflict", declaration)
+    declaration = ConflictDeclaration.objects.select_for_update().get(pk=declaration.pk)
     if declaration.withdrawn_at:
         raise ValidationError(_("This declaration is already withdrawn."))
     if not reason.strip():
-        raise ValidationError({"withdraw_reason": _("Give the reason for withdrawing.")})
+        raise ValidationError({"reason": _("Give the reason for withdrawing.")})
     declaration.withdrawn_at = timezone.now()
     declaration.withdraw_reason = reason.strip()
     declaration.save()

@@ -91,7 +91,7 @@ def publication_withdraw(*, actor, publication: PublishedResult, reason: str) ->
     if publication.withdrawn_at:
         raise ValidationError(_("This result is already withdrawn."))
     if not reason.strip():
-        raise ValidationError({"withdraw_reason": _("Give the reason for withdrawing.")})
+        raise ValidationError({"reason": _("Give the reason for withdrawing.")})
     publication.withdrawn_at = timezone.now()
     publication.withdraw_reason = reason.strip()
     publication.save(update_fields=["withdrawn_at", "withdraw_reason"])

@@ -49,8 +49,8 @@ def sampling_file(
     values = {name: value for name, value in values.items() if name in SAMPLING_FIELDS}
     product = values.get("product")
     if product is not None:
-        if product.enterprise_id != task.enterprise_id:
-            raise ValidationError({"product": _("This product is not on the enterprise's file.")})
+        if product.enterprise_id != task.enterprise_id or product.discontinued_on is not None:
+            raise ValidationError({"product": _("This product is not among the enterprise's current products.")})
         for name in ("product_name", "specification", "trademark"):
             values[name] = values.get(name) or getattr(product, name.removeprefix("product_"))
     record = SamplingRecord(

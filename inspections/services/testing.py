@@ -2,7 +2,7 @@
 
 import datetime
 import secrets
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -50,18 +50,19 @@ def lab_test_save_results(
     items = {item.pk: item for item in lab_test.task.campaign.items.all()}
     errors = {}
     for item_id, finding in findings.items():
-        item = items.get(int(item_id))
+        item = items.get(int(item_id)) if str(item_id).isdigit() else None
         if item is None:
             errors[f"item_{item_id}"] = _("This test item is not part of the campaign.")
             continue
         value, conforms = finding.get("value"), finding.get("conforms")
-        if item.is_qualitative and conforms is None:
-            errors[f"item_{item.pk}"] = _("%s: say whether the sample meets the requirement.") % item.name
+        if item.is_qualitative and (conforms is None or value is not None):
+            errors[f"item_{item.pk}"] = _("%s: say only whether the sample meets the requirement.") % item.name
             continue
-        if not item.is_qualitative and value is None:
-            errors[f"item_{item.pk}"] = _("%s: enter the measured value.") % item.name
-            continue
-        value = None if item.is_qualitative else Decimal(value)
+        if not item.is_qualitative:
+            value = _measured(value)
+            if value is None or conforms is not None:
+                errors[f"item_{item.pk}"] = _("%s: enter the measured value as a number.") % item.name
+                continue
         ItemResult.objects.update_or_create(
             lab_test=lab_test,
             item=item,
@@ -94,6 +95,15 @@ def lab_test_save_results(
         summary=lab_test.get_verdict_display() if submit else "",
     )
     return lab_test
+
+
+def _measured(value) -> Decimal | None:
+    """A measured value as a finite decimal, or None when it is missing or not a number."""
+    try:
+        number = Decimal(str(value)) if value is not None and str(value).strip() else None
+    except InvalidOperation:
+        return None
+    return number if number is not None and number.is_finite() else None
 
 
 @transaction.atomic

@@ -1,0 +1,734 @@
+"""Serializers of the spot-check API: they check the shape of the input and render records; every write goes
+through a service, which checks who may act and from which state.
+
+Results are rendered three ways: bureau staff see everything; a laboratory sees the sample blind (its code, the
+test items and its own findings, nothing that names the enterprise); an enterprise sees its notified result with
+its deadline to object."""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.models import User
+from accounts.roles import Role
+from core.files import PHOTO_TYPES, UploadsField
+from enterprises.filtersets import EnterpriseFilterSet
+from enterprises.models import Enterprise, Product, Standard
+from inspections.choices import LabTestStatus, ReferralSource, TaskStatus
+from inspections.forms import POOL_FILTERS
+from inspections.models import (
+    Campaign,
+    CampaignReferral,
+    ConflictDeclaration,
+    Draw,
+    FollowUp,
+    ItemResult,
+    LabTest,
+    Objection,
+    PublishedResult,
+    RectificationAttachment,
+    SamplingPhoto,
+    SamplingRecord,
+    Task,
+    TestItem,
+)
+from inspections.models.campaigns import CAMPAIGN_FIELDS
+from inspections.models.tasks import SAMPLING_FIELDS
+
+
+class UserBriefSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="get_full_name", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "name"]
+
+
+# Campaigns and their test items.
+
+ITEM_FIELDS = [
+    "id",
+    "name",
+    "standard",
+    "standard_title",
+    "clause",
+    "limit_kind",
+    "lower",
+    "upper",
+    "unit",
+    "requirement",
+    "position",
+    "limit_text",
+]
+
+
+class CampaignItemSerializer(serializers.ModelSerializer):
+    """A test item with its limit, as shown inside a campaign or a result."""
+
+    standard = serializers.CharField(source="standard.code", read_only=True)
+    standard_title = serializers.CharField(source="standard.title", read_only=True)
+    limit_text = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = TestItem
+        fields = ITEM_FIELDS
+        read_only_fields = ITEM_FIELDS
+
+
+class TestItemSerializer(serializers.ModelSerializer):
+    """A test item of a campaign (the standard by its code); the limit is checked by the model like the form."""
+
+    standard = serializers.SlugRelatedField(slug_field="code", queryset=Standard.objects.all())
+    standard_title = serializers.CharField(source="standard.title", read_only=True)
+    limit_text = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = TestItem
+        fields = ["campaign", *ITEM_FIELDS]
+        validators = []  # one name per campaign is checked by the service (test_item_save → full_clean)
+
+    def validate_campaign(self, campaign: Campaign) -> Campaign:
+        if self.instance is not None and campaign.pk != self.instance.campaign_id:
+            raise serializers.ValidationError(_("A test item cannot move to another campaign."))
+        return campaign
+
+
+class CampaignReferralSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+
+    class Meta:
+        model = CampaignReferral
+        fields = ["id", "enterprise", "enterprise_name", "source", "note", "recorded_by", "recorded_at"]
+        read_only_fields = fields
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    """The plan. Staff create it and change it while it is a draft; its life is moved on by the actions."""
+
+    lab_name = serializers.CharField(source="lab.name", read_only=True)
+    roster = serializers.PrimaryKeyRelatedField(
+        many=True,
+        required=False,
+        queryset=User.objects.filter(role=Role.INSPECTOR, is_active=True),
+        help_text=_("The draw picks the inspectors of each task from these."),
+    )
+    pool_filters = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text=format_lazy(
+            _("Filters over the enterprise register that make the eligible pool: {filters}."),
+            filters=", ".join(POOL_FILTERS),
+        ),
+    )
+    task_count = serializers.IntegerField(read_only=True)
+    final_count = serializers.IntegerField(read_only=True)
+    items = CampaignItemSerializer(many=True, read_only=True)
+    referrals = CampaignReferralSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            *CAMPAIGN_FIELDS,
+            "lab_name",
+            "pool_filters",
+            "roster",
+            "status",
+            "created_by",
+            "created_at",
+            "approved_by",
+            "approved_at",
+            "started_at",
+            "closed_at",
+            "close_note",
+            "task_count",
+            "final_count",
+            "items",
+            "referrals",
+        ]
+        read_only_fields = [
+            "status",
+            "created_by",
+            "created_at",
+            "approved_by",
+            "approved_at",
+            "started_at",
+            "closed_at",
+            "close_note",
+        ]
+
+    def validate_pool_filters(self, filters: dict) -> dict:
+        """The same register filters as the campaign form offers, stored as the FilterSet reads them back."""
+        unknown = sorted(set(filters) - set(POOL_FILTERS))
+        if unknown:
+            raise serializers.ValidationError(
+                _("Unknown filters: %(unknown)s. The pool can be filtered by: %(known)s.")
+                % {"unknown": ", ".join(unknown), "known": ", ".join(POOL_FILTERS)}
+            )
+        filters = {name: value.strip() for name, value in filters.items() if value.strip()}
+        filterset = EnterpriseFilterSet(filters, queryset=Enterprise.objects.none())
+        if not filterset.is_valid():
+            raise serializers.ValidationError(
+                {name: [str(message) for message in messages] for name, messages in filterset.errors.items()}
+            )
+        return filters
+
+
+class ReferralCreateSerializer(serializers.Serializer):
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    source = serializers.ChoiceField(choices=ReferralSource.choices)
+    note = serializers.CharField(max_length=255)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["enterprise"].queryset = Enterprise.objects.visible_to(request.user)
+
+
+class CommitDrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("Required for a re-draw."))
+
+
+class CloseSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PublishSerializer(serializers.Serializer):
+    task_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        allow_empty=False,
+        help_text=_("The tasks whose final results to publish; all unpublished final results when left out."),
+    )
+
+
+class PublishedCountSerializer(serializers.Serializer):
+    published = serializers.IntegerField()
+
+
+# Draws: public records. The seed and the result stay hidden until the draw is made.
+
+
+class DrawSerializer(serializers.ModelSerializer):
+    campaign_title = serializers.CharField(source="campaign.title", read_only=True)
+    is_revealed = serializers.BooleanField(read_only=True)
+    seed = serializers.SerializerMethodField(help_text=_("Revealed when the draw is made."))
+    result = serializers.SerializerMethodField(help_text=_("Revealed when the draw is made."))
+
+    class Meta:
+        model = Draw
+        fields = [
+            "id",
+            "campaign",
+            "campaign_title",
+            "number",
+            "status",
+            "reason",
+            "algorithm",
+            "commitment",
+            "inputs_digest",
+            "pool_size",
+            "committed_at",
+            "drawn_at",
+            "superseded_at",
+            "is_revealed",
+            "seed",
+            "result",
+        ]
+        read_only_fields = fields
+
+    def get_seed(self, draw: Draw) -> str | None:
+        return draw.seed if draw.is_revealed else None
+
+    def get_result(self, draw: Draw) -> dict | None:
+        return draw.result if draw.is_revealed else None
+
+
+class DrawDetailSerializer(DrawSerializer):
+    inputs = serializers.SerializerMethodField(help_text=_("The frozen pool, roster and conflicts, as published."))
+
+    class Meta(DrawSerializer.Meta):
+        fields = [*DrawSerializer.Meta.fields, "inputs"]
+        read_only_fields = fields
+
+    def get_inputs(self, draw: Draw) -> dict:
+        return draw.published_inputs()
+
+
+class DrawBundleSerializer(serializers.Serializer):
+    """Everything needed to re-run a draw (the seed and result only once it is made)."""
+
+    draw = serializers.IntegerField()
+    campaign = serializers.IntegerField()
+    number = serializers.IntegerField()
+    commitment = serializers.CharField()
+    inputs_digest = serializers.CharField()
+    inputs = serializers.DictField()
+    seed = serializers.CharField(required=False)
+    result = serializers.DictField(required=False)
+
+
+# Tasks and sampling.
+
+
+class SamplingPhotoSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SamplingPhoto
+        fields = ["id", "original_name", "sha256", "uploaded_at", "url"]
+
+    def get_url(self, photo: SamplingPhoto) -> str:
+        return reverse("inspections:photo", args=[photo.record.task_id, photo.pk])
+
+
+class SamplingRecordSerializer(serializers.ModelSerializer):
+    photos = SamplingPhotoSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SamplingRecord
+        fields = [
+            "id",
+            "task",
+            "outcome",
+            *SAMPLING_FIELDS,
+            "refusal_reason",
+            "sampled_at",
+            "filed_by",
+            "filed_at",
+            "photos",
+        ]
+        read_only_fields = fields
+
+
+class SamplingSerializer(serializers.ModelSerializer):
+    """The sampling record as filed on site (multipart, with the photos). Which fields a sampled record needs, and
+    that the product is on the enterprise's file, is checked by the service."""
+
+    refused = serializers.BooleanField(default=False, help_text=_("The enterprise refused to be sampled."))
+    refusal_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+    class Meta:
+        model = SamplingRecord
+        fields = [*SAMPLING_FIELDS, "refused", "refusal_reason", "photos"]
+        extra_kwargs = {name: {"required": False} for name in SAMPLING_FIELDS}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # Current products of the enterprises this user may see; another one is "not found", like a missing id.
+            self.fields["product"].queryset = Product.objects.filter(
+                enterprise__in=Enterprise.objects.visible_to(request.user), discontinued_on__isnull=True
+            )
+
+    def validate_photos(self, photos: list) -> list:
+        # The same type and size checks as the sampling form.
+        field = UploadsField(required=False, types=PHOTO_TYPES, types_label=_("photos (JPEG, PNG, HEIC, WebP)"))
+        return field.clean(photos)
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    campaign_title = serializers.CharField(source="campaign.title", read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
+    address = serializers.CharField(source="enterprise.address", read_only=True)
+    district_name = serializers.CharField(source="enterprise.district.name", read_only=True)
+    inspectors = UserBriefSerializer(many=True, read_only=True)
+    sampling = SamplingRecordSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "campaign",
+            "campaign_title",
+            "draw",
+            "enterprise",
+            "enterprise_name",
+            "credit_code",
+            "address",
+            "district_name",
+            "kind",
+            "follow_up",
+            "recheck_round",
+            "inspectors",
+            "status",
+            "sample_from",
+            "due_on",
+            "free_of_charge",
+            "verdict",
+            "finalised_at",
+            "publish_due_on",
+            "cancelled_at",
+            "cancel_reason",
+            "created_at",
+            "sampling",
+        ]
+        read_only_fields = fields
+
+
+# Laboratory tests.
+
+
+class ItemResultSerializer(serializers.ModelSerializer):
+    item_name = serializers.CharField(source="item.name", read_only=True)
+    shown = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ItemResult
+        fields = ["item", "item_name", "value", "conforms", "passed", "note", "shown"]
+        read_only_fields = fields
+
+
+class ObjectionBriefSerializer(serializers.ModelSerializer):
+    retest_lab_name = serializers.CharField(source="retest_lab.name", read_only=True)
+
+    class Meta:
+        model = Objection
+        fields = ["id", "reasons", "filed_at", "retest_lab", "retest_lab_name"]
+        read_only_fields = fields
+
+
+class BlindLabTestSerializer(serializers.ModelSerializer):
+    """What a laboratory sees of a sample: its code, the test items with their limits and its own findings. Nothing
+    that could name the enterprise (no task, enterprise, product, trademark or batch)."""
+
+    lab_name = serializers.CharField(source="lab.name", read_only=True)
+    items = CampaignItemSerializer(source="task.campaign.items", many=True, read_only=True)
+    item_results = ItemResultSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = LabTest
+        fields = [
+            "id",
+            "blind_code",
+            "kind",
+            "status",
+            "verdict",
+            "lab_name",
+            "received_at",
+            "submitted_at",
+            "review_comment",
+            "items",
+            "item_results",
+        ]
+        read_only_fields = fields
+
+
+class LabTestSerializer(serializers.ModelSerializer):
+    """A result as bureau staff see it: the sample, the enterprise, the laboratory and every step."""
+
+    campaign = serializers.IntegerField(source="task.campaign_id", read_only=True)
+    campaign_title = serializers.CharField(source="task.campaign.title", read_only=True)
+    enterprise = serializers.IntegerField(source="task.enterprise_id", read_only=True)
+    enterprise_name = serializers.CharField(source="task.enterprise.name", read_only=True)
+    credit_code = serializers.CharField(source="task.enterprise.credit_code", read_only=True)
+    product_name = serializers.CharField(source="task.sampling.product_name", read_only=True, allow_null=True)
+    trademark = serializers.CharField(source="task.sampling.trademark", read_only=True, allow_null=True)
+    batch_number = serializers.CharField(source="task.sampling.batch_number", read_only=True, allow_null=True)
+    lab_name = serializers.CharField(source="lab.name", read_only=True)
+    objection = ObjectionBriefSerializer(read_only=True, allow_null=True)
+    items = CampaignItemSerializer(source="task.campaign.items", many=True, read_only=True)
+    item_results = ItemResultSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = LabTest
+        fields = [
+            "id",
+            "blind_code",
+            "kind",
+            "status",
+            "verdict",
+            "task",
+            "campaign",
+            "campaign_title",
+            "enterprise",
+            "enterprise_name",
+            "credit_code",
+            "product_name",
+            "trademark",
+            "batch_number",
+            "lab",
+            "lab_name",
+            "received_at",
+            "submitted_by",
+            "submitted_at",
+            "reviewed_by",
+            "approved_at",
+            "review_comment",
+            "notified_at",
+            "objection_due_on",
+            "accepted_at",
+            "objection",
+            "items",
+            "item_results",
+        ]
+        read_only_fields = fields
+
+
+def answerable(lab_test: LabTest) -> bool:
+    """Whether the enterprise can still accept or object to the result (the services decide; this shows it)."""
+    return (
+        lab_test.status == LabTestStatus.NOTIFIED
+        and lab_test.objection_due_on is not None
+        and lab_test.accepted_at is None
+        and not hasattr(lab_test, "objection")
+        and lab_test.task.status != TaskStatus.FINAL
+    )
+
+
+class EnterpriseResultSerializer(serializers.ModelSerializer):
+    """A result as notified to the enterprise, with the countdown to its deadline to object."""
+
+    campaign = serializers.IntegerField(source="task.campaign_id", read_only=True)
+    campaign_title = serializers.CharField(source="task.campaign.title", read_only=True)
+    product_name = serializers.CharField(source="task.sampling.product_name", read_only=True, allow_null=True)
+    specification = serializers.CharField(source="task.sampling.specification", read_only=True, allow_null=True)
+    trademark = serializers.CharField(source="task.sampling.trademark", read_only=True, allow_null=True)
+    batch_number = serializers.CharField(source="task.sampling.batch_number", read_only=True, allow_null=True)
+    lab_name = serializers.CharField(source="lab.name", read_only=True)
+    answerable = serializers.SerializerMethodField(help_text=_("The result can still be accepted or objected to."))
+    days_left = serializers.SerializerMethodField(
+        help_text=_("Days left to object (0 on the last day); null when no objection can be filed any more.")
+    )
+    objection = ObjectionBriefSerializer(read_only=True, allow_null=True)
+    items = CampaignItemSerializer(source="task.campaign.items", many=True, read_only=True)
+    item_results = ItemResultSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = LabTest
+        fields = [
+            "id",
+            "blind_code",
+            "kind",
+            "status",
+            "verdict",
+            "task",
+            "campaign",
+            "campaign_title",
+            "product_name",
+            "specification",
+            "trademark",
+            "batch_number",
+            "lab_name",
+            "notified_at",
+            "objection_due_on",
+            "answerable",
+            "days_left",
+            "accepted_at",
+            "objection",
+            "items",
+            "item_results",
+        ]
+        read_only_fields = fields
+
+    def get_answerable(self, lab_test: LabTest) -> bool:
+        return answerable(lab_test)
+
+    def get_days_left(self, lab_test: LabTest) -> int | None:
+        if not answerable(lab_test):
+            return None
+        days = (lab_test.objection_due_on - timezone.localdate()).days
+        return days if days >= 0 else None
+
+
+class FindingSerializer(serializers.Serializer):
+    item = serializers.IntegerField(help_text=_("The test item's id."))
+    value = serializers.DecimalField(
+        max_digits=16, decimal_places=6, required=False, allow_null=True, help_text=_("For a limit.")
+    )
+    conforms = serializers.BooleanField(required=False, allow_null=True, help_text=_("For a qualitative requirement."))
+    note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class FindingsSerializer(serializers.Serializer):
+    findings = FindingSerializer(many=True)
+    submit = serializers.BooleanField(
+        default=False, help_text=_("Submit for review: every item must then have its finding.")
+    )
+
+    def validate_findings(self, findings: list[dict]) -> list[dict]:
+        items = [finding["item"] for finding in findings]
+        if len(items) != len(set(items)):
+            raise serializers.ValidationError(_("Give each test item once."))
+        return findings
+
+    def findings_by_item(self) -> dict[int, dict]:
+        """The findings as the service takes them: {test item id: {"value", "conforms", "note"}}."""
+        return {
+            finding["item"]: {key: finding.get(key) for key in ("value", "conforms", "note")}
+            for finding in self.validated_data["findings"]
+        }
+
+
+class ResultReviewSerializer(serializers.Serializer):
+    approve = serializers.BooleanField(help_text=_("Approve the result, or return it to the laboratory."))
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=_("Required when returning the result.")
+    )
+
+
+class ObjectionFileSerializer(serializers.Serializer):
+    reasons = serializers.CharField(allow_blank=True)
+
+
+class ObjectionSerializer(serializers.ModelSerializer):
+    blind_code = serializers.CharField(source="lab_test.blind_code", read_only=True)
+    task = serializers.IntegerField(source="lab_test.task_id", read_only=True)
+    enterprise = serializers.IntegerField(source="lab_test.task.enterprise_id", read_only=True)
+    enterprise_name = serializers.CharField(source="lab_test.task.enterprise.name", read_only=True)
+    retest_lab_name = serializers.CharField(source="retest_lab.name", read_only=True)
+
+    class Meta:
+        model = Objection
+        fields = [
+            "id",
+            "lab_test",
+            "blind_code",
+            "task",
+            "enterprise",
+            "enterprise_name",
+            "reasons",
+            "filed_by",
+            "filed_at",
+            "retest_lab",
+            "retest_lab_name",
+            "lab_draw_seed",
+            "lab_draw_candidates",
+        ]
+        read_only_fields = fields
+
+
+# Follow-up, publication, conflicts.
+
+
+class RectificationAttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RectificationAttachment
+        fields = ["id", "original_name", "sha256", "uploaded_at", "url"]
+
+    def get_url(self, attachment: RectificationAttachment) -> str:
+        return reverse("inspections:attachment", args=[attachment.follow_up_id, attachment.pk])
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    campaign = serializers.IntegerField(source="task.campaign_id", read_only=True)
+    campaign_title = serializers.CharField(source="task.campaign.title", read_only=True)
+    rechecks = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text=_("Re-check tasks."))
+    attachments = RectificationAttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = FollowUp
+        fields = [
+            "id",
+            "task",
+            "enterprise",
+            "enterprise_name",
+            "campaign",
+            "campaign_title",
+            "stage",
+            "outcome",
+            "stop_sale_at",
+            "stop_sale_lifted_at",
+            "ordered_on",
+            "rectification_due_on",
+            "first_recheck_due_on",
+            "report",
+            "report_submitted_at",
+            "attachments",
+            "notice_on",
+            "notice_text",
+            "second_recheck_from",
+            "second_recheck_by",
+            "referred_on",
+            "closed_at",
+            "rechecks",
+        ]
+        read_only_fields = fields
+
+
+class RectificationSerializer(serializers.Serializer):
+    report = serializers.CharField(
+        allow_blank=True, help_text=_("The causes found, the measures taken, and how the products were handled.")
+    )
+    files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+    def validate_files(self, files: list) -> list:
+        return UploadsField(required=False).clean(files)  # the same type and size checks as the form
+
+
+class PublishedResultSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PublishedResult
+        fields = [
+            "id",
+            "task",
+            "campaign",
+            "enterprise_name",
+            "credit_code",
+            "district_name",
+            "product_name",
+            "specification",
+            "trademark",
+            "batch_number",
+            "verdict",
+            "failed_items",
+            "lab_name",
+            "published_at",
+            "reply",
+            "replied_at",
+            "withdrawn_at",
+            "withdraw_reason",
+        ]
+        read_only_fields = fields
+
+
+class ReplySerializer(serializers.Serializer):
+    reply = serializers.CharField(max_length=2000, allow_blank=True)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class ConflictSerializer(serializers.ModelSerializer):
+    inspector_name = serializers.CharField(source="inspector.get_full_name", read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
+
+    class Meta:
+        model = ConflictDeclaration
+        fields = [
+            "id",
+            "inspector",
+            "inspector_name",
+            "enterprise",
+            "enterprise_name",
+            "credit_code",
+            "reason",
+            "declared_at",
+            "withdrawn_at",
+            "withdraw_reason",
+        ]
+        read_only_fields = fields
+
+
+class ConflictDeclareSerializer(serializers.Serializer):
+    """An inspector names the enterprise by its exact credit code: inspectors do not browse the register."""
+
+    credit_code = serializers.CharField(max_length=18)
+    reason = serializers.CharField(max_length=255)
+
+    def validate_credit_code(self, code: str) -> Enterprise:
+        enterprise = Enterprise.objects.filter(credit_code=code.strip().upper()).first()
+        if enterprise is None:
+            raise serializers.ValidationError(_("No enterprise on file has this credit code."))
+        return enterprise

@@ -1,0 +1,526 @@
+"""The spot-check API. Thin: each view validates its input with a serializer, calls the service (which checks who
+may act and from which state, and audits), and renders the result. Reads go through the models' `visible_to`, so
+a record that is not the caller's answers 404 exactly like one that does not exist."""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from accounts.models import User
+from accounts.roles import Role
+from core.api.permissions import ActionPermission
+from enterprises.models import Enterprise
+from inspections import selectors
+from inspections.api import serializers
+from inspections.api.filtersets import FollowUpFilterSet, LabTestFilterSet, PublishedResultFilterSet, TaskFilterSet
+from inspections.models import (
+    Campaign,
+    CampaignReferral,
+    ConflictDeclaration,
+    Draw,
+    ItemResult,
+    LabTest,
+    Objection,
+    PublishedResult,
+    TestItem,
+)
+from inspections.models.tasks import SAMPLING_FIELDS
+from inspections.services import campaigns, draws, followups, publication, sampling, testing
+
+
+def _is(user, role: str) -> bool:
+    return getattr(user, "role", None) == role
+
+
+class CampaignViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Spot-check campaigns: planned by supervisors (changed only while draft), approved and closed by a leader,
+    drawn, started and published by staff."""
+
+    serializer_class = serializers.CampaignSerializer
+    permission_classes = [ActionPermission]
+    action_permissions = {
+        "list": "inspections.view_campaigns",
+        "retrieve": "inspections.view_campaigns",
+        "create": "inspections.plan_campaign",
+        "update": "inspections.plan_campaign",
+        "partial_update": "inspections.plan_campaign",
+        "approve": "inspections.approve_campaign",
+        "start": "inspections.start_campaign",
+        "close": "inspections.close_campaign",
+        "commit_draw": "inspections.perform_draw",
+        "referrals": "inspections.plan_campaign",
+        "publish": "inspections.publish_results",
+    }
+    filterset_fields = ["year", "status", "is_food"]
+    ordering_fields = ["year", "title", "period_start", "period_end", "created_at"]
+    ordering = ["-year", "-id"]
+
+    def get_queryset(self):
+        return selectors.campaign_list().prefetch_related(
+            Prefetch("items", queryset=TestItem.objects.select_related("standard")),
+            Prefetch("roster", queryset=User.objects.only("pk")),
+            Prefetch("referrals", queryset=CampaignReferral.objects.select_related("enterprise")),
+        )
+
+    def _reloaded(self, campaign):
+        # With its counts and items as the list shows them.
+        return self.get_queryset().get(pk=campaign.pk)
+
+    def _render(self, campaign, code=status.HTTP_200_OK) -> Response:
+        return Response(
+            serializers.CampaignSerializer(self._reloaded(campaign), context=self.get_serializer_context()).data, code
+        )
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        roster = data.pop("roster", [])
+        campaign = campaigns.campaign_save(actor=self.request.user, campaign=Campaign(**data), roster=roster)
+        serializer.instance = self._reloaded(campaign)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        roster = data.pop("roster", None)
+        campaign = serializer.instance
+        for field, value in data.items():
+            setattr(campaign, field, value)
+        campaigns.campaign_save(actor=self.request.user, campaign=campaign, roster=roster)
+        serializer.instance = self._reloaded(campaign)
+
+    @extend_schema(request=None, responses=serializers.CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._render(campaigns.campaign_approve(actor=request.user, campaign=self.get_object()))
+
+    @extend_schema(request=None, responses=serializers.CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        return self._render(campaigns.campaign_start(actor=request.user, campaign=self.get_object()))
+
+    @extend_schema(request=serializers.CloseSerializer, responses=serializers.CampaignSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        campaign = self.get_object()
+        body = _valid(serializers.CloseSerializer, request)
+        return self._render(campaigns.campaign_close(actor=request.user, campaign=campaign, note=body["note"]))
+
+    @extend_schema(request=serializers.CommitDrawSerializer, responses={201: serializers.DrawDetailSerializer})
+    @action(detail=True, methods=["post"], url_path="commit-draw")
+    def commit_draw(self, request, pk=None):
+        """Freeze the pool and publish the commitment to a secret seed (a re-draw needs a reason)."""
+        campaign = self.get_object()
+        body = _valid(serializers.CommitDrawSerializer, request)
+        draw = draws.draw_commit(actor=request.user, campaign=campaign, reason=body["reason"])
+        return Response(serializers.DrawDetailSerializer(draw).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=serializers.ReferralCreateSerializer, responses={201: serializers.CampaignReferralSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def referrals(self, request, pk=None):
+        """Flag an enterprise into the draw (a complaint, a referral or a risk alert)."""
+        campaign = self.get_object()
+        body = _valid(serializers.ReferralCreateSerializer, request, context=self.get_serializer_context())
+        referral = campaigns.referral_add(
+            actor=request.user,
+            campaign=campaign,
+            enterprise=body["enterprise"],
+            source=body["source"],
+            note=body["note"],
+        )
+        return Response(serializers.CampaignReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=serializers.PublishSerializer, responses=serializers.PublishedCountSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """Publish final results not yet published: all of them, or the tasks listed."""
+        campaign = self.get_object()
+        body = _valid(serializers.PublishSerializer, request)
+        count = publication.results_publish(actor=request.user, campaign=campaign, task_ids=body.get("task_ids"))
+        return Response(serializers.PublishedCountSerializer({"published": count}).data)
+
+
+class TestItemViewSet(
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Test items of campaigns; added, changed and removed only while the campaign is a draft."""
+
+    serializer_class = serializers.TestItemSerializer
+    permission_classes = [ActionPermission]
+    action_permissions = {
+        "list": "inspections.view_campaigns",
+        "retrieve": "inspections.view_campaigns",
+        "create": "inspections.plan_campaign",
+        "update": "inspections.plan_campaign",
+        "partial_update": "inspections.plan_campaign",
+        "destroy": "inspections.plan_campaign",
+    }
+    filterset_fields = ["campaign", "limit_kind"]
+    ordering_fields = ["position", "name"]
+    ordering = ["campaign", "position", "id"]
+
+    def get_queryset(self):
+        return TestItem.objects.select_related("standard")
+
+    def perform_create(self, serializer):
+        serializer.instance = campaigns.test_item_save(
+            actor=self.request.user, item=TestItem(**serializer.validated_data)
+        )
+
+    def perform_update(self, serializer):
+        for field, value in serializer.validated_data.items():
+            setattr(serializer.instance, field, value)
+        campaigns.test_item_save(actor=self.request.user, item=serializer.instance)
+
+    def perform_destroy(self, instance):
+        campaigns.test_item_remove(actor=self.request.user, item=instance)
+
+
+class DrawViewSet(viewsets.ReadOnlyModelViewSet):
+    """Draws are public records: the commitment and inputs from the start, the seed and result once drawn."""
+
+    permission_classes = [ActionPermission]
+    action_permissions = {
+        "list": "inspections.view_draws",
+        "retrieve": "inspections.view_draws",
+        "bundle": "inspections.view_draws",
+        "perform": "inspections.perform_draw",
+    }
+    filterset_fields = ["campaign", "status"]
+    ordering_fields = ["committed_at", "drawn_at", "number"]
+    ordering = ["campaign", "number"]
+
+    def get_queryset(self):
+        rows = Draw.objects.select_related("campaign")
+        return rows.defer("inputs") if self.action == "list" else rows
+
+    def get_serializer_class(self):
+        return serializers.DrawSerializer if self.action == "list" else serializers.DrawDetailSerializer
+
+    def get_permission_object(self, draw):
+        return draw.campaign  # drawing is a step of the campaign
+
+    @extend_schema(responses=serializers.DrawBundleSerializer)
+    @action(detail=True, methods=["get"])
+    def bundle(self, request, pk=None):
+        """Everything needed to re-run the draw and check it against the commitment."""
+        return Response(self.get_object().verification_bundle())
+
+    @extend_schema(request=None, responses=serializers.DrawDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def perform(self, request, pk=None):
+        """Reveal the seed and create the tasks of the drawn enterprises."""
+        draw = draws.draw_perform(actor=request.user, draw=self.get_object())
+        return Response(serializers.DrawDetailSerializer(draw).data)
+
+
+class TaskViewSet(viewsets.ReadOnlyModelViewSet):
+    """On-site tasks: staff read all of them, an inspector only those assigned to them, and files the sampling
+    record of their own."""
+
+    serializer_class = serializers.TaskSerializer
+    permission_classes = [ActionPermission]
+    action_permissions = {
+        "list": "inspections.list_tasks",
+        "retrieve": "inspections.view_task",
+        "sampling": "inspections.file_sampling",
+    }
+    filterset_class = TaskFilterSet
+    ordering_fields = ["due_on", "created_at", "status", "finalised_at"]
+    ordering = ["due_on", "id"]
+
+    def get_queryset(self):
+        return selectors.task_list(self.request.user).prefetch_related("sampling__photos")
+
+    @extend_schema(
+        request={"multipart/form-data": serializers.SamplingSerializer},
+        responses={201: serializers.SamplingRecordSerializer},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def sampling(self, request, pk=None):
+        """File the sampling record with its photos, or record the enterprise's refusal."""
+        task = self.get_object()
+        body = _valid(serializers.SamplingSerializer, request, context=self.get_serializer_context())
+        record = sampling.sampling_file(
+            actor=request.user,
+            task=task,
+            values={name: body[name] for name in SAMPLING_FIELDS if name in body},
+            photos=body["photos"],
+            refused=body["refused"],
+            refusal_reason=body["refusal_reason"],
+        )
+        return Response(serializers.SamplingRecordSerializer(record).data, status=status.HTTP_201_CREATED)
+
+
+def _result_schema(many: bool = False) -> PolymorphicProxySerializer:
+    """A result is rendered for staff, for the laboratory (blind) or for the enterprise, by who asks."""
+    return PolymorphicProxySerializer(
+        component_name="Result",
+        serializers=[
+            serializers.LabTestSerializer,
+            serializers.BlindLabTestSerializer,
+            serializers.EnterpriseResultSerializer,
+        ],
+        resource_type_field_name=None,
+        many=many,
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(responses=_result_schema(many=True)), retrieve=extend_schema(responses=_result_schema())
+)
+class LabTestViewSet(viewsets.ReadOnlyModelViewSet):
+    """Laboratory results. A laboratory works blind: it sees its samples by code, never the enterprise. Staff
+    review and notify; the enterprise reads its notified results and accepts or objects within the deadline."""
+
+    permission_classes = [ActionPermission]
+    action_permissions = {
+        "list": "inspections.list_results",
+        "retrieve": "inspections.view_result",
+        "findings": "inspections.enter_results",
+        "review": "inspections.review_results",
+        "notify": "inspections.review_results",
+        "accept": "inspections.respond_to_result",
+        "object": "inspections.respond_to_result",
+    }
+    filterset_class = LabTestFilterSet
+    ordering_fields = ["received_at", "submitted_at", "notified_at"]
+    ordering = ["-received_at", "-id"]
+
+    def _sees_all(self) -> bool:
+        return self.request.user.has_perm("inspections.view_all_tasks")
+
+    def get_queryset(self):
+        user = self.request.user
+        tests = (
+            LabTest.objects.visible_to(user)
+            .select_related("lab", "task__campaign")
+            .prefetch_related(
+                Prefetch("task__campaign__items", queryset=TestItem.objects.select_related("standard")),
+                Prefetch("item_results", queryset=ItemResult.objects.select_related("item")),
+            )
+        )
+        if not self._sees_all() and not _is(user, Role.ENTERPRISE):
+            return tests  # blind: nothing about the enterprise is even loaded
+        return tests.select_related("task__enterprise", "task__sampling", "objection__retest_lab")
+
+    def get_serializer_class(self):
+        if self._sees_all():
+            return serializers.LabTestSerializer
+        if _is(self.request.user, Role.ENTERPRISE):
+            return serializers.EnterpriseResultSerializer
+        return serializers.BlindLabTestSerializer
+
+    def _render(self, lab_test, serializer_class) -> Response:
+        return Response(serializer_class(self.get_queryset().get(pk=lab_test.pk)).data)
+
+    @extend_schema(request=serializers.FindingsSerializer, responses=serializers.BlindLabTestSerializer)
+    @action(detail=True, methods=["post"])
+    def findings(self, request, pk=None):
+        """The laboratory records its findings; with `submit`, the verdict is computed and goes for review."""
+        lab_test = self.get_object()
+        body = serializers.FindingsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        lab_test = testing.lab_test_save_results(
+            actor=request.user,
+            lab_test=lab_test,
+            findings=body.findings_by_item(),
+            submit=body.validated_data["submit"],
+        )
+        return self._render(lab_test, serializers.BlindLabTestSerializer)
+
+    @extend_schema(request=serializers.ResultReviewSerializer, responses=serializers.LabTestSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        """Approve the laboratory's result, or return it saying what to check again."""
+        lab_test = self.get_object()
+        body = _valid(serializers.ResultReviewSerializer, request)
+        lab_test = testing.lab_test_review(
+            actor=request.user, lab_test=lab_test, approve=body["approve"], comment=body["comment"]
+        )
+        return self._render(lab_test, serializers.LabTestSerializer)
+
+    @extend_schema(request=None, responses=serializers.LabTestSerializer)
+    @action(detail=True, methods=["post"])
+    def notify(self, request, pk=None):
+        """Notify the enterprise of an approved result (a nonconforming one opens the objection window)."""
+        lab_test = testing.lab_test_notify(actor=request.user, lab_test=self.get_object())
+        return self._render(lab_test, serializers.LabTestSerializer)
+
+    @extend_schema(request=None, responses=serializers.EnterpriseResultSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """The enterprise accepts a nonconforming result without objecting: it is final at once."""
+        lab_test = testing.result_accept(actor=request.user, lab_test=self.get_object())
+        return self._render(lab_test, serializers.EnterpriseResultSerializer)
+
+    @extend_schema(request=serializers.ObjectionFileSerializer, responses={201: serializers.ObjectionSerializer})
+    @action(detail=True, methods=["post"])
+    def object(self, request, pk=None):
+        """Object within the deadline: another approved laboratory, drawn at random, re-tests the reserve sample."""
+        lab_test = self.get_object()
+        body = _valid(serializers.ObjectionFileSerializer, request)
+        objection = testing.objection_file(actor=request.user, lab_test=lab_test, reasons=body["reasons"])
+        return Response(serializers.ObjectionSerializer(objection).data, status=status.HTTP_201_CREATED)
+
+
+class ObjectionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Objections to results: staff read all, an enterprise its own. Laboratories never see them."""
+
+    serializer_class = serializers.ObjectionSerializer
+    permission_classes = [ActionPermission]
+    action_permissions = {
+        "list": "inspections.list_objections",
+        "retrieve": "inspections.view_result",
+    }
+    ordering_fields = ["filed_at"]
+    ordering = ["-filed_at", "-id"]
+
+    def get_queryset(self):
+        user = self.request.user
+        if self._may_read_objections(user):
+            tests = LabTest.objects.visible_to(user)
+        else:
+            tests = LabTest.objects.none()
+        return Objection.objects.filter(lab_test__in=tests).select_related("lab_test__task__enterprise", "retest_lab")
+
+    @staticmethod
+    def _may_read_objections(user) -> bool:
+        return user.has_perm("inspections.view_all_tasks") or user.has_perm("inspections.view_own_results")
+
+    def get_permission_object(self, objection):
+        return objection.lab_test
+
+
+class FollowUpViewSet(viewsets.ReadOnlyModelViewSet):
+    """Follow-up of nonconforming results, with every due date: the enterprise reports its rectification, staff
+    order the re-check."""
+
+    serializer_class = serializers.FollowUpSerializer
+    permission_classes = [ActionPermission]
+    action_permissions = {
+        "list": "inspections.list_follow_ups",
+        "retrieve": "inspections.view_follow_up",
+        "rectification": "inspections.submit_rectification",
+        "order_recheck": "inspections.manage_follow_up",
+    }
+    filterset_class = FollowUpFilterSet
+    ordering_fields = ["ordered_on", "rectification_due_on", "first_recheck_due_on"]
+    ordering = ["-ordered_on", "-id"]
+
+    def get_queryset(self):
+        return selectors.follow_up_list(self.request.user).prefetch_related("attachments")
+
+    @extend_schema(
+        request={"multipart/form-data": serializers.RectificationSerializer}, responses=serializers.FollowUpSerializer
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def rectification(self, request, pk=None):
+        """The enterprise's rectification report, with attachments (a later report replaces the earlier)."""
+        follow_up = self.get_object()
+        body = _valid(serializers.RectificationSerializer, request)
+        followups.rectification_submit(
+            actor=request.user, follow_up=follow_up, report=body["report"], files=body["files"]
+        )
+        return Response(serializers.FollowUpSerializer(self.get_queryset().get(pk=follow_up.pk)).data)
+
+    @extend_schema(request=None, responses={201: serializers.TaskSerializer})
+    @action(detail=True, methods=["post"], url_path="order-recheck")
+    def order_recheck(self, request, pk=None):
+        """Order the first re-check (free of charge), due within 75 days of the rectification order."""
+        task = followups.recheck_order(actor=request.user, follow_up=self.get_object())
+        task = selectors.task_list(request.user).get(pk=task.pk)
+        return Response(serializers.TaskSerializer(task).data, status=status.HTTP_201_CREATED)
+
+
+class PublishedResultViewSet(viewsets.ReadOnlyModelViewSet):
+    """Published results: staff read all of them, an enterprise its own and replies beside them."""
+
+    serializer_class = serializers.PublishedResultSerializer
+    permission_classes = [ActionPermission]
+    action_permissions = {
+        "list": "inspections.list_publications",
+        "retrieve": "inspections.list_publications",
+        "reply": "inspections.reply_to_publication",
+        "withdraw": "inspections.publish_results",
+    }
+    filterset_class = PublishedResultFilterSet
+    ordering_fields = ["published_at", "enterprise_name"]
+    ordering = ["campaign", "enterprise_name", "id"]
+
+    def get_queryset(self):
+        user = self.request.user
+        rows = PublishedResult.objects.select_related("task", "campaign")
+        if user.has_perm("inspections.view_campaigns"):
+            return rows
+        if user.has_perm("inspections.view_own_results"):
+            return rows.filter(task__enterprise__in=Enterprise.objects.visible_to(user))
+        return rows.none()
+
+    @extend_schema(request=serializers.ReplySerializer, responses=serializers.PublishedResultSerializer)
+    @action(detail=True, methods=["post"])
+    def reply(self, request, pk=None):
+        """The enterprise's reply, shown beside its published result."""
+        published = self.get_object()
+        body = _valid(serializers.ReplySerializer, request)
+        published = publication.publication_reply(actor=request.user, publication=published, reply=body["reply"])
+        return Response(serializers.PublishedResultSerializer(published).data)
+
+    @extend_schema(request=serializers.ReasonSerializer, responses=serializers.PublishedResultSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """Take a published result off the public pages, with the reason; it stays on record."""
+        published = self.get_object()
+        body = _valid(serializers.ReasonSerializer, request)
+        published = publication.publication_withdraw(actor=request.user, publication=published, reason=body["reason"])
+        return Response(serializers.PublishedResultSerializer(published).data)
+
+
+class ConflictViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Inspectors' declared conflicts of interest: an inspector declares and withdraws their own; staff read all."""
+
+    serializer_class = serializers.ConflictSerializer
+    permission_classes = [ActionPermission]
+    action_permissions = {
+        "list": "inspections.list_conflicts",
+        "retrieve": "inspections.list_conflicts",
+        "create": "inspections.declare_conflict",
+        "withdraw": "inspections.withdraw_conflict",
+    }
+    ordering_fields = ["declared_at"]
+    ordering = ["-declared_at", "-id"]
+
+    def get_queryset(self):
+        user = self.request.user
+        rows = ConflictDeclaration.objects.select_related("inspector", "enterprise")
+        if user.has_perm("inspections.view_campaigns"):
+            return rows
+        if user.has_perm("inspections.declare_conflict"):
+            return rows.filter(inspector=user)
+        return rows.none()
+
+    @extend_schema(request=serializers.ConflictDeclareSerializer, responses={201: serializers.ConflictSerializer})
+    def create(self, request, *args, **kwargs):
+        """Declare a conflict with the enterprise of this credit code: no draw sends the inspector there."""
+        body = _valid(serializers.ConflictDeclareSerializer, request)
+        declaration = campaigns.conflict_declare(
+            actor=request.user, enterprise=body["credit_code"], reason=body["reason"]
+        )
+        return Response(serializers.ConflictSerializer(declaration).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=serializers.ReasonSerializer, responses=serializers.ConflictSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        declaration = self.get_object()
+        body = _valid(serializers.ReasonSerializer, request)
+        declaration = campaigns.conflict_withdraw(actor=request.user, declaration=declaration, reason=body["reason"])
+        return Response(serializers.ConflictSerializer(declaration).data)
+
+
+def _valid(serializer_class, request, **kwargs) -> dict:
+    """The request body checked by `serializer_class` (a 400 with the field errors otherwise)."""
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
