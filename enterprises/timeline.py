@@ -1,6 +1,7 @@
 """The enterprise file as one timeline, and the field-by-field change history. A fixed number of queries each."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -20,11 +21,21 @@ class TimelineEvent:
     tone: str = ""  # "", "warn" or "danger": how the event is flagged
 
 
+# Other apps add their records to the file's timeline (spot checks, grades, honours): each source is a function
+# from an enterprise to its events, registered at start-up from the app's `AppConfig.ready`.
+TIMELINE_SOURCES: list[Callable[[Enterprise], list[TimelineEvent]]] = []
+
+
+# Sections other apps add to the file page: a function from (user, enterprise) to (template name, context), or
+# None when the section has nothing for this user.
+FILE_SECTIONS: list[Callable[[object, Enterprise], tuple[str, dict] | None]] = []
+
+
 def enterprise_timeline(enterprise: Enterprise) -> list[TimelineEvent]:
-    """Everything that happened to the enterprise, newest first: licences, self-reports, penalties, interviews
-    and product changes. Later issues add spot checks, rectifications, grades and honours here."""
+    """Everything that happened to the enterprise, newest first: licences, self-reports, penalties, interviews,
+    product changes, and what the other apps' registered sources add (a fixed number of queries each)."""
     today = timezone.localdate()
-    events = []
+    events = [event for source in TIMELINE_SOURCES for event in source(enterprise)]
     for licence in Licence.objects.filter(enterprise=enterprise):
         events.append(TimelineEvent(licence.issued_on, _("Licence"), _("Issued: %s") % licence, licence.scope))
         if licence.expires_on < today:

@@ -26,7 +26,7 @@ from enterprises.models import (
     Standard,
 )
 from enterprises.selectors import licence_worklist, missing_self_reports, pending_self_report, register_queryset
-from enterprises.timeline import change_history, enterprise_timeline
+from enterprises.timeline import FILE_SECTIONS, change_history, enterprise_timeline
 
 SORTS = {
     "name": "name",
@@ -88,6 +88,7 @@ def enterprise_detail(request, pk: int):
         "penalties": Penalty.objects.filter(enterprise=enterprise),
         "interviews": Interview.objects.filter(enterprise=enterprise),
         "timeline": enterprise_timeline(enterprise),
+        "sections": [section for build in FILE_SECTIONS if (section := build(request.user, enterprise))],
         "history": change_history(enterprise) if can["view_history"] else [],
     }
     return render(request, "enterprises/enterprise_detail.html", context)

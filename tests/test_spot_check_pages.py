@@ -242,3 +242,18 @@ def test_worklists_run_a_fixed_number_of_queries(client, actors, batches, django
     client.force_login(spot.inspectors[0])
     with django_assert_max_num_queries(12):
         client.get(reverse("inspections:my_tasks"))
+
+
+def test_the_enterprise_file_shows_its_spot_checks_and_the_stop_sale(client, spot, actors):
+    spot.start()
+    task = spot.task_at()
+    spot.checked(task, cadmium="0.3")
+    for user in (spot.supervisor, spot.enterprise_user):
+        shown = page(client, user, "enterprises:detail", spot.enterprise.pk).content.decode()
+        assert 'data-testid="stop-sale"' in shown and spot.campaign.title in shown
+    # The enterprise never learns of a visit before it happens: its other drawn task is not listed.
+    other = Task.objects.live().exclude(pk=task.pk).get(campaign=spot.campaign)
+    other_user = enterprise_user(other.enterprise)
+    assert (
+        spot.campaign.title not in page(client, other_user, "enterprises:detail", other.enterprise.pk).content.decode()
+    )
