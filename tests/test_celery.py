@@ -91,3 +91,25 @@ def test_a_real_worker_runs_a_task_end_to_end(celery_worker_process):
     assert run.status == JobRun.Status.SUCCEEDED
     assert run.worker  # recorded by the worker process, not by this one
     assert result.successful()
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_dispatches_a_domain_event_once(celery_worker_process, enterprise):
+    from core.events import event_emit
+    from core.models import DomainEvent
+    from core.tasks import dispatch_event_task
+
+    app.conf.task_always_eager = False
+    try:
+        event = event_emit("inspection.verdict", enterprise_id=enterprise.pk, verdict="nonconforming")
+        deadline = time.monotonic() + 60
+        while not DomainEvent.objects.filter(pk=event.pk, dispatched_at__isnull=False).exists():
+            assert time.monotonic() < deadline, "the worker did not dispatch the event within 60 s"
+            time.sleep(0.2)
+        # A redelivered message (a retry, a second worker) finds the event claimed and does nothing.
+        assert dispatch_event_task.delay(event.pk).get(timeout=60) is False
+    finally:
+        app.conf.task_always_eager = True
+    assert DomainEvent.objects.get(pk=event.pk).attempts == 1
