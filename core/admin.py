@@ -23,14 +23,9 @@ class CalendarDayAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """The audit log is written by the services only; here it can be searched, never changed."""
-
-    list_display = ["at", "actor", "action", "object_type", "object_id", "summary"]
-    list_filter = ["action", "object_type"]
-    search_fields = ["trail", "summary"]
-    list_select_related = ["actor"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that change only through the portal's services (which check the rules and audit each step): the
+    admin shows them, never adds, changes or deletes them."""
 
     def has_add_permission(self, request):
         return False
@@ -42,8 +37,18 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """The audit log is written by the services only; here it can be searched, never changed."""
+
+    list_display = ["at", "actor", "action", "object_type", "object_id", "summary"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["trail", "summary"]
+    list_select_related = ["actor"]
+
+
 @admin.register(DomainEvent)
-class DomainEventAdmin(AuditEntryAdmin):
+class DomainEventAdmin(ReadOnlyAdmin):
     list_display = ["occurred_at", "kind", "enterprise", "dispatched_at", "attempts", "error"]
     list_filter = ["kind"]
     search_fields = ["kind"]

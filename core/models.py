@@ -127,3 +127,26 @@ class DomainEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk}"
+
+
+class StoredFile(models.Model):
+    """An uploaded file kept with its original name and SHA-256, so a stored copy can be verified later. Concrete
+    models add the `file` field (with their own folder) and the record the file belongs to."""
+
+    original_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @classmethod
+    def store(cls, upload, **owner):
+        """Save `upload` for its owner record(s), e.g. `SamplingPhoto.store(upload, record=record)`."""
+        from core.files import sha256_of
+
+        return cls.objects.create(file=upload, original_name=upload.name[:255], sha256=sha256_of(upload), **owner)

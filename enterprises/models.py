@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role
+from core.models import StoredFile
 from enterprises.choices import (
     SUPERVISED_LICENCE_KINDS,
     CheckRating,
@@ -469,22 +470,15 @@ class SelfReport(models.Model):
         return timezone.localdate(self.submitted_at) > self.due_on
 
 
-class SelfReportAttachment(models.Model):
+class SelfReportAttachment(StoredFile):
     """A file attached to a self-inspection report, with its SHA-256 so the stored copy can be verified."""
 
     report = models.ForeignKey(SelfReport, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(_("file"), upload_to="self-reports/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=255)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["pk"]
+    class Meta(StoredFile.Meta):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class LicenceWarning(models.Model):

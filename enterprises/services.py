@@ -11,7 +11,6 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.files import sha256_of
 from core.workdays import due_date
 from enterprises.choices import EnterpriseStatus, ExpiryLevel, ReportStatus
 from enterprises.models import (
@@ -101,14 +100,8 @@ def self_report_submit(
     report.status = ReportStatus.SUBMITTED
     record_save(report, actor=actor, at=now)
     for upload in files:
-        attachment_add(report=report, upload=upload)
+        SelfReportAttachment.store(upload, report=report)
     return report
-
-
-def attachment_add(*, report: SelfReport, upload: UploadedFile) -> SelfReportAttachment:
-    return SelfReportAttachment.objects.create(
-        report=report, file=upload, original_name=upload.name[:255], sha256=sha256_of(upload)
-    )
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from inspections.models import Campaign, ConflictDeclaration, Draw, Laboratory, Task
 
 
@@ -11,19 +12,6 @@ class LaboratoryAdmin(admin.ModelAdmin):
     list_filter = ["is_approved"]
     search_fields = ["name", "accreditation"]
     filter_horizontal = ["technicians"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Spot-check records change only through the portal's services, which check the rules and audit each step."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Campaign)

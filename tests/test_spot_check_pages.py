@@ -147,13 +147,13 @@ def test_review_notify_and_the_enterprise_objects_with_a_countdown(client, spot,
     staff = signed_in(client, spot.supervisor)
     assert lab_test.blind_code in staff.get(reverse("inspections:review")).content.decode()
     staff.post(reverse("inspections:result_review", args=[lab_test.pk]), {"decision": "approve"})
-    staff.post(reverse("inspections:result_notify", args=[lab_test.pk]))
+    staff.post(reverse("inspections:result_action", args=[lab_test.pk, "notify"]))
     assert page(client, enterprise_user(other_enterprise), "inspections:result", lab_test.pk).status_code == 404
     client.force_login(spot.enterprise_user)
     home = client.get(reverse("home")).content.decode()
     assert 'data-testid="days-left"' in home  # the objection countdown
     assert 'class="flag danger"' in home  # the stop-sale in force
-    client.post(reverse("inspections:result_object", args=[lab_test.pk]), {"reasons": "样品运输过程受潮"})
+    client.post(reverse("inspections:result_action", args=[lab_test.pk, "object"]), {"reasons": "样品运输过程受潮"})
     shown = client.get(lab_test.get_absolute_url()).content.decode()
     assert spot.retest_lab.name in shown
 
@@ -163,7 +163,9 @@ def test_a_late_objection_is_refused_on_the_page_with_its_date(client, spot):
     lab_test = spot.checked(spot.task_at(), cadmium="0.3")
     LabTest.objects.filter(pk=lab_test.pk).update(objection_due_on="2026-01-15")
     client.force_login(spot.enterprise_user)
-    response = client.post(reverse("inspections:result_object", args=[lab_test.pk]), {"reasons": "迟到"}, follow=True)
+    response = client.post(
+        reverse("inspections:result_action", args=[lab_test.pk, "object"]), {"reasons": "迟到"}, follow=True
+    )
     assert "2026-01-15" in response.content.decode()
     assert not hasattr(LabTest.objects.get(pk=lab_test.pk), "objection")
 

@@ -16,7 +16,7 @@ from accounts.roles import Role
 from core.files import PHOTO_TYPES, UploadsField
 from enterprises.filtersets import EnterpriseFilterSet
 from enterprises.models import Enterprise, Product, Standard
-from inspections.choices import LabTestStatus, ReferralSource, TaskStatus
+from inspections.choices import ReferralSource
 from inspections.forms import POOL_FILTERS
 from inspections.models import (
     Campaign,
@@ -471,17 +471,6 @@ class LabTestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-def answerable(lab_test: LabTest) -> bool:
-    """Whether the enterprise can still accept or object to the result (the services decide; this shows it)."""
-    return (
-        lab_test.status == LabTestStatus.NOTIFIED
-        and lab_test.objection_due_on is not None
-        and lab_test.accepted_at is None
-        and not hasattr(lab_test, "objection")
-        and lab_test.task.status != TaskStatus.FINAL
-    )
-
-
 class EnterpriseResultSerializer(serializers.ModelSerializer):
     """A result as notified to the enterprise, with the countdown to its deadline to object."""
 
@@ -528,10 +517,10 @@ class EnterpriseResultSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_answerable(self, lab_test: LabTest) -> bool:
-        return answerable(lab_test)
+        return lab_test.is_open_to_answer
 
     def get_days_left(self, lab_test: LabTest) -> int | None:
-        if not answerable(lab_test):
+        if not lab_test.is_open_to_answer:
             return None
         days = (lab_test.objection_due_on - timezone.localdate()).days
         return days if days >= 0 else None

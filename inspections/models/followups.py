@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role
+from core.models import StoredFile
 from inspections.choices import FollowUpOutcome, FollowUpStage
 from inspections.models.tasks import Task
 
@@ -80,19 +81,12 @@ class FollowUp(models.Model):
         return self.stage != FollowUpStage.CLOSED
 
 
-class RectificationAttachment(models.Model):
+class RectificationAttachment(StoredFile):
     """A file attached to a rectification report, with its SHA-256."""
 
     follow_up = models.ForeignKey(FollowUp, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(_("file"), upload_to="rectification/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=255)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["pk"]
+    class Meta(StoredFile.Meta):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-
-    def __str__(self) -> str:
-        return self.original_name

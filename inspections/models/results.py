@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role
-from inspections.choices import LabTestKind, LabTestStatus, Verdict
+from inspections.choices import LabTestKind, LabTestStatus, TaskStatus, Verdict
 from inspections.models.campaigns import Laboratory, TestItem
 from inspections.models.tasks import Task
 
@@ -87,6 +87,19 @@ class LabTest(models.Model):
     @property
     def is_retest(self) -> bool:
         return self.kind == LabTestKind.RETEST
+
+    @property
+    def is_open_to_answer(self) -> bool:
+        """Whether the enterprise may still accept or object: a notified nonconforming first result that is not
+        final yet and has no objection (the deadline itself is checked when the objection is filed)."""
+        return (
+            self.status == LabTestStatus.NOTIFIED
+            and not self.is_retest
+            and self.verdict == Verdict.NONCONFORMING
+            and self.accepted_at is None
+            and self.task.status != TaskStatus.FINAL
+            and not hasattr(self, "objection")
+        )
 
     def failed_items(self) -> list[TestItem]:
         return [result.item for result in self.item_results.all() if not result.passed]

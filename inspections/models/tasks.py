@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role
+from core.models import StoredFile
 from inspections.choices import SamplingOutcome, TaskKind, TaskStatus, Verdict
 from inspections.models.campaigns import Campaign
 from inspections.models.draws import Draw
@@ -147,19 +148,13 @@ class SamplingRecord(models.Model):
         return self.outcome == SamplingOutcome.REFUSED
 
 
-class SamplingPhoto(models.Model):
+class SamplingPhoto(StoredFile):
     """A photo taken on site, stored with its SHA-256 and the time it was received, so it can be verified."""
 
     record = models.ForeignKey(SamplingRecord, on_delete=models.PROTECT, related_name="photos")
     file = models.FileField(_("photo"), upload_to="sampling/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=255)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_at = models.DateTimeField(_("received at"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["pk"]
+    class Meta(StoredFile.Meta):
         verbose_name = _("sampling photo")
         verbose_name_plural = _("sampling photos")
-
-    def __str__(self) -> str:
-        return self.original_name

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.events import event_emit
-from core.files import sha256_of
 from core.transitions import require_perm, require_state
 from enterprises.choices import EnterpriseStatus
 from enterprises.services import record_save
@@ -73,9 +72,7 @@ def rectification_submit(
     follow_up._history_user = actor
     follow_up.save()
     for upload in files:
-        RectificationAttachment.objects.create(
-            follow_up=follow_up, file=upload, original_name=upload.name[:255], sha256=sha256_of(upload)
-        )
+        RectificationAttachment.store(upload, follow_up=follow_up)
     audit(actor=actor, action="follow_up.report", target=follow_up, trail=follow_up.task.campaign)
     return follow_up
 

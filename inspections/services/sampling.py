@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit
-from core.files import sha256_of
 from core.transitions import require_perm, require_state
 from inspections.choices import CampaignStatus, SamplingOutcome, TaskKind, TaskStatus, Verdict
 from inspections.models import SamplingPhoto, SamplingRecord, Task
@@ -75,9 +74,7 @@ def sampling_file(
     record.full_clean()
     record.save()
     for upload in photos:
-        SamplingPhoto.objects.create(
-            record=record, file=upload, original_name=upload.name[:255], sha256=sha256_of(upload)
-        )
+        SamplingPhoto.store(upload, record=record)
     audit(
         actor=actor,
         action="sampling.refused" if refused else "sampling.file",

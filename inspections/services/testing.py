@@ -168,12 +168,7 @@ def lab_test_notify(*, actor, lab_test: LabTest, now: datetime.datetime | None =
 
 def _require_open_to_answer(lab_test: LabTest) -> None:
     require_state(lab_test, [LabTestStatus.NOTIFIED])
-    if (
-        lab_test.is_retest
-        or lab_test.verdict != Verdict.NONCONFORMING
-        or lab_test.task.status == TaskStatus.FINAL
-        or hasattr(lab_test, "objection")
-    ):
+    if not lab_test.is_open_to_answer:
         raise ValidationError(_("This result is final: it can no longer be accepted or objected to."))
 
 

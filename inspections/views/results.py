@@ -2,16 +2,18 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
 from core.decorators import rule_required
 from core.pages import add_model_errors, paginate, run_action
 from inspections import forms
-from inspections.choices import LabTestStatus, TaskStatus
+from inspections.choices import LabTestStatus
 from inspections.models import LabTest, PublishedResult
 from inspections.selectors import enterprise_results, follow_up_list, lab_queue, review_queue
 from inspections.services import publication, testing
@@ -81,7 +83,7 @@ def result_detail(request, pk: int):
         "results": results,
         "findings_form": findings_form,
         "review_form": forms.ReviewForm() if user.has_perm("inspections.review_results") else None,
-        "answerable": _answerable(lab_test) and user.has_perm("inspections.respond_to_result", lab_test),
+        "answerable": lab_test.is_open_to_answer and user.has_perm("inspections.respond_to_result", lab_test),
         "objection_form": forms.ObjectionForm(),
         "objection": getattr(lab_test, "objection", None),
         "publication": publication_,
@@ -90,16 +92,6 @@ def result_detail(request, pk: int):
         "today": timezone.localdate(),
     }
     return render(request, "inspections/result_detail.html", context)
-
-
-def _answerable(lab_test: LabTest) -> bool:
-    return (
-        lab_test.status == LabTestStatus.NOTIFIED
-        and lab_test.objection_due_on is not None
-        and lab_test.accepted_at is None
-        and not hasattr(lab_test, "objection")
-        and lab_test.task.status != TaskStatus.FINAL
-    )
 
 
 @require_POST
@@ -119,39 +111,33 @@ def result_review(request, pk: int):
     return redirect(lab_test)
 
 
-@require_POST
-@login_required
-def result_notify(request, pk: int):
-    lab_test = _lab_test(request, pk)
-    run_action(
-        request,
-        lambda: testing.lab_test_notify(actor=request.user, lab_test=lab_test),
-        done=_("The enterprise is notified of the result."),
-    )
-    return redirect(lab_test)
+# One-click answers to a result: the service call (which checks who may take the step) and the message.
+RESULT_ACTIONS = {
+    "notify": (
+        lambda request, lab_test: testing.lab_test_notify(actor=request.user, lab_test=lab_test),
+        gettext_lazy("The enterprise is notified of the result."),
+    ),
+    "accept": (
+        lambda request, lab_test: testing.result_accept(actor=request.user, lab_test=lab_test),
+        gettext_lazy("You accepted the result; it is final."),
+    ),
+    "object": (
+        lambda request, lab_test: testing.objection_file(
+            actor=request.user, lab_test=lab_test, reasons=request.POST.get("reasons", "")
+        ),
+        gettext_lazy("Your objection is filed. The reserve sample goes to another laboratory for a re-test."),
+    ),
+}
 
 
 @require_POST
 @login_required
-def result_accept(request, pk: int):
+def result_action(request, pk: int, action: str):
     lab_test = _lab_test(request, pk)
-    run_action(
-        request,
-        lambda: testing.result_accept(actor=request.user, lab_test=lab_test),
-        done=_("You accepted the result; it is final."),
-    )
-    return redirect(lab_test)
-
-
-@require_POST
-@login_required
-def result_object(request, pk: int):
-    lab_test = _lab_test(request, pk)
-    run_action(
-        request,
-        lambda: testing.objection_file(actor=request.user, lab_test=lab_test, reasons=request.POST.get("reasons", "")),
-        done=_("Your objection is filed. The reserve sample goes to another laboratory for a re-test."),
-    )
+    if action not in RESULT_ACTIONS:
+        raise Http404
+    call, done = RESULT_ACTIONS[action]
+    run_action(request, lambda: call(request, lab_test), done=done)
     return redirect(lab_test)
 
 
@@ -163,7 +149,9 @@ def publication_reply(request, pk: int):
         raise PermissionDenied
     run_action(
         request,
-        lambda: publication.publication_reply(actor=request.user, publication=published, reply=request.POST["reply"]),
+        lambda: publication.publication_reply(
+            actor=request.user, publication=published, reply=request.POST.get("reply", "")
+        ),
         done=_("Your reply is published beside the result."),
     )
     return redirect("inspections:my_results")
