@@ -63,6 +63,22 @@ class CampaignForm(forms.ModelForm):
         return filters
 
 
+def pool_description(pool_filters: dict) -> list[tuple[str, str]]:
+    """The eligible pool as people read it: each filter's label and chosen value (names, not ids or codes)."""
+    form = EnterpriseFilterSet(pool_filters or {}, queryset=Enterprise.objects.none()).form
+    if not form.is_valid():
+        return [(name, str(value)) for name, value in pool_filters.items()]
+    shown = []
+    for name in POOL_FILTERS:
+        value = form.cleaned_data.get(name)
+        if value in (None, ""):
+            continue
+        field = form.fields[name]
+        choices = dict(getattr(field, "choices", []) or [])
+        shown.append((str(field.label), str(choices.get(value, value))))
+    return shown
+
+
 class TestItemForm(forms.ModelForm):
     class Meta:
         model = TestItem

@@ -14,6 +14,7 @@ import hashlib
 import random
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import User
@@ -122,15 +123,13 @@ def _food_campaign(leader, supervisor, inspectors, lab, demo_enterprise, *, seed
 
 
 def _file_sampling(task: Task, inspectors, product, when, rng) -> None:
-    from django.core.files.base import ContentFile
-
     photo = ContentFile(_DEMO_PHOTO, name="抽样现场.png")
     sampling.sampling_file(
         actor=inspectors[0],
         task=task,
         values={
             "product": product,
-            "product_name": "" if product else "糕点",
+            "product_name": "" if product else task.campaign.categories()[0],
             "batch_number": f"{when:%Y%m%d}{rng.randint(1, 9)}",
             "production_date": (when - datetime.timedelta(days=rng.randint(3, 20))).date(),
             "quantity": "8 袋：4 袋检验，4 袋备样",
@@ -262,9 +261,8 @@ def _industrial_campaign(leader, supervisor, inspectors, lab, *, seed, as_of, rn
     _draw_and_start(campaign, leader, supervisor, seed=f"{seed}-industrial")
     tasks = list(Task.objects.live().filter(campaign=campaign).order_by("enterprise__credit_code"))
     for n, task in enumerate(tasks[:3]):
-        _file_sampling(
-            task, list(task.inspectors.all()), _product(task), _at(as_of - datetime.timedelta(days=5 - n)), rng
-        )
+        # Sampled from the market of cables and e-bikes: no product of the enterprise's own file is named.
+        _file_sampling(task, list(task.inspectors.all()), None, _at(as_of - datetime.timedelta(days=5 - n)), rng)
     if not tasks:
         return
     first = LabTest.objects.get(task=tasks[0])

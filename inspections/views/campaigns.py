@@ -66,6 +66,7 @@ def campaign_detail(request, pk: int):
     context = {
         "campaign": campaign,
         "items": campaign.items.select_related("standard"),
+        "pool": forms.pool_description(campaign.pool_filters),
         "roster": campaign.roster.order_by("full_name"),
         "referrals": campaign.referrals.select_related("enterprise"),
         "draws": draws_,
