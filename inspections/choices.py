@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CampaignStatus(models.TextChoices):
@@ -7,7 +8,7 @@ class CampaignStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
     DRAWN = "drawn", _("Drawn")
     IN_PROGRESS = "in_progress", _("In progress")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("spot check", "Closed")
 
 
 class LimitKind(models.TextChoices):
@@ -73,7 +74,7 @@ class FollowUpStage(models.TextChoices):
     RECTIFYING = "rectifying", _("Rectification ordered")
     FIRST_RECHECK = "first_recheck", _("First re-check")
     SECOND_RECHECK = "second_recheck", _("Public notice, second re-check")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("spot check", "Closed")
 
 
 class FollowUpOutcome(models.TextChoices):

@@ -41,7 +41,7 @@ def test_a_supervisor_plans_and_only_a_leader_approves(spot, actors):
 def test_an_approved_plan_is_fixed(spot):
     campaigns.campaign_approve(actor=spot.leader, campaign=spot.campaign)
     spot.campaign.title = "改了"
-    with pytest.raises(ValidationError, match="Draft"):
+    with pytest.raises(ValidationError, match="草稿"):
         campaigns.campaign_save(actor=spot.supervisor, campaign=spot.campaign)
     with pytest.raises(ValidationError):
         campaigns.test_item_remove(actor=spot.supervisor, item=spot.cadmium)
@@ -132,7 +132,7 @@ def test_a_pool_smaller_than_the_batches_is_refused_before_anything_is_published
     spot.campaign.batches = 10
     spot.campaign.save()
     campaigns.campaign_approve(actor=spot.leader, campaign=spot.campaign)
-    with pytest.raises(ValidationError, match="fewer than the 10 batches"):
+    with pytest.raises(ValidationError, match="少于计划抽取的 10 批次"):
         draws.draw_commit(actor=spot.supervisor, campaign=spot.campaign)
     assert not Draw.objects.exists()
 
@@ -183,7 +183,7 @@ def test_a_flagged_grade_a_enterprise_is_drawn_like_any_other(spot, monkeypatch)
 
 def test_closing_waits_for_every_final_result(spot):
     spot.start()
-    with pytest.raises(ValidationError, match="no final result"):
+    with pytest.raises(ValidationError, match="没有最终结果"):
         campaigns.campaign_close(actor=spot.leader, campaign=spot.campaign)
 
 

@@ -259,12 +259,12 @@ def test_steps_out_of_order_are_refused_with_a_clear_message(actors):
     assert early.status_code == 400
     assert early.json()["error"]["code"] == "invalid"
     [message] = error_fields(early)["non_field_errors"]
-    assert "Approved" in message and "Drawn" in message
+    assert "已批准" in message and "已抽取" in message
     spot.campaign.refresh_from_db()
     assert spot.campaign.status == CampaignStatus.APPROVED
     # An approved plan is fixed: no edits, no test items taken out.
     edited = staff.patch(f"{API}/campaigns/{spot.campaign.pk}/", {"title": "改名"}, format="json")
-    assert edited.status_code == 400 and "Draft" in error_text(edited)
+    assert edited.status_code == 400 and "草稿" in error_text(edited)
     removed = staff.delete(f"{API}/test-items/{spot.cadmium.pk}/")
     assert removed.status_code == 400 and spot.campaign.items.filter(pk=spot.cadmium.pk).exists()
 

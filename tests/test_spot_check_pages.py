@@ -259,3 +259,17 @@ def test_the_enterprise_file_shows_its_spot_checks_and_the_stop_sale(client, spo
     assert (
         spot.campaign.title not in page(client, other_user, "enterprises:detail", other.enterprise.pk).content.decode()
     )
+
+
+def test_the_enterprise_reads_its_results_follow_ups_and_publications_in_chinese(client, spot):
+    spot.start()
+    task = spot.task_at()
+    lab_test = spot.checked(task, cadmium="0.3")
+    testing.result_accept(actor=spot.enterprise_user, lab_test=lab_test)
+    publication.results_publish(actor=spot.supervisor, campaign=spot.campaign, task_ids=[task.pk])
+    response = page(client, spot.enterprise_user, "inspections:my_results")
+    shown = response.content.decode()
+    assert len(shown) < 50_000  # one page, not a template gone wrong
+    assert "已告知我方的检验结果" in shown and "不合格" in shown and "停止生产销售" in shown
+    assert reverse("inspections:publication_reply", args=[PublishedResult.objects.get().pk]) in shown
+    assert 'data-testid="days-left"' in shown  # the rectification report countdown

@@ -72,7 +72,7 @@ def test_sampling_waits_for_the_campaign_to_start(actors):
     spot = SpotCheck(actors)
     spot.approve_and_draw()
     task = spot.task_at()
-    with pytest.raises(ValidationError, match="starts the campaign"):
+    with pytest.raises(ValidationError, match="启动抽查计划"):
         spot.sample(task)
 
 
@@ -206,7 +206,7 @@ def test_an_objection_in_time_brings_a_blind_retest_by_another_lab(spot):
 
 def test_a_late_objection_is_refused_clearly_and_changes_nothing(spot):
     lab_test = spot.checked(spot.task_at(), cadmium="0.3", now=at(D(2026, 9, 28)))
-    with pytest.raises(ValidationError, match="2026-10-13.*accepted"):
+    with pytest.raises(ValidationError, match="2026-10-13.*视为认可"):
         testing.objection_file(actor=spot.enterprise_user, lab_test=lab_test, reasons="不服", now=at(D(2026, 10, 14)))
     assert not Objection.objects.exists() and LabTest.objects.filter(task=lab_test.task).count() == 1
 
@@ -215,7 +215,7 @@ def test_no_other_approved_lab_means_the_objection_goes_to_the_bureau(spot):
     spot.retest_lab.is_approved = False
     spot.retest_lab.save()
     lab_test = spot.checked(spot.task_at(), cadmium="0.3")
-    with pytest.raises(ValidationError, match="contact the bureau"):
+    with pytest.raises(ValidationError, match="请联系市场监督管理部门"):
         testing.objection_file(actor=spot.enterprise_user, lab_test=lab_test, reasons="不服")
 
 

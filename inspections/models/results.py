@@ -144,7 +144,7 @@ class Objection(models.Model):
     )
     reasons = models.TextField(_("reasons"))
     filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("filed by")
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
     )
     filed_at = models.DateTimeField(_("filed at"))
     retest_lab = models.ForeignKey(

@@ -78,7 +78,7 @@ class Task(models.Model):
                 name="task_recheck_has_follow_up",
                 condition=Q(kind=TaskKind.ROUTINE, follow_up__isnull=True)
                 | Q(kind=TaskKind.RECHECK, follow_up__isnull=False, recheck_round__isnull=False),
-                violation_error_message=_("A re-check task belongs to a follow-up; a routine task to a draw."),
+                violation_error_message=_("A re-check task belongs to a follow-up, a routine task to none."),
             ),
         ]
 
@@ -132,7 +132,7 @@ class SamplingRecord(models.Model):
     refusal_reason = models.TextField(_("reason given for refusing"), blank=True)
     sampled_at = models.DateTimeField(_("sampled at"))
     filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("filed by")
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
     )
     filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.roles import Role
 from core.audit import audit
@@ -124,7 +125,9 @@ def campaign_close(*, actor, campaign: Campaign, note: str = "") -> Campaign:
         status__in=[TaskStatus.FINAL, TaskStatus.CANCELLED]
     )
     if count := open_tasks.count():
-        raise ValidationError(_("%d tasks have no final result yet.") % count)
+        raise ValidationError(
+            ngettext("%d task has no final result yet.", "%d tasks have no final result yet.", count) % count
+        )
     campaign.status = CampaignStatus.CLOSED
     campaign.closed_at = timezone.now()
     campaign.close_note = note.strip()
