@@ -216,12 +216,12 @@ def verify(bundle: Mapping) -> Verification:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """python -m inspections.draw BUNDLE.json: verify a downloaded draw with nothing but Python."""
+    """python qs_draw.py BUNDLE.json (or python -m inspections.draw): verify a downloaded draw with plain Python."""
     import sys
 
     paths = sys.argv[1:] if argv is None else argv
     if len(paths) != 1:
-        print("usage: python -m inspections.draw BUNDLE.json", file=sys.stderr)
+        print("usage: python qs_draw.py BUNDLE.json", file=sys.stderr)
         return 2
     with open(paths[0], encoding="utf-8") as handle:
         bundle = json.load(handle)

@@ -34,6 +34,7 @@ urlpatterns = [
     # Public pages: no login.
     path("public/spot-checks/", public.campaign_index, name="public_campaigns"),
     path("public/spot-checks/<int:pk>/", public.campaign_results, name="public_campaign"),
+    path("public/draws/algorithm.py", public.draw_algorithm, name="public_draw_algorithm"),
     path("public/draws/<int:pk>/", public.draw_detail, name="public_draw"),
     path("public/draws/<int:pk>/bundle.json", public.draw_bundle, name="public_draw_bundle"),
 ]

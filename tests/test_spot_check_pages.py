@@ -273,3 +273,25 @@ def test_the_enterprise_reads_its_results_follow_ups_and_publications_in_chinese
     assert "已告知我方的检验结果" in shown and "不合格" in shown and "停止生产销售" in shown
     assert reverse("inspections:publication_reply", args=[PublishedResult.objects.get().pk]) in shown
     assert 'data-testid="days-left"' in shown  # the rectification report countdown
+
+
+def test_anyone_verifies_a_draw_with_the_two_files_the_public_page_offers(client, spot, tmp_path):
+    import subprocess
+    import sys
+
+    spot.approve_and_draw()
+    draw = Draw.objects.get(campaign=spot.campaign)
+    (tmp_path / "qs_draw.py").write_bytes(client.get(reverse("inspections:public_draw_algorithm")).content)
+    bundle = tmp_path / "draw.json"
+    bundle.write_bytes(client.get(reverse("inspections:public_draw_bundle", args=[draw.pk])).content)
+    run = subprocess.run(  # in an empty folder: no portal, no Django, just the two downloads
+        [sys.executable, "-I", "qs_draw.py", "draw.json"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0 and run.stdout.strip().endswith("VERIFIED")
+    tampered = json.loads(bundle.read_text())
+    tampered["result"]["enterprises"].reverse()
+    bundle.write_text(json.dumps(tampered))
+    again = subprocess.run(
+        [sys.executable, "-I", "qs_draw.py", "draw.json"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert again.returncode == 1 and "NOT VERIFIED" in again.stdout

@@ -1,6 +1,7 @@
 """What anyone may read without logging in: published results, public notices and every draw's verification."""
 
 import json
+from pathlib import Path
 
 from django.db.models import Q
 from django.http import HttpResponse
@@ -56,6 +57,13 @@ def draw_detail(request, pk: int):
         "inspections/public/draw_detail.html",
         {"draw": draw, "verification": verification, "drawn_count": len(enterprises)},
     )
+
+
+def draw_algorithm(request):
+    """The draw algorithm's source, one file needing nothing but Python 3: `python qs_draw.py draw-N.json`."""
+    response = HttpResponse(Path(algorithm.__file__).read_bytes(), content_type="text/x-python; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="qs_draw.py"'
+    return response
 
 
 def draw_bundle(request, pk: int):
