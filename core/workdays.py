@@ -14,9 +14,6 @@ from django.utils.translation import gettext as _
 from core.models import CalendarDay, CalendarYear
 
 Unit = Literal["calendar", "working"]
-# Far enough to cover the longest working-day deadline (plus the holidays inside it) in one query.
-_LOOKAHEAD_FACTOR = 2
-_LOOKAHEAD_SLACK = 40
 
 
 class CalendarNotLoaded(ValidationError):
@@ -60,17 +57,18 @@ def is_working_day(day: datetime.date) -> bool:
 
 
 def add_working_days(start: datetime.date, days: int) -> datetime.date:
-    """The `days`-th working day after `start` (the start day itself does not count)."""
+    """The `days`-th working day after `start` (the start day itself does not count). Each year's holidays are read
+    when the count reaches that year, so a deadline late in December needs next year's calendar only if it runs
+    into it."""
     if days < 0:
         raise ValueError("days must not be negative")
-    end = start + datetime.timedelta(days=days * _LOOKAHEAD_FACTOR + _LOOKAHEAD_SLACK)
-    calendar = _exceptions(start, end)
+    calendars: dict[int, _Exceptions] = {}
     day, counted = start, 0
     while counted < days:
         day += datetime.timedelta(days=1)
-        if day > end:  # a stretch of holidays longer than any real one: widen the window and go on
-            return add_working_days(day - datetime.timedelta(days=1), days - counted)
-        if calendar.is_working_day(day):
+        if day.year not in calendars:
+            calendars[day.year] = _exceptions(datetime.date(day.year, 1, 1), datetime.date(day.year, 12, 31))
+        if calendars[day.year].is_working_day(day):
             counted += 1
     return day
 

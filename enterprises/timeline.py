@@ -22,8 +22,8 @@ class TimelineEvent:
 
 
 # Other apps add their records to the file's timeline (spot checks, grades, honours): each source is a function
-# from an enterprise to its events, registered at start-up from the app's `AppConfig.ready`.
-TIMELINE_SOURCES: list[Callable[[Enterprise], list[TimelineEvent]]] = []
+# from (the viewer, the enterprise) to the events that viewer may see, registered from the app's `AppConfig.ready`.
+TIMELINE_SOURCES: list[Callable[[object, Enterprise], list[TimelineEvent]]] = []
 
 
 # Sections other apps add to the file page: a function from (user, enterprise) to (template name, context), or
@@ -31,11 +31,11 @@ TIMELINE_SOURCES: list[Callable[[Enterprise], list[TimelineEvent]]] = []
 FILE_SECTIONS: list[Callable[[object, Enterprise], tuple[str, dict] | None]] = []
 
 
-def enterprise_timeline(enterprise: Enterprise) -> list[TimelineEvent]:
+def enterprise_timeline(enterprise: Enterprise, *, user) -> list[TimelineEvent]:
     """Everything that happened to the enterprise, newest first: licences, self-reports, penalties, interviews,
-    product changes, and what the other apps' registered sources add (a fixed number of queries each)."""
+    product changes, and what the other apps' registered sources let `user` see (a fixed number of queries each)."""
     today = timezone.localdate()
-    events = [event for source in TIMELINE_SOURCES for event in source(enterprise)]
+    events = [event for source in TIMELINE_SOURCES for event in source(user, enterprise)]
     for licence in Licence.objects.filter(enterprise=enterprise):
         events.append(TimelineEvent(licence.issued_on, _("Licence"), _("Issued: %s") % licence, licence.scope))
         if licence.expires_on < today:

@@ -87,7 +87,7 @@ def enterprise_detail(request, pk: int):
         "reports": SelfReport.objects.filter(enterprise=enterprise),
         "penalties": Penalty.objects.filter(enterprise=enterprise),
         "interviews": Interview.objects.filter(enterprise=enterprise),
-        "timeline": enterprise_timeline(enterprise),
+        "timeline": enterprise_timeline(enterprise, user=request.user),
         "sections": [section for build in FILE_SECTIONS if (section := build(request.user, enterprise))],
         "history": change_history(enterprise) if can["view_history"] else [],
     }

@@ -8,9 +8,16 @@ from inspections.choices import FollowUpOutcome, TaskStatus, Verdict
 from inspections.models import FollowUp, Task
 
 
-def spot_check_events(enterprise: Enterprise) -> list[TimelineEvent]:
+def _tasks_seen_by(user, enterprise: Enterprise):
+    """Staff and the enterprise itself see every check of the enterprise; an inspector only their own."""
+    if user.has_perm("inspections.view_all_tasks") or user.enterprise_id == enterprise.pk:
+        return Task.objects.filter(enterprise=enterprise)
+    return Task.objects.visible_to(user).filter(enterprise=enterprise)
+
+
+def spot_check_events(user, enterprise: Enterprise) -> list[TimelineEvent]:
     events = []
-    tasks = Task.objects.filter(enterprise=enterprise, status=TaskStatus.FINAL).select_related("campaign")
+    tasks = _tasks_seen_by(user, enterprise).filter(status=TaskStatus.FINAL).select_related("campaign")
     for task in tasks:
         failed = task.verdict != Verdict.CONFORMING
         events.append(
@@ -22,7 +29,7 @@ def spot_check_events(enterprise: Enterprise) -> list[TimelineEvent]:
                 tone="danger" if failed else "",
             )
         )
-    for follow_up in FollowUp.objects.filter(enterprise=enterprise).select_related("task__campaign"):
+    for follow_up in FollowUp.objects.visible_to(user).filter(enterprise=enterprise).select_related("task__campaign"):
         title = follow_up.task.campaign.title
         events.append(
             TimelineEvent(

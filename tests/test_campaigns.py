@@ -83,7 +83,8 @@ def test_the_draw_publishes_a_commitment_then_reveals_a_result_anyone_can_rerun(
     assert before["inputs"]["pool"] == sorted([e.pk, 1] for e in spot.pool)
     draws.draw_perform(actor=spot.supervisor, draw=draw)
     draw.refresh_from_db()
-    bundle = draw.verification_bundle()
+    assert "seed" not in draw.verification_bundle()  # public only once the sampling it decided is over
+    bundle = draw.verification_bundle(reveal=True)
     assert algorithm.verify(bundle).ok
     tasks = Task.objects.filter(draw=draw)
     assert tasks.count() == 2 and all(task.inspectors.count() == 2 for task in tasks)
@@ -98,7 +99,7 @@ def test_the_draw_verifies_with_nothing_but_python(spot, tmp_path):
     spot.approve_and_draw()
     draw = Draw.objects.get(campaign=spot.campaign)
     path = tmp_path / "draw.json"
-    path.write_text(json.dumps(draw.verification_bundle()))
+    path.write_text(json.dumps(draw.verification_bundle(reveal=True)))
     result = subprocess.run(
         [sys.executable, "-m", "inspections.draw", str(path)], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
@@ -116,7 +117,7 @@ def test_a_redraw_needs_a_reason_and_keeps_the_earlier_draw(spot):
         draws.draw_commit(actor=spot.supervisor, campaign=spot.campaign, reason="again")
     draws.draw_perform(actor=spot.supervisor, draw=second)
     first.refresh_from_db()
-    assert first.status == DrawStatus.SUPERSEDED and algorithm.verify(first.verification_bundle()).ok
+    assert first.status == DrawStatus.SUPERSEDED and algorithm.verify(first.verification_bundle(reveal=True)).ok
     assert set(first.tasks.values_list("status", flat=True)) == {TaskStatus.CANCELLED}
     assert set(first.tasks.values_list("cancel_reason", flat=True)) == {"抽查名单录入错误"}
     assert Task.objects.live().filter(campaign=spot.campaign).count() == 2
@@ -197,7 +198,7 @@ def test_the_management_command_reruns_a_draw_on_file_or_from_a_downloaded_file(
     out = StringIO()
     call_command("verify_draw", str(draw.pk), stdout=out)
     assert "VERIFIED (2 enterprises)" in out.getvalue()
-    bundle = draw.verification_bundle()
+    bundle = draw.verification_bundle(reveal=True)
     bundle["inputs"]["pool"][0][1] = 5  # a pool edited after the commitment
     path = tmp_path / "edited.json"
     path.write_text(json.dumps(bundle))
@@ -230,3 +231,16 @@ def test_the_roster_takes_active_inspectors_and_the_pool_valid_filters(spot, act
     with pytest.raises(ValidationError) as excinfo:
         campaigns.campaign_save(actor=spot.supervisor, campaign=spot.campaign)
     assert "pool_filters" in excinfo.value.message_dict
+
+
+def test_the_public_reads_seed_and_result_once_the_sampling_is_over(spot):
+    import datetime
+
+    spot.start()
+    draw = Draw.objects.get(campaign=spot.campaign)
+    assert not draw.is_revealed and "result" not in draw.verification_bundle()
+    Campaign.objects.filter(pk=spot.campaign.pk).update(
+        period_start=datetime.date(2026, 1, 1), period_end=datetime.date(2026, 1, 31)
+    )
+    draw = Draw.objects.get(pk=draw.pk)
+    assert draw.is_revealed and algorithm.verify(draw.verification_bundle()).ok

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from accounts.roles import Role
 from inspections.choices import CampaignStatus, LabTestKind, LabTestStatus, TaskStatus, Verdict
 from inspections.draw import draw_from_inputs
-from inspections.models import ConflictDeclaration, FollowUp, LabTest, Objection, SamplingRecord, Task
+from inspections.models import Campaign, ConflictDeclaration, FollowUp, LabTest, Objection, SamplingRecord, Task
 from inspections.services import campaigns, draws
 from tests.clients import token_api
 from tests.factories import LaboratoryFactory, ProductFactory, StandardFactory, UserFactory
@@ -403,7 +403,13 @@ def test_the_seed_is_hidden_until_the_draw_is_made(actors):
 
     assert public.post(f"{API}/draws/{draw.pk}/perform/").status_code == 403
     performed = token_api(spot.supervisor).post(f"{API}/draws/{draw.pk}/perform/")
-    assert performed.status_code == 200 and performed.json()["seed"] == draw.seed
+    assert performed.status_code == 200 and performed.json()["seed"] == draw.seed  # staff see it once drawn
+    # Others only once the sampling is over: the result names the enterprises about to be visited.
+    assert "seed" not in public.get(f"{API}/draws/{draw.pk}/bundle/").json()
+    assert public.get(f"{API}/draws/{draw.pk}/").json()["result"] is None
+    Campaign.objects.filter(pk=spot.campaign.pk).update(
+        period_start=datetime.date(2026, 1, 1), period_end=datetime.date(2026, 1, 31)
+    )
     revealed = public.get(f"{API}/draws/{draw.pk}/bundle/").json()
     assert hashlib.sha256(revealed["seed"].encode()).hexdigest() == revealed["commitment"]
     assert draw_from_inputs(seed=revealed["seed"], inputs=revealed["inputs"]).as_json() == revealed["result"]
@@ -494,3 +500,13 @@ def test_anonymous_callers_are_refused(spot):
     client = APIClient()
     for path in ("campaigns", "draws", "tasks", "results", "objections", "follow-ups", "published-results"):
         assert client.get(f"{API}/{path}/").status_code in (401, 403)
+
+
+def test_ids_too_large_for_the_database_are_a_field_error(actors):
+    spot = SpotCheck(actors)
+    staff = token_api(spot.supervisor)
+    for url in (f"{API}/tasks/?enterprise={10**20}", f"{API}/results/?task={10**20}"):
+        response = staff.get(url)
+        assert response.status_code == 400 and response.json()["error"]["code"] == "invalid"
+    published = staff.post(f"{API}/campaigns/{spot.campaign.pk}/publish/", {"task_ids": [10**20]}, format="json")
+    assert published.status_code == 400

@@ -222,6 +222,11 @@ def test_the_public_draw_page_verifies_and_hides_the_seed_until_drawn(client, sp
     assert draw.commitment in before and draw.seed not in before
     assert "seed" not in json.loads(client.get(bundle_url).content)
     draws.draw_perform(actor=spot.supervisor, draw=draw)
+    assert draw.seed not in client.get(url).content.decode()  # not while the visits are still to come
+    assert "result" not in json.loads(client.get(bundle_url).content)
+    Campaign.objects.filter(pk=spot.campaign.pk).update(
+        period_start="2026-01-01", period_end="2026-01-31"
+    )  # the sampling is over
     after = client.get(url)
     assert draw.seed in after.content.decode() and after.context["verification"].ok
     assert json.loads(client.get(bundle_url).content)["seed"] == draw.seed
@@ -280,6 +285,9 @@ def test_anyone_verifies_a_draw_with_the_two_files_the_public_page_offers(client
     import sys
 
     spot.approve_and_draw()
+    Campaign.objects.filter(pk=spot.campaign.pk).update(
+        period_start="2026-01-01", period_end="2026-01-31"
+    )  # the sampling is over
     draw = Draw.objects.get(campaign=spot.campaign)
     (tmp_path / "qs_draw.py").write_bytes(client.get(reverse("inspections:public_draw_algorithm")).content)
     bundle = tmp_path / "draw.json"
@@ -295,3 +303,39 @@ def test_anyone_verifies_a_draw_with_the_two_files_the_public_page_offers(client
         [sys.executable, "-I", "qs_draw.py", "draw.json"], cwd=tmp_path, capture_output=True, text=True
     )
     assert again.returncode == 1 and "NOT VERIFIED" in again.stdout
+
+
+def test_an_inspector_reads_only_their_own_checks_on_an_enterprise_file(client, spot, actors):
+    spot.start()
+    task = spot.task_at()
+    testing.result_accept(actor=spot.enterprise_user, lab_test=spot.checked(task, cadmium="0.3"))
+    outsider = UserFactory(role=Role.INSPECTOR)
+    from tests.factories import assign_task
+
+    assign_task(outsider, spot.enterprise)  # a task of their own at the same enterprise
+    shown = page(client, outsider, "enterprises:detail", spot.enterprise.pk).content.decode()
+    assert spot.campaign.title not in shown  # the other inspectors' check, its verdict and its follow-up
+    assert (
+        spot.campaign.title
+        in page(client, spot.inspector_of(task), "enterprises:detail", spot.enterprise.pk).content.decode()
+    )
+
+
+def test_the_laboratory_never_reads_the_objection_that_may_name_the_enterprise(client, spot):
+    spot.start()
+    lab_test = spot.checked(spot.task_at(), cadmium="0.3")
+    testing.objection_file(actor=spot.enterprise_user, lab_test=lab_test, reasons=f"{spot.enterprise.name}不服检验结论")
+    shown = page(client, spot.technician, "inspections:result", lab_test.pk).content.decode()
+    assert spot.enterprise.name not in shown and spot.retest_lab.name not in shown
+
+
+def test_replying_to_another_enterprises_publication_looks_like_a_missing_one(client, spot, other_enterprise):
+    spot.start()
+    task = spot.task_at()
+    testing.result_accept(actor=spot.enterprise_user, lab_test=spot.checked(task, cadmium="0.3"))
+    publication.results_publish(actor=spot.supervisor, campaign=spot.campaign, task_ids=[task.pk])
+    row = PublishedResult.objects.get()
+    client.force_login(enterprise_user(other_enterprise))
+    other = client.post(reverse("inspections:publication_reply", args=[row.pk]), {"reply": "x"})
+    missing = client.post(reverse("inspections:publication_reply", args=[row.pk + 100]), {"reply": "x"})
+    assert other.status_code == missing.status_code == 404 and PublishedResult.objects.get().reply == ""

@@ -52,7 +52,15 @@ def test_working_days_between():
 def test_a_year_not_loaded_is_refused_rather_than_guessed():
     with pytest.raises(CalendarNotLoaded) as excinfo:
         add_working_days(D(2028, 12, 20), 10)
-    assert excinfo.value.years == [2028, 2029]
+    assert excinfo.value.years == [2028]
+    with pytest.raises(CalendarNotLoaded) as excinfo:
+        add_working_days(D(2027, 12, 20), 20)  # runs into 2028
+    assert excinfo.value.years == [2028]
+
+
+def test_a_deadline_needs_next_years_calendar_only_when_it_runs_into_it():
+    # 20 working days from 20 October 2027 end in November: 2028 need not be loaded yet.
+    assert add_working_days(D(2027, 10, 20), 20) == D(2027, 11, 17)
 
 
 def test_staff_load_a_year_from_a_file(tmp_path: Path):

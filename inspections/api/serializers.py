@@ -16,7 +16,8 @@ from accounts.roles import Role
 from core.files import PHOTO_TYPES, UploadsField
 from enterprises.filtersets import EnterpriseFilterSet
 from enterprises.models import Enterprise, Product, Standard
-from inspections.choices import ReferralSource
+from inspections.api.filtersets import MAX_ID
+from inspections.choices import ReferralSource, TaskStatus
 from inspections.forms import POOL_FILTERS
 from inspections.models import (
     Campaign,
@@ -198,7 +199,7 @@ class CloseSerializer(serializers.Serializer):
 
 class PublishSerializer(serializers.Serializer):
     task_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         allow_empty=False,
         help_text=_("The tasks whose final results to publish; all unpublished final results when left out."),
@@ -209,14 +210,15 @@ class PublishedCountSerializer(serializers.Serializer):
     published = serializers.IntegerField()
 
 
-# Draws: public records. The seed and the result stay hidden until the draw is made.
+# Draws: public records. The seed and the result stay hidden until the sampling they decided is over (staff see
+# them once drawn).
 
 
 class DrawSerializer(serializers.ModelSerializer):
     campaign_title = serializers.CharField(source="campaign.title", read_only=True)
     is_revealed = serializers.BooleanField(read_only=True)
-    seed = serializers.SerializerMethodField(help_text=_("Revealed when the draw is made."))
-    result = serializers.SerializerMethodField(help_text=_("Revealed when the draw is made."))
+    seed = serializers.SerializerMethodField(help_text=_("Revealed when the sampling the draw decided is over."))
+    result = serializers.SerializerMethodField(help_text=_("Revealed when the sampling the draw decided is over."))
 
     class Meta:
         model = Draw
@@ -240,11 +242,15 @@ class DrawSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def _revealed(self, draw: Draw) -> bool:
+        request = self.context.get("request")
+        return draw.is_revealed_to(request.user) if request else draw.is_revealed
+
     def get_seed(self, draw: Draw) -> str | None:
-        return draw.seed if draw.is_revealed else None
+        return draw.seed if self._revealed(draw) else None
 
     def get_result(self, draw: Draw) -> dict | None:
-        return draw.result if draw.is_revealed else None
+        return draw.result if self._revealed(draw) else None
 
 
 class DrawDetailSerializer(DrawSerializer):
@@ -611,7 +617,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     campaign = serializers.IntegerField(source="task.campaign_id", read_only=True)
     campaign_title = serializers.CharField(source="task.campaign.title", read_only=True)
-    rechecks = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text=_("Re-check tasks."))
+    rechecks = serializers.SerializerMethodField(help_text=_("Re-check tasks (for the enterprise, those made)."))
     attachments = RectificationAttachmentSerializer(many=True, read_only=True)
 
     class Meta:
@@ -642,6 +648,13 @@ class FollowUpSerializer(serializers.ModelSerializer):
             "rechecks",
         ]
         read_only_fields = fields
+
+    def get_rechecks(self, follow_up: FollowUp) -> list[int]:
+        """Staff see every re-check; the enterprise never a visit still to come."""
+        request = self.context.get("request")
+        staff = request is not None and request.user.has_perm("inspections.view_all_tasks")
+        hidden = () if staff else (TaskStatus.ASSIGNED, TaskStatus.CANCELLED)
+        return [task.pk for task in follow_up.rechecks.all() if task.status not in hidden]
 
 
 class RectificationSerializer(serializers.Serializer):

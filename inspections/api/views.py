@@ -113,7 +113,10 @@ class CampaignViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
         campaign = self.get_object()
         body = _valid(serializers.CommitDrawSerializer, request)
         draw = draws.draw_commit(actor=request.user, campaign=campaign, reason=body["reason"])
-        return Response(serializers.DrawDetailSerializer(draw).data, status=status.HTTP_201_CREATED)
+        return Response(
+            serializers.DrawDetailSerializer(draw, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(
         request=serializers.ReferralCreateSerializer, responses={201: serializers.CampaignReferralSerializer}
@@ -206,14 +209,15 @@ class DrawViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def bundle(self, request, pk=None):
         """Everything needed to re-run the draw and check it against the commitment."""
-        return Response(self.get_object().verification_bundle())
+        draw = self.get_object()
+        return Response(draw.verification_bundle(reveal=draw.is_revealed_to(request.user)))
 
     @extend_schema(request=None, responses=serializers.DrawDetailSerializer)
     @action(detail=True, methods=["post"])
     def perform(self, request, pk=None):
         """Reveal the seed and create the tasks of the drawn enterprises."""
         draw = draws.draw_perform(actor=request.user, draw=self.get_object())
-        return Response(serializers.DrawDetailSerializer(draw).data)
+        return Response(serializers.DrawDetailSerializer(draw, context=self.get_serializer_context()).data)
 
 
 class TaskViewSet(viewsets.ReadOnlyModelViewSet):
@@ -424,7 +428,11 @@ class FollowUpViewSet(viewsets.ReadOnlyModelViewSet):
         followups.rectification_submit(
             actor=request.user, follow_up=follow_up, report=body["report"], files=body["files"]
         )
-        return Response(serializers.FollowUpSerializer(self.get_queryset().get(pk=follow_up.pk)).data)
+        return Response(
+            serializers.FollowUpSerializer(
+                self.get_queryset().get(pk=follow_up.pk), context=self.get_serializer_context()
+            ).data
+        )
 
     @extend_schema(request=None, responses={201: serializers.TaskSerializer})
     @action(detail=True, methods=["post"], url_path="order-recheck")

@@ -4,9 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inspections.choices import DrawStatus
+from inspections.choices import CampaignStatus, DrawStatus
 from inspections.models.campaigns import Campaign
 
 
@@ -66,14 +67,27 @@ class Draw(models.Model):
 
     @property
     def is_revealed(self) -> bool:
-        """The seed is public once the draw has been made (and stays public after a re-draw)."""
-        return self.status != DrawStatus.COMMITTED
+        """The seed and result become public once the sampling they decided is over (the campaign closed or its
+        period ended). The commitment binds them from the start; revealing them at once would tell a drawn
+        enterprise, which knows its own number, that inspectors are about to call."""
+        if self.status == DrawStatus.COMMITTED:
+            return False
+        campaign = self.campaign
+        return campaign.status == CampaignStatus.CLOSED or timezone.localdate() > campaign.period_end
+
+    def is_revealed_to(self, user) -> bool:
+        """Staff, who see the tasks anyway, read a draw's seed and result as soon as it is made; others once public."""
+        if self.status != DrawStatus.COMMITTED and getattr(user, "is_active", False):
+            if user.has_perm("inspections.view_all_tasks"):
+                return True
+        return self.is_revealed
 
     def published_inputs(self) -> dict:
         return json.loads(self.inputs)
 
-    def verification_bundle(self) -> dict:
-        """Everything anyone needs to re-run the draw: the seed (once revealed), the inputs and the result."""
+    def verification_bundle(self, *, reveal: bool = False) -> dict:
+        """Everything anyone needs to re-run the draw: the seed and result once revealed (or, for the bureau's own
+        checks, `reveal` once drawn), and the inputs."""
         bundle = {
             "draw": self.pk,
             "campaign": self.campaign_id,
@@ -82,7 +96,7 @@ class Draw(models.Model):
             "inputs_digest": self.inputs_digest,
             "inputs": self.published_inputs(),
         }
-        if self.is_revealed:
+        if self.is_revealed or (reveal and self.status != DrawStatus.COMMITTED):
             bundle["seed"] = self.seed
             bundle["result"] = self.result
         return bundle

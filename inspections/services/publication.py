@@ -23,6 +23,7 @@ def results_publish(*, actor, campaign: Campaign, task_ids: list[int] | None = N
     """Publish final results of a campaign (all unpublished ones, or those listed): a snapshot of what the public
     may read. Set-based: a fixed number of queries however many results are published."""
     require_perm(actor, "inspections.publish_results", campaign)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)  # one publication run at a time
     tasks = publishable_tasks(campaign).select_for_update(of=("self",))
     if task_ids is not None:
         tasks = tasks.filter(pk__in=task_ids)

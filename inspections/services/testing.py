@@ -1,6 +1,7 @@
 """The laboratory's blind test, the staff review, notifying the enterprise, and its answer: accept or object."""
 
 import datetime
+import logging
 import secrets
 from decimal import Decimal, InvalidOperation
 
@@ -17,6 +18,8 @@ from inspections.models import ItemResult, Laboratory, LabTest, Objection, Task
 from inspections.services.deadlines import objection_due_on
 from inspections.services.followups import follow_up_open
 from inspections.services.verdicts import task_finalise
+
+logger = logging.getLogger(__name__)
 
 # No 0/O or 1/I/L: codes are read aloud and copied by hand in the laboratory.
 BLIND_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -248,13 +251,16 @@ def finalise_unobjected_results(*, today: datetime.date) -> int:
     ).values_list("pk", flat=True)
     finalised = 0
     for pk in due:
-        with transaction.atomic():
-            lab_test = _locked(LabTest(pk=pk))
-            if lab_test.task.status == TaskStatus.FINAL or hasattr(lab_test, "objection"):
-                continue
-            lab_test.accepted_at = timezone.now()
-            lab_test.save()
-            audit(actor=None, action="result.deadline_passed", target=lab_test, trail=lab_test.task.campaign)
-            task_finalise(task=lab_test.task, verdict=lab_test.verdict, actor=None, source="deadline passed")
-            finalised += 1
+        try:
+            with transaction.atomic():
+                lab_test = _locked(LabTest(pk=pk))
+                if lab_test.task.status == TaskStatus.FINAL or hasattr(lab_test, "objection"):
+                    continue
+                lab_test.accepted_at = timezone.now()
+                lab_test.save()
+                audit(actor=None, action="result.deadline_passed", target=lab_test, trail=lab_test.task.campaign)
+                task_finalise(task=lab_test.task, verdict=lab_test.verdict, actor=None, source="deadline passed")
+                finalised += 1
+        except ValidationError:  # e.g. next year's calendar not loaded yet: this one waits, the others go on
+            logger.exception("result %s could not be made final", pk)
     return finalised

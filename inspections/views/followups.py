@@ -11,6 +11,7 @@ from core.audit import audit_trail
 from core.decorators import rule_required
 from core.pages import form_page, paginate, run_action
 from inspections import forms
+from inspections.choices import TaskStatus
 from inspections.models import FollowUp, RectificationAttachment
 from inspections.selectors import follow_up_list, overdue_follow_ups, overdue_publications, overdue_sampling
 from inspections.services import followups
@@ -36,7 +37,7 @@ def follow_up_detail(request, pk: int):
     user = request.user
     context = {
         "follow_up": follow_up,
-        "rechecks": follow_up.rechecks.order_by("recheck_round").select_related("campaign"),
+        "rechecks": _rechecks_shown_to(user, follow_up),
         "attachments": follow_up.attachments.all(),
         "can_report": follow_up.is_open and user.has_perm("inspections.submit_rectification", follow_up),
         "can_order": user.has_perm("inspections.manage_follow_up", follow_up),
@@ -46,6 +47,14 @@ def follow_up_detail(request, pk: int):
         "today": timezone.localdate(),
     }
     return render(request, "inspections/follow_up_detail.html", context)
+
+
+def _rechecks_shown_to(user, follow_up: FollowUp):
+    """Staff see every re-check; the enterprise only those made (never a visit still to come)."""
+    rechecks = follow_up.rechecks.order_by("recheck_round").select_related("campaign")
+    if user.has_perm("inspections.view_all_tasks"):
+        return rechecks
+    return rechecks.exclude(status__in=[TaskStatus.ASSIGNED, TaskStatus.CANCELLED])
 
 
 @login_required

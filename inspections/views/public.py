@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 
 from core.pages import paginate
 from inspections import draw as algorithm
-from inspections.choices import FollowUpStage
+from inspections.choices import FollowUpOutcome
 from inspections.models import Draw, FollowUp
 from inspections.selectors import public_campaigns, published_results
 
@@ -30,7 +30,7 @@ def campaign_results(request, pk: int):
         rows = rows.filter(verdict=verdict)
     page, query = paginate(request, rows)
     notices = FollowUp.objects.filter(task__campaign=campaign, notice_on__isnull=False).exclude(
-        stage=FollowUpStage.RECTIFYING
+        outcome=FollowUpOutcome.OVERTURNED  # a re-test found the product conforming after all
     )
     context = {
         "campaign": campaign,

@@ -85,7 +85,8 @@ def result_detail(request, pk: int):
         "review_form": forms.ReviewForm() if user.has_perm("inspections.review_results") else None,
         "answerable": lab_test.is_open_to_answer and user.has_perm("inspections.respond_to_result", lab_test),
         "objection_form": forms.ObjectionForm(),
-        "objection": getattr(lab_test, "objection", None),
+        "objection": None if blind else getattr(lab_test, "objection", None),  # its reasons may name the firm
+        "show_review_comment": not user.enterprise_id,
         "publication": publication_,
         "reply_form": forms.ReplyForm(initial={"reply": publication_.reply}) if publication_ else None,
         "can_reply": bool(publication_) and user.has_perm("inspections.reply_to_publication", publication_),
@@ -144,9 +145,9 @@ def result_action(request, pk: int, action: str):
 @require_POST
 @login_required
 def publication_reply(request, pk: int):
-    published = get_object_or_404(PublishedResult.objects.select_related("task"), pk=pk)
-    if not request.user.has_perm("inspections.reply_to_publication", published):
-        raise PermissionDenied
+    published = get_object_or_404(
+        PublishedResult.objects.select_related("task").filter(task__enterprise_id=request.user.enterprise_id), pk=pk
+    )
     run_action(
         request,
         lambda: publication.publication_reply(
