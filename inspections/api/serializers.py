@@ -426,21 +426,24 @@ class BlindLabTestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class LabTestSerializer(serializers.ModelSerializer):
-    """A result as bureau staff see it: the sample, the enterprise, the laboratory and every step."""
+class _SampleLabTestSerializer(BlindLabTestSerializer):
+    """The fields that name the campaign and the sample, shared by the staff's and the enterprise's views of a
+    result (never by the laboratory's)."""
 
     campaign = serializers.IntegerField(source="task.campaign_id", read_only=True)
     campaign_title = serializers.CharField(source="task.campaign.title", read_only=True)
-    enterprise = serializers.IntegerField(source="task.enterprise_id", read_only=True)
-    enterprise_name = serializers.CharField(source="task.enterprise.name", read_only=True)
-    credit_code = serializers.CharField(source="task.enterprise.credit_code", read_only=True)
     product_name = serializers.CharField(source="task.sampling.product_name", read_only=True, allow_null=True)
     trademark = serializers.CharField(source="task.sampling.trademark", read_only=True, allow_null=True)
     batch_number = serializers.CharField(source="task.sampling.batch_number", read_only=True, allow_null=True)
-    lab_name = serializers.CharField(source="lab.name", read_only=True)
     objection = ObjectionBriefSerializer(read_only=True, allow_null=True)
-    items = CampaignItemSerializer(source="task.campaign.items", many=True, read_only=True)
-    item_results = ItemResultSerializer(many=True, read_only=True)
+
+
+class LabTestSerializer(_SampleLabTestSerializer):
+    """A result as bureau staff see it: the sample, the enterprise, the laboratory and every step."""
+
+    enterprise = serializers.IntegerField(source="task.enterprise_id", read_only=True)
+    enterprise_name = serializers.CharField(source="task.enterprise.name", read_only=True)
+    credit_code = serializers.CharField(source="task.enterprise.credit_code", read_only=True)
 
     class Meta:
         model = LabTest
@@ -477,23 +480,14 @@ class LabTestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EnterpriseResultSerializer(serializers.ModelSerializer):
+class EnterpriseResultSerializer(_SampleLabTestSerializer):
     """A result as notified to the enterprise, with the countdown to its deadline to object."""
 
-    campaign = serializers.IntegerField(source="task.campaign_id", read_only=True)
-    campaign_title = serializers.CharField(source="task.campaign.title", read_only=True)
-    product_name = serializers.CharField(source="task.sampling.product_name", read_only=True, allow_null=True)
     specification = serializers.CharField(source="task.sampling.specification", read_only=True, allow_null=True)
-    trademark = serializers.CharField(source="task.sampling.trademark", read_only=True, allow_null=True)
-    batch_number = serializers.CharField(source="task.sampling.batch_number", read_only=True, allow_null=True)
-    lab_name = serializers.CharField(source="lab.name", read_only=True)
     answerable = serializers.SerializerMethodField(help_text=_("The result can still be accepted or objected to."))
     days_left = serializers.SerializerMethodField(
         help_text=_("Days left to object (0 on the last day); null when no objection can be filed any more.")
     )
-    objection = ObjectionBriefSerializer(read_only=True, allow_null=True)
-    items = CampaignItemSerializer(source="task.campaign.items", many=True, read_only=True)
-    item_results = ItemResultSerializer(many=True, read_only=True)
 
     class Meta:
         model = LabTest
