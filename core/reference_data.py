@@ -1,7 +1,9 @@
-"""Reference data that data migrations load (industries, the working-day calendar), restored after a flush."""
+"""Reference data that data migrations load (industries, the working-day calendar, the first scoring model), restored after a flush."""
 
 from core.calendar_data import load_bundled_calendars
 from core.models import CalendarDay, CalendarYear
+from credit.models import ScoringModel
+from credit.reference_data import ensure_scoring_model
 from enterprises.models import Industry
 from enterprises.reference_data import sync_industries
 
@@ -12,3 +14,4 @@ def restore_reference_data() -> None:
         sync_industries(Industry)
     if not CalendarYear.objects.exists():
         load_bundled_calendars(CalendarYear, CalendarDay)
+    ensure_scoring_model(ScoringModel)

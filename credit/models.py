@@ -1,1 +1,470 @@
-"""credit: models arrive with their issue."""
+"""Credit grading (质量信用分类监管): the versioned scoring model, each enterprise's grade with its explanation,
+the grade history, overrides, the dishonesty list (失信名单) with credit repair, and risk warnings."""
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.roles import Role
+from core.models import StoredFile
+from credit.choices import (
+    BlacklistGround,
+    BlacklistStatus,
+    Grade,
+    GradeCause,
+    OverrideStatus,
+    RepairStatus,
+    WarningKind,
+    WarningStatus,
+)
+
+
+class ScoringModelQuerySet(models.QuerySet):
+    def in_force(self, on: datetime.date) -> "ScoringModel | None":
+        """The version in force on a day: the latest whose effective date has come."""
+        return self.filter(effective_from__lte=on).order_by("-effective_from", "-version").first()
+
+
+class ScoringModel(models.Model):
+    """One version of the grading rules. Never edited: a change is a new version, effective from a date, and each
+    grade records the version that produced it.
+
+    Score = base + Σ (indicator value × points), each indicator's contribution capped where a cap is set, kept
+    within 0–100. Grade A from `grade_a_min`, B from `grade_b_min`, C below; a veto indicator puts the enterprise in
+    C whatever its score. Spot-check verdicts count by recency: a verdict in its first year of age counts
+    `recency_factors[0]`, in its second `recency_factors[1]`, and so on over the look-back window."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    effective_from = models.DateField(_("effective from"))
+    lookback_years = models.PositiveSmallIntegerField(
+        _("look-back window (years)"), validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    recency_factors = models.JSONField(_("recency factors by year of age"))
+    base_score = models.FloatField(_("base score"), validators=[MinValueValidator(0), MaxValueValidator(100)])
+    grade_a_min = models.FloatField(_("grade A from"), validators=[MinValueValidator(0), MaxValueValidator(100)])
+    grade_b_min = models.FloatField(_("grade B from"), validators=[MinValueValidator(0), MaxValueValidator(100)])
+    weights = models.JSONField(_("indicator weights"), help_text=_("Points per occurrence and cap, by indicator."))
+    risk_weights = models.JSONField(_("risk weights"), help_text=_("Risk points per occurrence, by risk factor."))
+    note = models.TextField(_("what changed and why"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScoringModelQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("scoring model")
+        verbose_name_plural = _("scoring models")
+        constraints = [
+            models.CheckConstraint(
+                name="scoring_thresholds_ordered",
+                condition=Q(grade_a_min__gt=models.F("grade_b_min")),
+                violation_error_message=_("Grade A must start above grade B."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("Scoring model v%(version)s") % {"version": self.version}
+
+    def get_absolute_url(self) -> str:
+        return reverse("credit:model", args=[self.version])
+
+    def grade_for(self, score: float) -> str:
+        if score >= self.grade_a_min:
+            return Grade.A
+        return Grade.B if score >= self.grade_b_min else Grade.C
+
+
+class CreditGradeQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CreditGradeQuerySet":
+        """Staff see every grade; an enterprise its own; nobody else any."""
+        if not getattr(user, "is_active", False):
+            return self.none()
+        if user.has_perm("credit.view_grades"):
+            return self
+        if user.role == Role.ENTERPRISE and user.enterprise_id:
+            return self.filter(enterprise_id=user.enterprise_id)
+        return self.none()
+
+
+class CreditGrade(models.Model):
+    """An enterprise's current grade and short-term risk, with the indicator values that produced them.
+
+    Written only by the recalculation (credit.recalculation), set-based; a row changes only when something in it
+    changed, and every change of the grade adds a GradeChange."""
+
+    enterprise = models.OneToOneField(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        primary_key=True,
+        related_name="credit",
+        verbose_name=_("enterprise"),
+    )
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices)
+    computed_grade = models.CharField(_("computed grade"), max_length=1, choices=Grade.choices)
+    score = models.FloatField(_("score"))
+    indicator_values = models.JSONField(_("indicator values"), default=dict)
+    override = models.ForeignKey(
+        "credit.GradeOverride",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("override in force"),
+    )
+    model = models.ForeignKey(ScoringModel, on_delete=models.PROTECT, related_name="+", verbose_name=_("model"))
+    risk_score = models.FloatField(_("risk score"), default=0)
+    risk_values = models.JSONField(_("risk factor values"), default=dict)
+    changed_at = models.DateTimeField(_("last changed at"))
+
+    objects = CreditGradeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enterprise_id"]
+        verbose_name = _("credit grade")
+        verbose_name_plural = _("credit grades")
+        indexes = [
+            models.Index(fields=["grade"], name="credit_grade_grade"),
+            models.Index(fields=["-risk_score"], name="credit_grade_risk"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}: {self.grade}"
+
+    @property
+    def is_overridden(self) -> bool:
+        return self.override_id is not None
+
+
+class GradeChange(models.Model):
+    """One change of an enterprise's grade: when, why, by which model version. Never edited or deleted."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="grade_changes", verbose_name=_("enterprise")
+    )
+    at = models.DateTimeField(_("at"))
+    previous_grade = models.CharField(_("previous grade"), max_length=1, choices=Grade.choices, blank=True)
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices)
+    computed_grade = models.CharField(_("computed grade"), max_length=1, choices=Grade.choices)
+    score = models.FloatField(_("score"))
+    cause = models.CharField(_("cause"), max_length=16, choices=GradeCause.choices)
+    detail = models.CharField(_("detail"), max_length=64, blank=True)
+    override = models.ForeignKey(
+        "credit.GradeOverride",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("override"),
+    )
+    model = models.ForeignKey(ScoringModel, on_delete=models.PROTECT, related_name="+", verbose_name=_("model"))
+    run = models.ForeignKey(
+        "core.JobRun", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("run")
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("grade change")
+        verbose_name_plural = _("grade changes")
+        indexes = [models.Index(fields=["enterprise", "-at"], name="grade_change_enterprise")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}: {self.previous_grade or '–'} → {self.grade}"
+
+
+class GradeOverrideQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "GradeOverrideQuerySet":
+        if not getattr(user, "is_active", False):
+            return self.none()
+        if user.has_perm("credit.view_grades"):
+            return self
+        if user.role == Role.ENTERPRISE and user.enterprise_id:
+            return self.filter(
+                enterprise_id=user.enterprise_id, status__in=[OverrideStatus.APPROVED, OverrideStatus.ENDED]
+            )
+        return self.none()
+
+    def in_force(self, on: datetime.date) -> "GradeOverrideQuerySet":
+        return self.filter(status=OverrideStatus.APPROVED, expires_on__gte=on)
+
+
+class GradeOverride(models.Model):
+    """A grade set by staff instead of the computed one, with a written reason and an expiry date. A supervisor
+    requests it, a leader (not the requester) approves it; it ends on its expiry date or when revoked."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="grade_overrides", verbose_name=_("enterprise")
+    )
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices)
+    reason = models.TextField(_("reason"))
+    expires_on = models.DateField(_("expires on"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=OverrideStatus.choices, default=OverrideStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    end_reason = models.TextField(_("why it ended"), blank=True)
+
+    objects = GradeOverrideQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("grade override")
+        verbose_name_plural = _("grade overrides")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=Q(status__in=[OverrideStatus.PENDING, OverrideStatus.APPROVED]),
+                name="one_live_override_per_enterprise",
+                violation_error_message=_("This enterprise already has an override requested or in force."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} → {self.grade}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("credit:override", args=[self.pk])
+
+
+class BlacklistEntryQuerySet(models.QuerySet):
+    def listed(self) -> "BlacklistEntryQuerySet":
+        return self.filter(status=BlacklistStatus.LISTED)
+
+    def visible_to(self, user) -> "BlacklistEntryQuerySet":
+        """The list is public; staff also see removed entries, an enterprise its own."""
+        if getattr(user, "is_active", False) and user.has_perm("credit.view_grades"):
+            return self
+        if getattr(user, "is_active", False) and user.role == Role.ENTERPRISE and user.enterprise_id:
+            return self.filter(Q(status=BlacklistStatus.LISTED) | Q(enterprise_id=user.enterprise_id))
+        return self.listed()
+
+
+class BlacklistEntry(models.Model):
+    """An entry on the dishonesty list (失信名单), decided by staff on a listed ground and published. Credit repair
+    is possible once it has been published for 6 months (12 for food and special-equipment cases)."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="blacklist_entries",
+        verbose_name=_("enterprise"),
+    )
+    ground = models.CharField(_("ground"), max_length=32, choices=BlacklistGround.choices)
+    facts = models.TextField(_("facts"))
+    decision_number = models.CharField(_("decision number"), max_length=64, unique=True)
+    published_on = models.DateField(_("published on"))
+    is_food_or_special_equipment = models.BooleanField(
+        _("food or special-equipment case"), default=False, help_text=_("Credit repair then waits 12 months, not 6.")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=BlacklistStatus.choices, default=BlacklistStatus.LISTED
+    )
+    listed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("listed by")
+    )
+    listed_at = models.DateTimeField(_("listed at"), auto_now_add=True)
+    removed_on = models.DateField(_("removed on"), null=True, blank=True)
+
+    objects = BlacklistEntryQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-published_on", "-pk"]
+        verbose_name = _("dishonesty list entry")
+        verbose_name_plural = _("dishonesty list")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=Q(status=BlacklistStatus.LISTED),
+                name="one_listing_per_enterprise",
+                violation_error_message=_("This enterprise is already on the dishonesty list."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} ({self.decision_number})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("credit:blacklist_entry", args=[self.pk])
+
+    @property
+    def repair_from(self) -> datetime.date:
+        months = (
+            settings.BLACKLIST_REPAIR_MONTHS_FOOD
+            if self.is_food_or_special_equipment
+            else settings.BLACKLIST_REPAIR_MONTHS
+        )
+        return self.published_on + relativedelta(months=months)
+
+
+class CreditRepair(models.Model):
+    """An enterprise's application to leave the dishonesty list, and the staff decision on it."""
+
+    entry = models.ForeignKey(
+        BlacklistEntry, on_delete=models.PROTECT, related_name="repairs", verbose_name=_("list entry")
+    )
+    statement = models.TextField(_("measures taken"))
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("applied by")
+    )
+    applied_at = models.DateTimeField(_("applied at"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=16, choices=RepairStatus.choices, default=RepairStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-applied_at", "-pk"]
+        verbose_name = _("credit repair application")
+        verbose_name_plural = _("credit repair applications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry"],
+                condition=Q(status=RepairStatus.PENDING),
+                name="one_pending_repair_per_entry",
+                violation_error_message=_("An application for this entry is already awaiting a decision."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry} · {self.get_status_display()}"
+
+
+class RepairAttachment(StoredFile):
+    repair = models.ForeignKey(CreditRepair, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("file"), upload_to="credit-repair/%Y/%m/")
+
+    class Meta(StoredFile.Meta):
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+
+class AreaRate(models.Model):
+    """Spot-check failure counts of one industry (product category) in one district: the recent period and the
+    baseline before it. Rebuilt by each full recalculation; the risk score and the area warnings read it."""
+
+    industry = models.ForeignKey("enterprises.Industry", on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey("enterprises.District", on_delete=models.CASCADE, related_name="+")
+    recent_tests = models.PositiveIntegerField(default=0)
+    recent_failed = models.PositiveIntegerField(default=0)
+    baseline_tests = models.PositiveIntegerField(default=0)
+    baseline_failed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("failure rate by industry and district")
+        verbose_name_plural = _("failure rates by industry and district")
+        constraints = [models.UniqueConstraint(fields=["industry", "district"], name="one_rate_per_area")]
+
+    def __str__(self) -> str:
+        return f"{self.industry_id}/{self.district_id}: {self.recent_failed}/{self.recent_tests}"
+
+
+class RiskWarningQuerySet(models.QuerySet):
+    def open(self) -> "RiskWarningQuerySet":
+        return self.filter(status=WarningStatus.OPEN)
+
+
+class RiskWarning(models.Model):
+    """An early warning (预警): an enterprise whose risk jumped, or an industry whose failure rate in a district
+    rose clearly above its baseline. Staff acknowledge it with a note. One open warning per subject at a time."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=WarningKind.choices)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="risk_warnings",
+        verbose_name=_("enterprise"),
+    )
+    industry = models.ForeignKey(
+        "enterprises.Industry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("industry"),
+    )
+    district = models.ForeignKey(
+        "enterprises.District",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("district"),
+    )
+    raised_at = models.DateTimeField(_("raised at"))
+    value = models.FloatField(_("value"))
+    previous_value = models.FloatField(_("previous or baseline value"))
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=WarningStatus.choices, default=WarningStatus.OPEN)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = RiskWarningQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        verbose_name = _("risk warning")
+        verbose_name_plural = _("risk warnings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=Q(status=WarningStatus.OPEN, kind=WarningKind.RISK_JUMP),
+                name="one_open_risk_warning_per_enterprise",
+            ),
+            models.UniqueConstraint(
+                fields=["industry", "district"],
+                condition=Q(status=WarningStatus.OPEN, kind=WarningKind.AREA_RATE),
+                name="one_open_area_warning",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"

@@ -1,11 +1,158 @@
-"""Reads over credit grades, for the other apps (the spot-check draw weighs enterprises by grade)."""
+"""Reads over credit grades: for the draw's weights, and each grade's explanation (which indicator moved it, the
+thresholds, and what would change it)."""
 
+import math
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from credit.choices import Grade, WarningKind
+from credit.indicators import GRADE, INDICATORS, RISK, Indicator
+from credit.models import CreditGrade, RiskWarning, ScoringModel
+from credit.recalculation import contribution
+
+
+def _among(enterprise_ids: Iterable[int] | QuerySet):
+    return enterprise_ids if isinstance(enterprise_ids, QuerySet) else list(enterprise_ids)
 
 
 def current_grades(enterprise_ids: Iterable[int]) -> dict[int, str]:
-    """The current credit grade ("A", "B" or "C") of each of these enterprises that has one.
+    """The current credit grade ("A", "B" or "C") of each of these enterprises that has one; an enterprise not
+    graded yet has no entry (the draw weighs it like grade B)."""
+    rows = CreditGrade.objects.filter(enterprise_id__in=_among(enterprise_ids)).values_list("enterprise_id", "grade")
+    return dict(rows.iterator(chunk_size=10_000))
 
-    Grading arrives with the credit model; until an enterprise has been graded it has no entry here, and the draw
-    weighs it like a grade-B enterprise (all weights equal)."""
-    return {}
+
+def current_risks(enterprise_ids: Iterable[int]) -> dict[int, float]:
+    rows = CreditGrade.objects.filter(enterprise_id__in=_among(enterprise_ids)).values_list(
+        "enterprise_id", "risk_score"
+    )
+    return dict(rows.iterator(chunk_size=10_000))
+
+
+def alerted(enterprise_ids: Iterable[int]) -> set[int]:
+    """Enterprises with an open risk warning: an alert that brings even a grade-A enterprise into routine draws."""
+    warnings = RiskWarning.objects.open().filter(kind=WarningKind.RISK_JUMP, enterprise_id__in=_among(enterprise_ids))
+    return set(warnings.values_list("enterprise_id", flat=True))
+
+
+@dataclass(frozen=True)
+class Line:
+    indicator: Indicator
+    value: float
+    points: float  # per unit
+    cap: float | None
+    contribution: float
+
+
+@dataclass
+class Explanation:
+    grade: CreditGrade
+    model: ScoringModel
+    lines: list[Line]
+    risk_lines: list[Line]
+    vetoes: list[Indicator]
+    outlook: list[str] = field(default_factory=list)
+
+    @property
+    def thresholds(self) -> dict:
+        return {"A": self.model.grade_a_min, "B": self.model.grade_b_min}
+
+
+def _lines(values: dict, weights: dict, kind: str) -> list[Line]:
+    lines = []
+    for indicator in INDICATORS.values():
+        if indicator.kind != kind:
+            continue
+        weight = weights.get(indicator.code) or {}
+        value = float(values.get(indicator.code, 0) or 0)
+        lines.append(
+            Line(
+                indicator=indicator,
+                value=value,
+                points=float(weight.get("points", 0)),
+                cap=weight.get("cap"),
+                contribution=round(contribution(indicator, value, weights), 1),
+            )
+        )
+    return lines
+
+
+def grade_explanation(grade: CreditGrade) -> Explanation:
+    """Each indicator's value and contribution, the vetoes and thresholds, and what would change the grade."""
+    model = grade.model
+    lines = _lines(grade.indicator_values, model.weights, GRADE)
+    vetoes = [line.indicator for line in lines if line.indicator.veto and line.value > 0]
+    explanation = Explanation(
+        grade=grade,
+        model=model,
+        lines=lines,
+        risk_lines=_lines(grade.risk_values, model.risk_weights, RISK),
+        vetoes=vetoes,
+    )
+    explanation.outlook = grade_outlook(explanation)
+    return explanation
+
+
+def _clean_checks_needed(explanation: Explanation, target: float) -> int | None:
+    """How many more conforming spot checks (at full recency) would lift the score to `target`, within the cap."""
+    line = next((line for line in explanation.lines if line.indicator.code == "conforming"), None)
+    if line is None or line.points <= 0:
+        return None
+    per_check = line.points * float(explanation.model.recency_factors[0])
+    headroom = (float(line.cap) - line.contribution) if line.cap is not None else math.inf
+    needed = target - explanation.grade.score
+    if needed <= 0 or needed > headroom or per_check <= 0:
+        return None
+    return math.ceil(round(needed / per_check, 6))
+
+
+def grade_outlook(explanation: Explanation) -> list[str]:
+    """Plain sentences on what would move the computed grade up or down."""
+    grade, model = explanation.grade, explanation.model
+    score, computed = grade.score, grade.computed_grade
+    sentences = []
+    if explanation.vetoes:
+        names = ", ".join(str(indicator.label) for indicator in explanation.vetoes)
+        sentences.append(
+            _(
+                "Grade C whatever the score while this holds: %(vetoes)s. A refusal or failed re-check counts for "
+                "%(years)s years from its date; a listing lasts until credit repair."
+            )
+            % {"vetoes": names, "years": model.lookback_years}
+        )
+        return sentences
+    upper = {Grade.B: model.grade_a_min, Grade.C: model.grade_b_min}.get(computed)
+    if upper is not None:
+        target = Grade.A if computed == Grade.B else Grade.B
+        checks = _clean_checks_needed(explanation, upper)
+        if checks:
+            sentences.append(
+                ngettext(
+                    "One more clean spot check would raise it to %(grade)s.",
+                    "%(count)d more clean spot checks would raise it to %(grade)s.",
+                    checks,
+                )
+                % {"count": checks, "grade": target}
+            )
+        else:
+            sentences.append(
+                _("%(points)s more points would raise it to %(grade)s: clear what takes points off below.")
+                % {"points": f"{upper - score:g}", "grade": target}
+            )
+    lower = {Grade.A: model.grade_a_min, Grade.B: model.grade_b_min}.get(computed)
+    failure = (model.weights.get("nonconforming") or {}).get("points", 0) * float(model.recency_factors[0])
+    if lower is not None and failure < 0 and score + failure < lower:
+        sentences.append(
+            _("One nonconforming spot check would lower it to %(grade)s.")
+            % {"grade": Grade.B if computed == Grade.A else Grade.C}
+        )
+    if grade.is_overridden:
+        sentences.append(
+            _("The grade in force is set by an override until %(date)s; the computed grade is %(grade)s.")
+            % {"date": grade.override.expires_on.isoformat(), "grade": computed}
+        )
+    return sentences

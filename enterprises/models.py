@@ -208,6 +208,8 @@ class Licence(models.Model):
     scope = models.CharField(_("scope"), max_length=255, blank=True)
     issued_on = models.DateField(_("issued on"))
     expires_on = models.DateField(_("expires on"), db_index=True)
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    revocation_reason = models.TextField(_("reason for revocation"), blank=True)
 
     objects = LicenceQuerySet.as_manager()
     history = HistoricalRecords()

@@ -11,11 +11,13 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.events import event_emit
 from core.workdays import due_date
 from enterprises.choices import EnterpriseStatus, ExpiryLevel, ReportStatus
 from enterprises.models import (
     Licence,
     LicenceWarning,
+    Penalty,
     Product,
     SelfReport,
     SelfReportAttachment,
@@ -23,15 +25,23 @@ from enterprises.models import (
     expiring_condition,
 )
 
+# Records whose changes move the enterprise's credit grade: saving one emits `enterprise.record`.
+GRADED_RECORDS = (Licence, Penalty, SelfReport)
+
 
 def record_save(instance: models.Model, *, actor, at: datetime.datetime | None = None) -> models.Model:
     """Validate and save one record, naming `actor` (and, when recording the past, the moment `at`) in its
-    change history."""
+    change history. A licence, penalty or self-report change emits `enterprise.record` (the credit model
+    recalculates that enterprise)."""
     instance.full_clean()
     instance._history_user = actor
     if at is not None:
         instance._history_date = at
     instance.save()
+    if isinstance(instance, GRADED_RECORDS):
+        event_emit(
+            "enterprise.record", enterprise_id=instance.enterprise_id, record=instance._meta.label_lower, id=instance.pk
+        )
     return instance
 
 
@@ -45,6 +55,20 @@ def record_void(*, actor, record: models.Model, reason: str) -> models.Model:
     record.voided_at = timezone.now()
     record.void_reason = reason.strip()
     return record_save(record, actor=actor)
+
+
+@transaction.atomic
+def licence_revoke(*, actor, licence: Licence, on: datetime.date, reason: str) -> Licence:
+    """Record that the issuing authority revoked a licence (it stays on file, marked revoked, with the reason)."""
+    if licence.revoked_on:
+        raise ValidationError(_("This licence is already revoked."))
+    if not reason.strip():
+        raise ValidationError({"revocation_reason": _("Give the reason for the revocation.")})
+    if on > timezone.localdate():
+        raise ValidationError({"revoked_on": _("A revocation cannot be dated in the future.")})
+    licence.revoked_on = on
+    licence.revocation_reason = reason.strip()
+    return record_save(licence, actor=actor)
 
 
 @transaction.atomic

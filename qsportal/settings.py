@@ -185,6 +185,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inspections.tasks.finalise_unobjected_results_task",
         "schedule": crontab(hour=0, minute=20),
     },
+    "credit-overrides-expiry": {
+        "task": "credit.tasks.end_expired_overrides_task",
+        "schedule": crontab(hour=0, minute=5),
+    },
+    "credit-nightly": {
+        "task": "credit.tasks.recalculate_all_task",
+        "schedule": crontab(hour=2, minute=0),
+        "kwargs": {"cause": "scheduled"},
+    },
+    "credit-monthly-regrade": {
+        "task": "credit.tasks.recalculate_all_task",
+        "schedule": crontab(day_of_month=1, hour=3, minute=0),
+        "kwargs": {"cause": "monthly"},
+    },
     "licence-warnings": {
         "task": "enterprises.tasks.record_licence_warnings_task",
         "schedule": crontab(hour=1, minute=30),
@@ -265,6 +279,21 @@ SECOND_RECHECK_BY_DAYS = env_int("SECOND_RECHECK_BY_DAYS", 90)
 PUBLICATION_WORKING_DAYS = env_int("PUBLICATION_WORKING_DAYS", 20)  # publish within 20 working days of the result
 # Classified supervision: draw weight per credit grade. A is out of routine draws unless flagged (complaint,
 # referral, alert), when it weighs as B; an enterprise without a grade weighs as B.
+# Credit grading and risk (DOMAIN.md "Quality credit grading", "Risk and early warning"). The grading weights and
+# thresholds themselves are data: versions of credit.ScoringModel that staff view and change.
+BLACKLIST_REPAIR_MONTHS = env_int("BLACKLIST_REPAIR_MONTHS", 6)  # credit repair possible after this long listed
+BLACKLIST_REPAIR_MONTHS_FOOD = env_int("BLACKLIST_REPAIR_MONTHS_FOOD", 12)  # food and special-equipment cases
+SELF_REPORT_QUARTERS_CHECKED = env_int("SELF_REPORT_QUARTERS_CHECKED", 4)  # missing self-reports: last N quarters due
+RISK_RECENT_FAILURE_DAYS = env_int("RISK_RECENT_FAILURE_DAYS", 365)  # "recent failures" in the risk score
+RISK_HIGH = env_int("RISK_HIGH", 60)  # a risk score from here draws extra tickets in spot-check draws
+RISK_JUMP_POINTS = env_int("RISK_JUMP_POINTS", 20)  # warn when an enterprise's risk rises this much in one run
+RISK_WARNING_MIN = env_int("RISK_WARNING_MIN", 40)  # ... and reaches at least this
+AREA_RECENT_DAYS = env_int("AREA_RECENT_DAYS", 90)  # an industry's recent failure rate in a district
+AREA_BASELINE_DAYS = env_int("AREA_BASELINE_DAYS", 365)  # ... against its baseline over the year before
+AREA_MIN_TESTS = env_int("AREA_MIN_TESTS", 5)  # fewer recent tests than this never raise an area warning
+AREA_MARGIN_POINTS = env_int("AREA_MARGIN_POINTS", 15)  # warn when the rate is this many points above baseline
+AREA_MARGIN_FACTOR = float(env_str("AREA_MARGIN_FACTOR") or 1.5)  # ... and at least this multiple of it
+DRAW_RISK_BONUS = env_int("DRAW_RISK_BONUS", 1)  # extra draw tickets for an enterprise at or above RISK_HIGH
 DRAW_GRADE_WEIGHTS = {
     "A": env_int("DRAW_WEIGHT_A", 0),
     "B": env_int("DRAW_WEIGHT_B", 1),

@@ -1,0 +1,266 @@
+"""The recalculation: every grade and risk score computed in the database, set-based.
+
+One statement builds a temporary table with every indicator value, the score, the grades and the risk of the
+enterprises concerned (all of them, or a few after an event), joining one grouped query per source; three more
+statements write, from it, the history of changed grades, the risk-jump warnings and the changed rows. Nothing
+loops over enterprises in Python, and a rerun over unchanged data writes nothing.
+
+Runs exclude each other on PostgreSQL with advisory locks held to the end of the transaction: a full run takes
+the recalculation lock exclusively; an enterprise's run takes it shared plus that enterprise's own lock, so runs
+for different enterprises proceed together, and two runs can never both write the same change to history."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from credit.areas import area_rates_rebuild, area_warnings_record
+from credit.choices import OverrideStatus, WarningKind, WarningStatus
+from credit.indicators import GRADE, INDICATORS, RISK, SOURCES, Indicator, Window
+from credit.models import CreditGrade, GradeChange, GradeOverride, RiskWarning, ScoringModel
+from enterprises.models import Enterprise
+
+LOCK_ALL = 0x43524544  # "CRED": the recalculation lock (exclusive for a full run, shared for an enterprise's)
+LOCK_ENTERPRISE = 0x4352  # with the enterprise id: one run per enterprise at a time
+TEMP = "credit_calc"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    enterprises: int
+    changed: int
+    grade_changes: int
+    warnings: int
+
+    def as_counts(self) -> dict:
+        return {
+            "enterprises": self.enterprises,
+            "changed": self.changed,
+            "grade_changes": self.grade_changes,
+            "warnings": self.warnings,
+        }
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _round(sql: str, digits: int) -> str:
+    if connection.vendor == "postgresql":
+        return f"ROUND(({sql})::numeric, {digits})::float8"
+    return f"ROUND({sql}, {digits})"
+
+
+def _json_object(pairs: list[tuple[str, str]]) -> str:
+    function = "jsonb_build_object" if connection.vendor == "postgresql" else "json_object"
+    arguments = ", ".join(f"'{key}', {value}" for key, value in pairs)
+    return f"{function}({arguments})"
+
+
+def _clamp(sql: str) -> str:
+    return f"(CASE WHEN ({sql}) < 0 THEN 0 WHEN ({sql}) > 100 THEN 100 ELSE ({sql}) END)"
+
+
+def contribution(indicator: Indicator, value: float, weights: dict) -> float:
+    """Points an indicator adds to (or takes off) the score: value × points, held to the cap. The SQL below
+    computes the same; the explanation uses this."""
+    weight = weights.get(indicator.code) or {}
+    points = value * float(weight.get("points", 0))
+    cap = weight.get("cap")
+    if cap is not None:
+        points = max(-float(cap), min(float(cap), points))
+    return points
+
+
+def _contribution_sql(column: str, weight: dict | None) -> str | None:
+    weight = weight or {}
+    points = float(weight.get("points", 0))
+    if not points:
+        return None
+    sql = f"{column} * {points!r}"
+    cap = weight.get("cap")
+    if cap is not None:
+        cap = float(cap)
+        sql = f"(CASE WHEN {sql} > {cap!r} THEN {cap!r} WHEN {sql} < {-cap!r} THEN {-cap!r} ELSE {sql} END)"
+    return sql
+
+
+def _values_sql(window: Window) -> tuple[str, list]:
+    """SELECT every indicator value per enterprise: the enterprise table LEFT JOINed to each source's rows."""
+    enterprise = _q(Enterprise._meta.db_table)
+    columns, joins, params = [], [], []
+    for index, source in enumerate(SOURCES.values()):
+        alias = f"s{index}"
+        sql, source_params = source.rows(window).query.sql_with_params()
+        joins.append(f"LEFT JOIN ({sql}) {alias} ON {alias}.{_q('key')} = e.{_q(source.joins_on)}")
+        params.extend(source_params)
+        for indicator in INDICATORS.values():
+            if indicator.source == source.name:
+                columns.append(f"COALESCE({alias}.{_q(indicator.code)}, 0) AS {_q(indicator.code)}")
+    where = ""
+    if window.enterprise_ids is not None:
+        where = f"WHERE e.id IN ({', '.join(['%s'] * len(window.enterprise_ids))})"
+        params.extend(window.enterprise_ids)
+    sql = f"SELECT e.id AS enterprise_id, {', '.join(columns)} FROM {enterprise} e {' '.join(joins)} {where}"
+    return sql, params
+
+
+def _calc_sql(window: Window, model: ScoringModel) -> tuple[str, list]:
+    """The temporary table: values, score, computed and effective grade, override, risk, per enterprise."""
+    values_sql, params = _values_sql(window)
+    grade_parts = [
+        part
+        for indicator in INDICATORS.values()
+        if indicator.kind == GRADE
+        if (part := _contribution_sql(f"v.{_q(indicator.code)}", model.weights.get(indicator.code)))
+    ]
+    risk_parts = [
+        part
+        for indicator in INDICATORS.values()
+        if indicator.kind == RISK
+        if (part := _contribution_sql(f"v.{_q(indicator.code)}", model.risk_weights.get(indicator.code)))
+    ]
+    score = _round(_clamp(" + ".join([repr(float(model.base_score)), *grade_parts])), 1)
+    risk = _round(_clamp(" + ".join(["0.0", *risk_parts])), 1)
+    vetoes = " OR ".join([f"v.{_q(i.code)} > 0" for i in INDICATORS.values() if i.veto] or ["1 = 0"])
+    values_json = _json_object([(i.code, _round(f"v.{_q(i.code)}", 3)) for i in INDICATORS.values() if i.kind == GRADE])
+    risk_json = _json_object([(i.code, _round(f"v.{_q(i.code)}", 3)) for i in INDICATORS.values() if i.kind == RISK])
+    scored = (
+        f"SELECT v.enterprise_id, {score} AS score, CASE WHEN {vetoes} THEN 1 ELSE 0 END AS vetoed,"
+        f" {risk} AS risk_score, {values_json} AS indicator_values, {risk_json} AS risk_values FROM ({values_sql}) v"
+    )
+    graded = (
+        f"SELECT s.*, CASE WHEN s.vetoed = 1 THEN 'C' WHEN s.score >= {model.grade_a_min!r} THEN 'A'"
+        f" WHEN s.score >= {model.grade_b_min!r} THEN 'B' ELSE 'C' END AS computed_grade FROM ({scored}) s"
+    )
+    override = _q(GradeOverride._meta.db_table)
+    sql = (
+        f"CREATE TEMP TABLE {TEMP} AS SELECT c.*, COALESCE(o.grade, c.computed_grade) AS grade,"
+        f" o.id AS override_id FROM ({graded}) c LEFT JOIN {override} o"
+        f" ON o.enterprise_id = c.enterprise_id AND o.status = %s AND o.expires_on >= %s"
+    )
+    return sql, [*params, OverrideStatus.APPROVED, window.today]
+
+
+def _lock(enterprise_ids: tuple[int, ...] | None) -> None:
+    if connection.vendor != "postgresql":
+        return  # SQLite serialises writers itself
+    with connection.cursor() as cursor:
+        if enterprise_ids is None:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_ALL])
+            return
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [LOCK_ALL])
+        for pk in sorted(enterprise_ids):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_ENTERPRISE, pk])
+
+
+def window_for(model: ScoringModel, now: datetime.datetime, enterprise_ids=None) -> Window:
+    return Window(
+        now=now,
+        lookback_years=model.lookback_years,
+        recency_factors=tuple(model.recency_factors),
+        enterprise_ids=None if enterprise_ids is None else tuple(sorted(set(enterprise_ids))),
+    )
+
+
+def recalculate(
+    *,
+    cause: str,
+    enterprise_ids=None,
+    detail: str = "",
+    run=None,
+    now: datetime.datetime | None = None,
+) -> Outcome:
+    """Recompute grades and risk for `enterprise_ids` (None: every enterprise), writing only what changed.
+    Idempotent: a second run over the same record changes nothing and adds no history."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        window_probe = timezone.localdate(now)
+        model = ScoringModel.objects.in_force(window_probe)
+        if model is None:
+            raise ScoringModel.DoesNotExist("No scoring model is in force.")
+        window = window_for(model, now, enterprise_ids)
+        if window.enterprise_ids == ():
+            return Outcome(0, 0, 0, 0)
+        _lock(window.enterprise_ids)
+        if window.enterprise_ids is None:
+            area_rates_rebuild(now)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {TEMP}")
+            cursor.execute(*_calc_sql(window, model))
+            enterprises = _scalar(cursor, f"SELECT COUNT(*) FROM {TEMP}")
+            grade_changes = _write_history(cursor, now=now, cause=cause, detail=detail, model=model, run=run)
+            warnings = _write_risk_warnings(cursor, now=now)
+            changed = _write_grades(cursor, now=now, model=model)
+            cursor.execute(f"DROP TABLE {TEMP}")
+        if window.enterprise_ids is None:
+            warnings += area_warnings_record(now)
+    return Outcome(enterprises, changed, grade_changes, warnings)
+
+
+def _scalar(cursor, sql: str, params=()) -> int:
+    cursor.execute(sql, params)
+    return cursor.fetchone()[0]
+
+
+def _current_join() -> str:
+    return f"LEFT JOIN {_q(CreditGrade._meta.db_table)} g ON g.enterprise_id = t.enterprise_id"
+
+
+def _write_history(cursor, *, now, cause, detail, model, run) -> int:
+    table = _q(GradeChange._meta.db_table)
+    cursor.execute(
+        f"INSERT INTO {table} (enterprise_id, at, previous_grade, grade, computed_grade, score, cause, detail,"
+        f" override_id, model_id, run_id) "
+        f"SELECT t.enterprise_id, %s, COALESCE(g.grade, ''), t.grade, t.computed_grade, t.score, %s, %s,"
+        f" t.override_id, %s, %s FROM {TEMP} t {_current_join()} "
+        f"WHERE g.grade IS NULL OR g.grade <> t.grade OR g.override_id IS DISTINCT FROM t.override_id",
+        [now, cause, detail[:64], model.pk, getattr(run, "pk", None)],
+    )
+    return cursor.rowcount
+
+
+def _write_risk_warnings(cursor, *, now) -> int:
+    table = _q(RiskWarning._meta.db_table)
+    cursor.execute(
+        f"INSERT INTO {table} (kind, enterprise_id, raised_at, value, previous_value, details, status, note) "
+        f"SELECT %s, t.enterprise_id, %s, t.risk_score, g.risk_score, t.risk_values, %s, '' "
+        f"FROM {TEMP} t JOIN {_q(CreditGrade._meta.db_table)} g ON g.enterprise_id = t.enterprise_id "
+        f"WHERE t.risk_score - g.risk_score >= %s AND t.risk_score >= %s AND NOT EXISTS ("
+        f"  SELECT 1 FROM {table} w WHERE w.enterprise_id = t.enterprise_id AND w.kind = %s AND w.status = %s)",
+        [
+            WarningKind.RISK_JUMP,
+            now,
+            WarningStatus.OPEN,
+            settings.RISK_JUMP_POINTS,
+            settings.RISK_WARNING_MIN,
+            WarningKind.RISK_JUMP,
+            WarningStatus.OPEN,
+        ],
+    )
+    return cursor.rowcount
+
+
+def _write_grades(cursor, *, now, model) -> int:
+    table = _q(CreditGrade._meta.db_table)
+    columns = [
+        "grade",
+        "computed_grade",
+        "score",
+        "indicator_values",
+        "override_id",
+        "risk_score",
+        "risk_values",
+    ]
+    differs = " OR ".join(f"g.{c} IS DISTINCT FROM t.{c}" for c in columns)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in [*columns, "model_id", "changed_at"])
+    cursor.execute(
+        f"INSERT INTO {table} (enterprise_id, {', '.join(columns)}, model_id, changed_at) "
+        f"SELECT t.enterprise_id, {', '.join(f't.{c}' for c in columns)}, %s, %s FROM {TEMP} t {_current_join()} "
+        f"WHERE g.enterprise_id IS NULL OR g.model_id <> %s OR {differs} "
+        f"ON CONFLICT (enterprise_id) DO UPDATE SET {updates}",
+        [model.pk, now, model.pk],
+    )
+    return cursor.rowcount

@@ -1,0 +1,39 @@
+"""The first scoring model version, loaded by a data migration (and again after a flush). Later versions are made
+by staff in the portal; this one is never edited in place."""
+
+FIRST_SCORING_MODEL = {
+    "version": 1,
+    "effective_from": "2020-01-01",
+    "lookback_years": 3,
+    "recency_factors": [1.0, 0.6, 0.3],
+    "base_score": 80,
+    "grade_a_min": 90,
+    "grade_b_min": 60,
+    "weights": {
+        "conforming": {"points": 5, "cap": 10},
+        "nonconforming": {"points": -20},
+        "refused": {"points": -30},
+        "failed_recheck": {"points": -20},
+        "overdue_rectification": {"points": -10},
+        "licence_expired": {"points": -5},
+        "licence_revoked": {"points": -15},
+        "self_report_late": {"points": -2},
+        "self_report_missing": {"points": -3},
+        "penalty": {"points": -10},
+        "heavier_penalty": {"points": -20},
+        "blacklisted": {"points": 0},
+    },
+    "risk_weights": {
+        "recent_failures": {"points": 25},
+        "open_follow_ups": {"points": 15},
+        "industry_rate": {"points": 0.5},
+        "district_trend": {"points": 1},
+    },
+    "note": "First version: the bureau's default weights (QS Portal issue 5).",
+}
+
+
+def ensure_scoring_model(scoring_model_class) -> None:
+    """Create the first version when no version exists (works with a migration's historical model too)."""
+    if not scoring_model_class.objects.exists():
+        scoring_model_class.objects.create(**FIRST_SCORING_MODEL)
