@@ -1,4 +1,5 @@
-"""Reference data that data migrations load (industries, the working-day calendar, the first scoring model), restored after a flush."""
+"""Reference data that data migrations load (industries, the working-day calendar, the first scoring model),
+restored after a flush."""
 
 from core.calendar_data import load_bundled_calendars
 from core.models import CalendarDay, CalendarYear
