@@ -9,6 +9,7 @@ from django.db import connection
 
 from core.models import JobRun
 from core.tasks import heartbeat_task
+from inspections.models import Task
 from qsportal.celery import app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,7 +97,7 @@ def test_a_real_worker_runs_a_task_end_to_end(celery_worker_process):
 @pytest.mark.redis
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_dispatches_a_domain_event_once(celery_worker_process, enterprise):
+def test_a_real_worker_dispatches_a_domain_event_once(celery_worker_process, reference_data, enterprise):
     from core.events import event_emit
     from core.models import DomainEvent
     from core.tasks import dispatch_event_task
@@ -113,3 +114,56 @@ def test_a_real_worker_dispatches_a_domain_event_once(celery_worker_process, ent
     finally:
         app.conf.task_always_eager = True
     assert DomainEvent.objects.get(pk=event.pk).attempts == 1
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_regrades_an_enterprise_after_a_verdict_and_runs_the_nightly_recalculation(
+    celery_worker_process, reference_data, enterprise, other_enterprise
+):
+    """The credit chain for real: a verdict event goes through Redis to a worker process, which recalculates that
+    enterprise only (PostgreSQL advisory locks, temp table); then the nightly task grades everyone and records
+    its run, and a second run (a retry) changes nothing."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from core.events import event_emit
+    from credit.models import CreditGrade, GradeChange
+    from credit.tasks import recalculate_all_task
+    from inspections.choices import TaskStatus, Verdict
+    from tests.factories import CampaignFactory
+
+    campaign = CampaignFactory()
+    now = timezone.now()
+    app.conf.task_always_eager = False
+    try:
+        with transaction.atomic():
+            task = Task.objects.create(
+                campaign=campaign,
+                enterprise=enterprise,
+                due_on=campaign.period_end,
+                status=TaskStatus.FINAL,
+                verdict=Verdict.NONCONFORMING,
+                finalised_at=now,
+            )
+            event_emit("inspection.verdict", enterprise_id=enterprise.pk, task=task.pk, verdict=Verdict.NONCONFORMING)
+        deadline = time.monotonic() + 60
+        while not CreditGrade.objects.filter(enterprise=enterprise).exists():
+            assert time.monotonic() < deadline, "the worker did not regrade the enterprise within 60 s"
+            time.sleep(0.2)
+        grade = CreditGrade.objects.get(enterprise=enterprise)
+        assert grade.indicator_values["nonconforming"] == 1
+        assert grade.score == 60
+        assert not CreditGrade.objects.filter(enterprise=other_enterprise).exists()  # that enterprise only
+        change = GradeChange.objects.get(enterprise=enterprise)
+        assert (change.cause, change.detail) == ("event", "inspection.verdict")
+
+        counts = recalculate_all_task.delay("scheduled").get(timeout=120)
+        assert counts["enterprises"] == 2 and counts["grade_changes"] == 1  # other_enterprise graded for the first time
+        assert recalculate_all_task.delay("scheduled").get(timeout=120)["grade_changes"] == 0
+    finally:
+        app.conf.task_always_eager = True
+    run = JobRun.objects.filter(name="credit.recalculate.scheduled").order_by("started_at").first()
+    assert run.status == JobRun.Status.SUCCEEDED and run.worker and run.counts["enterprises"] == 2
+    assert GradeChange.objects.filter(enterprise=enterprise).count() == 1
