@@ -15,6 +15,7 @@ from accounts.models import User
 from accounts.roles import Role
 from core.bulk import bulk_insert, history_baseline
 from core.demo import city
+from core.demo.credit import seed_credit
 from core.demo.files import seed_enterprise_files
 from core.demo.spot_checks import seed_spot_checks
 from enterprises.choices import EnterpriseStatus, LicenceKind, Scale
@@ -212,6 +213,7 @@ def seed_demo_city(*, seed: int, enterprises: int, as_of: datetime.date, enterpr
     User.objects.bulk_create(enterprise_users)
     seed_enterprise_files(rng=rng, as_of=as_of)
     seed_spot_checks(rng=rng, seed=seed, as_of=as_of)
+    seed_credit(rng=rng, as_of=as_of)
 
     return SeedResult(
         districts=len(districts),
