@@ -27,17 +27,26 @@ NAVIGATION = (
     NavItem(_("Conflicts of interest"), "inspections:conflicts", "inspections.declare_conflict"),
     NavItem(_("Samples"), "inspections:lab", "inspections.view_lab_worklist"),
     NavItem(_("Spot-check results"), "inspections:my_results", "inspections.view_own_results"),
+    NavItem(_("Credit grades"), "credit:overview", "credit.view_grades"),
+    NavItem(_("Warnings"), "credit:warnings", "credit.view_warnings"),
+    NavItem(_("My credit grade"), "credit:mine", "credit.view_own_grade"),
     NavItem(_("API"), "api-docs", "core.view_api_docs"),
     NavItem(_("Administration"), "admin:index", "accounts.manage_users"),
 )
 
 
 def navigation_for(user, current_path: str) -> list[dict]:
+    """The items `user` may use; the one whose address is the longest prefix of the current page is active (the
+    warnings under /credit/ light up "Warnings", not also "Credit grades")."""
     items = []
     for item in NAVIGATION:
         if not user.has_perm(item.permission):
             continue
         url = reverse(item.url_name)
-        active = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"label": item.label, "url": url, "active": active})
+        items.append({"label": item.label, "url": url, "active": False})
+    matching = [
+        item for item in items if (current_path == "/" if item["url"] == "/" else current_path.startswith(item["url"]))
+    ]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["active"] = True
     return items

@@ -94,6 +94,13 @@ class LicenceForm(forms.ModelForm):
         widgets = {"issued_on": DATE_INPUT, "expires_on": DATE_INPUT}
 
 
+class LicenceRevocationForm(forms.Form):
+    """The issuing authority's revocation of a licence: it stays on file, marked revoked."""
+
+    revoked_on = forms.DateField(label=_("Revoked on"), widget=DATE_INPUT)
+    revocation_reason = forms.CharField(label=_("Reason for revocation"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class PenaltyForm(forms.ModelForm):
     class Meta:
         model = Penalty

@@ -180,13 +180,20 @@ class Enterprise(models.Model):
 
 
 def expired_condition(*, today: datetime.date, prefix: str = "") -> Q:
-    """Licences past their expiry date. The one definition every list, filter, count and warning uses."""
-    return Q(**{f"{prefix}expires_on__lt": today})
+    """Licences past their expiry date (a revoked licence is revoked, not expiring or expired). The one definition
+    every list, filter, count and warning uses."""
+    return Q(**{f"{prefix}expires_on__lt": today, f"{prefix}revoked_on__isnull": True})
 
 
 def expiring_condition(days: int, *, today: datetime.date, prefix: str = "") -> Q:
     """Licences still valid today that expire within `days` days (today included)."""
-    return Q(**{f"{prefix}expires_on__gte": today, f"{prefix}expires_on__lte": today + datetime.timedelta(days=days)})
+    return Q(
+        **{
+            f"{prefix}expires_on__gte": today,
+            f"{prefix}expires_on__lte": today + datetime.timedelta(days=days),
+            f"{prefix}revoked_on__isnull": True,
+        }
+    )
 
 
 class LicenceQuerySet(models.QuerySet):

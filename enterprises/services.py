@@ -66,6 +66,8 @@ def licence_revoke(*, actor, licence: Licence, on: datetime.date, reason: str) -
         raise ValidationError({"revocation_reason": _("Give the reason for the revocation.")})
     if on > timezone.localdate():
         raise ValidationError({"revoked_on": _("A revocation cannot be dated in the future.")})
+    if on < licence.issued_on:
+        raise ValidationError({"revoked_on": _("A licence cannot be revoked before it was issued.")})
     licence.revoked_on = on
     licence.revocation_reason = reason.strip()
     return record_save(licence, actor=actor)

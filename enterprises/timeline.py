@@ -38,7 +38,13 @@ def enterprise_timeline(enterprise: Enterprise, *, user) -> list[TimelineEvent]:
     events = [event for source in TIMELINE_SOURCES for event in source(user, enterprise)]
     for licence in Licence.objects.filter(enterprise=enterprise):
         events.append(TimelineEvent(licence.issued_on, _("Licence"), _("Issued: %s") % licence, licence.scope))
-        if licence.expires_on < today:
+        if licence.revoked_on:
+            events.append(
+                TimelineEvent(
+                    licence.revoked_on, _("Licence"), _("Revoked: %s") % licence, licence.revocation_reason, "danger"
+                )
+            )
+        elif licence.expires_on < today:
             events.append(TimelineEvent(licence.expires_on, _("Licence"), _("Expired: %s") % licence, tone="danger"))
     previous_status: dict[int, str] = {}
     for version in SelfReport.history.filter(enterprise_id=enterprise.pk).order_by("history_date", "history_id"):

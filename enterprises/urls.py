@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/standards/new/", views.standard_file, name="standard_file"),
     path("<int:pk>/licences/new/", views.licence_edit, name="licence_create"),
     path("<int:pk>/licences/<int:licence_pk>/", views.licence_edit, name="licence_edit"),
+    path("<int:pk>/licences/<int:licence_pk>/revoke/", views.licence_revoke, name="licence_revoke"),
     path("<int:pk>/penalties/new/", views.penalty_create, name="penalty_create"),
     path("<int:pk>/interviews/new/", views.interview_create, name="interview_create"),
     path("<int:pk>/<str:kind>/<int:record_pk>/void/", views.sanction_void, name="sanction_void"),

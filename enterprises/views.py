@@ -218,6 +218,28 @@ def licence_edit(request, pk: int, licence_pk: int | None = None):
 
 
 @login_required
+def licence_revoke(request, pk: int, licence_pk: int):
+    enterprise = _file(request, pk, "enterprises.record_licence")
+    licence = get_object_or_404(Licence, pk=licence_pk, enterprise=enterprise, revoked_on__isnull=True)
+    form = forms.LicenceRevocationForm(request.POST or None, initial={"revoked_on": timezone.localdate()})
+    return form_page(
+        request,
+        form,
+        title=_("Revoke %s") % licence,
+        save=lambda f: (
+            services.licence_revoke(
+                actor=request.user,
+                licence=licence,
+                on=f.cleaned_data["revoked_on"],
+                reason=f.cleaned_data["revocation_reason"],
+            ).enterprise
+        ),
+        back=enterprise.get_absolute_url(),
+        done=_("The licence is marked revoked; it stays on file with the reason."),
+    )
+
+
+@login_required
 def penalty_create(request, pk: int):
     title = _("Record an administrative penalty")
     return _record_page(

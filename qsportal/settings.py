@@ -249,6 +249,7 @@ SPECTACULAR_SETTINGS = {
         "LabTestStatusEnum": "inspections.choices.LabTestStatus",
         "LabTestKindEnum": "inspections.choices.LabTestKind",
         "LicenceKindEnum": "enterprises.choices.LicenceKind",
+        "GradeEnum": "credit.choices.Grade",
     },
 }
 

@@ -41,7 +41,8 @@ class IndustrySerializer(serializers.ModelSerializer):
 class LicenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Licence
-        fields = ["id", "kind", "number", "scope", "issued_on", "expires_on"]
+        fields = ["id", "kind", "number", "scope", "issued_on", "expires_on", "revoked_on", "revocation_reason"]
+        read_only_fields = ["revoked_on", "revocation_reason"]
 
 
 class LicenceWriteSerializer(serializers.ModelSerializer):
@@ -49,12 +50,28 @@ class LicenceWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Licence
-        fields = ["id", "enterprise", "kind", "number", "scope", "issued_on", "expires_on"]
+        fields = [
+            "id",
+            "enterprise",
+            "kind",
+            "number",
+            "scope",
+            "issued_on",
+            "expires_on",
+            "revoked_on",
+            "revocation_reason",
+        ]
+        read_only_fields = ["revoked_on", "revocation_reason"]  # set only by `revoke`
         validators = []  # the model's own constraints are checked by the service (record_save → full_clean)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _limit_enterprise_choices(self)
+
+
+class LicenceRevokeSerializer(serializers.Serializer):
+    revoked_on = serializers.DateField()
+    revocation_reason = serializers.CharField(allow_blank=True)
 
 
 class ProductSerializer(serializers.ModelSerializer):

@@ -14,6 +14,7 @@ from enterprises.api.serializers import (
     EnterpriseContactSerializer,
     EnterpriseSerializer,
     IndustrySerializer,
+    LicenceRevokeSerializer,
     LicenceWriteSerializer,
     ProductSerializer,
     ResponsibilityAreaSerializer,
@@ -156,6 +157,7 @@ class LicenceViewSet(
         "create": "enterprises.list_enterprises",  # narrowed to bureau staff in perform_create
         "update": "enterprises.record_licence",
         "partial_update": "enterprises.record_licence",
+        "revoke": "enterprises.record_licence",
     }
 
     def get_queryset(self):
@@ -174,6 +176,22 @@ class LicenceViewSet(
         for field, value in data.items():
             setattr(serializer.instance, field, value)
         services.record_save(serializer.instance, actor=self.request.user)
+
+    @extend_schema(request=LicenceRevokeSerializer, responses=LicenceWriteSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        """Record that the issuing authority revoked the licence: it stays on file, marked revoked with the reason
+        (and counts against the enterprise's credit grade)."""
+        licence = self.get_object()
+        body = LicenceRevokeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        licence = services.licence_revoke(
+            actor=request.user,
+            licence=licence,
+            on=body.validated_data["revoked_on"],
+            reason=body.validated_data["revocation_reason"],
+        )
+        return Response(LicenceWriteSerializer(licence, context=self.get_serializer_context()).data)
 
 
 class SelfReportViewSet(

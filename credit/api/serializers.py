@@ -1,0 +1,352 @@
+"""Serializers of the credit API: they check the shape of the input and render records; every write goes through
+a service in credit.services, which checks who may act and from which state, and recalculates the grade."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core.files import UploadsField
+from core.models import JobRun
+from credit.choices import BlacklistGround, Grade
+from credit.models import (
+    BlacklistEntry,
+    CreditGrade,
+    CreditRepair,
+    GradeChange,
+    GradeOverride,
+    RepairAttachment,
+    RiskWarning,
+    ScoringModel,
+)
+from credit.selectors import grade_explanation
+from enterprises.models import Enterprise
+
+
+def _limit_enterprise_choices(serializer) -> None:
+    """Only enterprises the user may see can be named: another one is "not found", like a missing id."""
+    request = serializer.context.get("request")
+    if request is not None:
+        serializer.fields["enterprise"].queryset = Enterprise.objects.visible_to(request.user)
+
+
+# Grades and their explanation.
+
+
+class OverrideBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GradeOverride
+        fields = ["id", "grade", "expires_on"]
+        read_only_fields = fields
+
+
+class CreditGradeSerializer(serializers.ModelSerializer):
+    """An enterprise's grade in force (the override's, when one is in force), the computed one and the risk."""
+
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
+    district = serializers.IntegerField(source="enterprise.district_id", read_only=True)
+    is_overridden = serializers.BooleanField(read_only=True)
+    override = OverrideBriefSerializer(read_only=True, allow_null=True)
+    model_version = serializers.IntegerField(source="model.version", read_only=True)
+
+    class Meta:
+        model = CreditGrade
+        fields = [
+            "enterprise",
+            "enterprise_name",
+            "credit_code",
+            "district",
+            "grade",
+            "computed_grade",
+            "score",
+            "is_overridden",
+            "override",
+            "model_version",
+            "risk_score",
+            "changed_at",
+        ]
+        read_only_fields = fields
+
+
+class PointsField(serializers.FloatField):
+    """A number of points, with no negative zero (0 units × −20 points is 0, not −0)."""
+
+    def to_representation(self, value) -> float:
+        return super().to_representation(value) + 0.0
+
+
+class ExplanationLineSerializer(serializers.Serializer):
+    """One indicator: its value, the points per unit, the cap, and what it added to (or took off) the score."""
+
+    code = serializers.CharField(source="indicator.code")
+    label = serializers.CharField(source="indicator.label")
+    unit = serializers.CharField(source="indicator.unit")
+    veto = serializers.BooleanField(source="indicator.veto", help_text=_("Puts the enterprise in C while above 0."))
+    value = serializers.FloatField()
+    points = serializers.FloatField(help_text=_("Points per unit of the value."))
+    cap = serializers.FloatField(allow_null=True, help_text=_("The most the indicator can add or take off."))
+    contribution = PointsField()
+
+
+class IndicatorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+
+
+class ThresholdsSerializer(serializers.Serializer):
+    A = serializers.FloatField(help_text=_("Grade A from this score."))
+    B = serializers.FloatField(help_text=_("Grade B from this score; C below."))
+
+
+class ExplanationSerializer(serializers.Serializer):
+    """Why the grade is what it is: score = base + Σ contributions, kept within 0–100; a veto means C."""
+
+    model_version = serializers.IntegerField(source="model.version")
+    base_score = serializers.FloatField(source="model.base_score")
+    thresholds = ThresholdsSerializer()
+    lines = ExplanationLineSerializer(many=True)
+    vetoes = IndicatorSerializer(many=True)
+    risk_lines = ExplanationLineSerializer(many=True)
+    outlook = serializers.ListField(child=serializers.CharField(), help_text=_("What would move the grade."))
+
+
+class CreditGradeDetailSerializer(CreditGradeSerializer):
+    explanation = serializers.SerializerMethodField()
+
+    class Meta(CreditGradeSerializer.Meta):
+        fields = [*CreditGradeSerializer.Meta.fields, "explanation"]
+        read_only_fields = fields
+
+    @extend_schema_field(ExplanationSerializer)
+    def get_explanation(self, grade: CreditGrade) -> dict:
+        return ExplanationSerializer(grade_explanation(grade)).data
+
+
+class GradeChangeSerializer(serializers.ModelSerializer):
+    model_version = serializers.IntegerField(source="model.version", read_only=True)
+
+    class Meta:
+        model = GradeChange
+        fields = [
+            "id",
+            "at",
+            "previous_grade",
+            "grade",
+            "computed_grade",
+            "score",
+            "cause",
+            "detail",
+            "model_version",
+            "override",
+        ]
+        read_only_fields = fields
+
+
+# The scoring model.
+
+
+class WeightSerializer(serializers.Serializer):
+    points = serializers.FloatField(help_text=_("Points per unit of the indicator's value (negative takes off)."))
+    cap = serializers.FloatField(
+        required=False, allow_null=True, help_text=_("The most the indicator can add or take off; none if left out.")
+    )
+
+
+class ScoringModelSerializer(serializers.ModelSerializer):
+    weights = serializers.DictField(child=WeightSerializer(), help_text=_("By grade indicator code."))
+    risk_weights = serializers.DictField(child=WeightSerializer(), help_text=_("By risk indicator code."))
+    recency_factors = serializers.ListField(
+        child=serializers.FloatField(),
+        help_text=_("The weight of a spot-check verdict by its year of age: one factor per year of the window."),
+    )
+
+    class Meta:
+        model = ScoringModel
+        fields = [
+            "version",
+            "effective_from",
+            "lookback_years",
+            "recency_factors",
+            "base_score",
+            "grade_a_min",
+            "grade_b_min",
+            "weights",
+            "risk_weights",
+            "note",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = ["version", "created_by", "created_at"]
+        # Versions are never edited; the service numbers them and checks the thresholds.
+        validators = []
+        extra_kwargs = {"note": {"allow_blank": True}}
+
+
+# Overrides.
+
+
+class GradeOverrideSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+
+    class Meta:
+        model = GradeOverride
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "grade",
+            "reason",
+            "expires_on",
+            "status",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "ended_at",
+            "end_reason",
+        ]
+        read_only_fields = fields
+
+
+class OverrideRequestSerializer(serializers.Serializer):
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    grade = serializers.ChoiceField(choices=Grade.choices)
+    reason = serializers.CharField(allow_blank=True)
+    expires_on = serializers.DateField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit_enterprise_choices(self)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class OverrideEndSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, help_text=_("Why the override ends before its expiry."))
+
+
+# The dishonesty list and credit repair.
+
+
+class BlacklistEntrySerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
+    repair_from = serializers.DateField(read_only=True, help_text=_("Credit repair can be requested from this day."))
+
+    class Meta:
+        model = BlacklistEntry
+        fields = [
+            "id",
+            "enterprise",
+            "enterprise_name",
+            "credit_code",
+            "ground",
+            "facts",
+            "decision_number",
+            "published_on",
+            "is_food_or_special_equipment",
+            "status",
+            "listed_at",
+            "removed_on",
+            "repair_from",
+        ]
+        read_only_fields = fields
+
+
+class BlacklistAddSerializer(serializers.Serializer):
+    """The listing decision; the service checks the facts and that the enterprise is not listed already."""
+
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    ground = serializers.ChoiceField(choices=BlacklistGround.choices)
+    facts = serializers.CharField(allow_blank=True)
+    decision_number = serializers.CharField(max_length=64)
+    published_on = serializers.DateField()
+    is_food_or_special_equipment = serializers.BooleanField(default=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _limit_enterprise_choices(self)
+
+
+class RepairAttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RepairAttachment
+        fields = ["id", "original_name", "sha256", "uploaded_at"]
+        read_only_fields = fields
+
+
+class CreditRepairSerializer(serializers.ModelSerializer):
+    enterprise = serializers.IntegerField(source="entry.enterprise_id", read_only=True)
+    enterprise_name = serializers.CharField(source="entry.enterprise.name", read_only=True)
+    decision_number = serializers.CharField(source="entry.decision_number", read_only=True)
+    attachments = RepairAttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CreditRepair
+        fields = [
+            "id",
+            "entry",
+            "enterprise",
+            "enterprise_name",
+            "decision_number",
+            "statement",
+            "attachments",
+            "applied_by",
+            "applied_at",
+            "status",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
+        read_only_fields = fields
+
+
+class RepairApplySerializer(serializers.Serializer):
+    statement = serializers.CharField(
+        allow_blank=True, help_text=_("The measures taken to correct the dishonest conduct.")
+    )
+    files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+    def validate_files(self, files: list) -> list:
+        return UploadsField(required=False).clean(files)  # the same type and size checks as the form
+
+
+# Warnings and runs.
+
+
+class RiskWarningSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, allow_null=True)
+    industry_name = serializers.CharField(source="industry.name", read_only=True, allow_null=True)
+    district_name = serializers.CharField(source="district.name", read_only=True, allow_null=True)
+
+    class Meta:
+        model = RiskWarning
+        fields = [
+            "id",
+            "kind",
+            "enterprise",
+            "enterprise_name",
+            "industry",
+            "industry_name",
+            "district",
+            "district_name",
+            "raised_at",
+            "value",
+            "previous_value",
+            "details",
+            "status",
+            "acknowledged_by",
+            "acknowledged_at",
+            "note",
+        ]
+        read_only_fields = fields
+
+
+class CreditRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = JobRun
+        fields = ["id", "name", "status", "started_at", "finished_at", "counts", "error", "worker"]
+        read_only_fields = fields
