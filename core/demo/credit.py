@@ -5,6 +5,7 @@ portal's own services, as staff would do it."""
 import datetime
 import random
 
+from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
@@ -87,10 +88,19 @@ def _task(campaign: Campaign, enterprise_id: int, verdict: str, day: datetime.da
     )
 
 
+def _analyze() -> None:
+    """Fresh statistics before grading: the city was just loaded in this same transaction, and without them the
+    planner takes the big tables for empty (PostgreSQL's ANALYZE sees the transaction's own rows)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 def seed_credit(*, rng: random.Random, as_of: datetime.date) -> None:
     users = {user.username: user for user in User.objects.filter(role__in=[Role.LEADER, Role.SUPERVISOR])}
     leader, supervisor = users["leader"], users["supervisor"]
     _past_results(rng=rng, as_of=as_of, supervisor=supervisor, lab=Laboratory.objects.order_by("pk").first())
+    _analyze()
     services.recalculate_all(cause=GradeCause.SCHEDULED)
     _recent_cluster(as_of=as_of, supervisor=supervisor, lab=Laboratory.objects.order_by("pk").first())
     services.recalculate_all(cause=GradeCause.SCHEDULED)  # the next night: risk jumps and the area warning
