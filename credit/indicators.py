@@ -58,6 +58,12 @@ class Window:
         return self.now - relativedelta(years=self.lookback_years)
 
     @property
+    def start_date(self) -> datetime.date:
+        """The window's first local day, for records dated without a time (a penalty, a licence, a report's due
+        date). Not `start.date()`: `now` is in UTC, where the nightly run at 02:00 is still the day before."""
+        return self.today - relativedelta(years=self.lookback_years)
+
+    @property
     def risk_start(self) -> datetime.datetime:
         return self.now - datetime.timedelta(days=settings.RISK_RECENT_FAILURE_DAYS)
 
@@ -131,8 +137,8 @@ def licence_rows(w: Window) -> QuerySet:
     valid_same_kind = Licence.objects.filter(
         enterprise_id=OuterRef("enterprise_id"), kind=OuterRef("kind"), revoked_on__isnull=True, expires_on__gte=w.today
     )
-    lapsed = Q(revoked_on__isnull=True, expires_on__lt=w.today, expires_on__gte=w.start.date())
-    revoked = Q(revoked_on__isnull=False, revoked_on__gte=w.start.date())
+    lapsed = Q(revoked_on__isnull=True, expires_on__lt=w.today, expires_on__gte=w.start_date)
+    revoked = Q(revoked_on__isnull=False, revoked_on__gte=w.start_date)
     return (
         w.only_listed(Licence.objects.filter(revoked | (lapsed & ~Exists(valid_same_kind))))
         .values(key=F("enterprise_id"))
@@ -167,7 +173,7 @@ def self_report_rows(w: Window) -> QuerySet:
         Value(0),
     )
     late = Q(
-        self_reports__due_on__gte=w.start.date(),
+        self_reports__due_on__gte=w.start_date,
         self_reports__due_on__lt=TruncDate("self_reports__submitted_at"),
     )
     return (
@@ -180,7 +186,7 @@ def self_report_rows(w: Window) -> QuerySet:
 
 
 def penalty_rows(w: Window) -> QuerySet:
-    decided = Penalty.objects.filter(voided_at__isnull=True, decided_on__gte=w.start.date())
+    decided = Penalty.objects.filter(voided_at__isnull=True, decided_on__gte=w.start_date)
     return (
         w.only_listed(decided)
         .values(key=F("enterprise_id"))

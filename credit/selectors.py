@@ -124,8 +124,8 @@ def grade_outlook(explanation: Explanation) -> list[str]:
             )
             % {"vetoes": names, "years": model.lookback_years}
         )
-        return sentences
-    upper = {Grade.B: model.grade_a_min, Grade.C: model.grade_b_min}.get(computed)
+    # A veto holds the computed grade at C whatever the score: no score sentence then, but an override still shows.
+    upper = None if explanation.vetoes else {Grade.B: model.grade_a_min, Grade.C: model.grade_b_min}.get(computed)
     if upper is not None:
         target = Grade.A if computed == Grade.B else Grade.B
         checks = _clean_checks_needed(explanation, upper)

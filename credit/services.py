@@ -3,12 +3,14 @@ the enterprise's grade in the same transaction, so the new grade shows at once a
 
 import datetime
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from core.audit import audit
 from core.services import job_run
@@ -25,7 +27,7 @@ from credit.models import (
 )
 from credit.recalculation import Outcome, recalculate
 
-OVERRIDE_MAX_DAYS = 366
+OVERRIDE_MAX = relativedelta(years=1)  # a calendar year: 366 days would allow a year and a day outside leap years
 
 
 def recalculate_enterprises(enterprise_ids, *, cause: str, detail: str = "", now=None) -> Outcome:
@@ -77,7 +79,10 @@ def scoring_model_create(*, actor, values: dict, today: datetime.date | None = N
         raise ValidationError(
             {"recency_factors": _("Give one factor between 0 and 1 for each year of the look-back window.")}
         )
-    version = (ScoringModel.objects.select_for_update().aggregate(v=Max("version"))["v"] or 0) + 1
+    # Wait for a version being issued at the same moment, then number after it. (Django drops FOR UPDATE from an
+    # aggregate query, so the lock must be taken on a row: the latest version.)
+    ScoringModel.objects.select_for_update().order_by("-version").first()
+    version = (ScoringModel.objects.aggregate(v=Max("version"))["v"] or 0) + 1
     model = ScoringModel(
         version=version,
         effective_from=effective_from,
@@ -107,7 +112,7 @@ def override_request(*, actor, enterprise, grade: str, reason: str, expires_on: 
         errors["reason"] = _("Give the reason for overriding the computed grade.")
     if expires_on <= today:
         errors["expires_on"] = _("The override must expire after today.")
-    elif expires_on > today + datetime.timedelta(days=OVERRIDE_MAX_DAYS):
+    elif expires_on > today + OVERRIDE_MAX:
         errors["expires_on"] = _("An override lasts a year at most; request a new one after it.")
     if errors:
         raise ValidationError(errors)
@@ -166,11 +171,18 @@ def overrides_expire(*, now: datetime.datetime | None = None) -> int:
     """End every override whose expiry date has passed and recalculate those enterprises (safe to re-run: an
     ended override is not ended again)."""
     now = now or timezone.now()
-    expired = GradeOverride.objects.select_for_update().filter(
-        status=OverrideStatus.APPROVED, expires_on__lt=timezone.localdate(now)
+    expired = list(
+        GradeOverride.objects.select_for_update().filter(
+            status=OverrideStatus.APPROVED, expires_on__lt=timezone.localdate(now)
+        )
     )
-    enterprise_ids = list(expired.values_list("enterprise_id", flat=True))
-    ended = expired.update(status=OverrideStatus.ENDED, ended_at=now, end_reason=_("Expired"))
+    for override in expired:
+        override.status, override.ended_at, override.end_reason = OverrideStatus.ENDED, now, _("Expired")
+    # Saved with their history rows (a plain update() would leave the end out of the override's history).
+    ended = bulk_update_with_history(
+        expired, GradeOverride, ["status", "ended_at", "end_reason"], default_date=now, default_change_reason="expired"
+    )
+    enterprise_ids = [override.enterprise_id for override in expired]
     if enterprise_ids:
         recalculate_enterprises(enterprise_ids, cause=GradeCause.OVERRIDE_ENDED, detail="expired", now=now)
     return ended

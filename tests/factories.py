@@ -1,14 +1,29 @@
 import datetime
+from decimal import Decimal
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import User
 from accounts.roles import Role
-from enterprises.choices import LicenceKind, Scale, StandardKind
+from credit.choices import BlacklistGround
+from credit.models import BlacklistEntry
+from enterprises.choices import CheckRating, LicenceKind, Scale, StandardKind
 from enterprises.credit_code import build_credit_code
-from enterprises.models import District, Enterprise, Industry, Licence, Product, ResponsibilityArea, Standard
+from enterprises.models import (
+    District,
+    Enterprise,
+    Industry,
+    Licence,
+    Penalty,
+    Product,
+    ResponsibilityArea,
+    SelfReport,
+    Standard,
+)
 from enterprises.reference_data import sync_industries
+from inspections.choices import TaskKind, TaskStatus
 from inspections.models import Campaign, Laboratory, Task
 
 PASSWORD = "correct-horse-battery"
@@ -135,3 +150,103 @@ def assign_task(inspector: User, enterprise: Enterprise, **kwargs) -> Task:
     task = Task.objects.create(campaign=campaign, enterprise=enterprise, due_on=campaign.period_end, **kwargs)
     task.inspectors.add(inspector)
     return task
+
+
+# Credit grading: the records a grade is computed from, made directly (final tasks without the whole spot-check flow).
+
+
+class PenaltyFactory(DjangoModelFactory):
+    class Meta:
+        model = Penalty
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    decision_number = factory.Sequence(lambda n: f"岳市监罚〔2026〕{n}号")
+    decided_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    grounds = "生产不合格产品"
+    recorded_by = factory.SubFactory(UserFactory, role=Role.SUPERVISOR)
+
+
+class SelfReportFactory(DjangoModelFactory):
+    """A quarter's self-report; pass `year` and `quarter`, and `submitted_at` for a late one (default: on time)."""
+
+    class Meta:
+        model = SelfReport
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    year = 2026
+    quarter = 1
+    due_on = factory.LazyAttribute(lambda o: _self_report_due_on(o.year, o.quarter))
+    quality_awareness = CheckRating.GOOD
+    assurance_system = CheckRating.GOOD
+    quality_level = CheckRating.GOOD
+    site_management = CheckRating.GOOD
+    after_sales = CheckRating.GOOD
+    output_value = Decimal("1000")
+    quality_loss_rate = Decimal("0.5")
+    complaints_received = 0
+    submitted_at = factory.LazyAttribute(
+        lambda o: timezone.make_aware(datetime.datetime.combine(o.due_on, datetime.time(9)))
+    )
+    submitted_by = factory.SubFactory(
+        UserFactory, role=Role.ENTERPRISE, enterprise=factory.SelfAttribute("..enterprise")
+    )
+
+
+def _self_report_due_on(year: int, quarter: int) -> datetime.date:
+    from enterprises.services import self_report_due_on
+
+    return self_report_due_on(year, quarter)
+
+
+class BlacklistEntryFactory(DjangoModelFactory):
+    class Meta:
+        model = BlacklistEntry
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    ground = BlacklistGround.COUNTERFEIT
+    facts = "生产销售掺杂掺假产品"
+    decision_number = factory.Sequence(lambda n: f"岳市监信〔2026〕{n}号")
+    published_on = factory.LazyFunction(timezone.localdate)
+    listed_by = factory.SubFactory(UserFactory, role=Role.SUPERVISOR)
+
+
+def final_task(
+    enterprise: Enterprise,
+    verdict: str,
+    *,
+    days_ago: float = 10,
+    campaign: Campaign | None = None,
+    kind: str = TaskKind.ROUTINE,
+    follow_up=None,
+    at: datetime.datetime | None = None,
+) -> Task:
+    """A spot-check task with a final verdict `days_ago` days ago (a re-check needs the follow-up it belongs to)."""
+    campaign = campaign or CampaignFactory()
+    finalised_at = at or timezone.now() - datetime.timedelta(days=days_ago)
+    return Task.objects.create(
+        campaign=campaign,
+        enterprise=enterprise,
+        kind=kind,
+        follow_up=follow_up,
+        recheck_round=1 if kind == TaskKind.RECHECK else None,
+        due_on=timezone.localdate(finalised_at),
+        status=TaskStatus.FINAL,
+        verdict=verdict,
+        finalised_at=finalised_at,
+    )
+
+
+def open_follow_up(task: Task, *, due_on: datetime.date | None = None, **kwargs):
+    """The follow-up of a failed task, opened on its final date with a rectification report due `due_on`."""
+    from inspections.models import FollowUp
+
+    ordered_on = timezone.localdate(task.finalised_at)
+    return FollowUp.objects.create(
+        task=task,
+        enterprise=task.enterprise,
+        stop_sale_at=task.finalised_at,
+        ordered_on=ordered_on,
+        rectification_due_on=due_on or ordered_on + datetime.timedelta(days=60),
+        first_recheck_due_on=ordered_on + datetime.timedelta(days=75),
+        **kwargs,
+    )
