@@ -25,7 +25,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import NullIf, TruncDate
+from django.db.models.functions import NullIf, Round, TruncDate
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -139,10 +139,11 @@ def licence_rows(w: Window) -> QuerySet:
     )
     lapsed = Q(revoked_on__isnull=True, expires_on__lt=w.today, expires_on__gte=w.start_date)
     revoked = Q(revoked_on__isnull=False, revoked_on__gte=w.start_date)
+    # The renewal test runs only for the few lapsed rows (inside the count's filter, not the WHERE's OR).
     return (
-        w.only_listed(Licence.objects.filter(revoked | (lapsed & ~Exists(valid_same_kind))))
+        w.only_listed(Licence.objects.filter(revoked | lapsed))
         .values(key=F("enterprise_id"))
-        .annotate(licence_revoked=_count(revoked), licence_expired=_count(lapsed))
+        .annotate(licence_revoked=_count(revoked), licence_expired=_count(lapsed & ~Exists(valid_same_kind)))
     )
 
 
@@ -209,10 +210,11 @@ def _enough(tests: str) -> GreaterThanOrEqual:
 
 
 def industry_rate_rows(w: Window) -> QuerySet:
-    """The failure rate of the enterprise's industry (its product category) across the city in the recent period;
-    0 with fewer than AREA_MIN_TESTS tests, too few to say anything."""
+    """The failure rate of the enterprise's industry (its product category) across the city in the recent period,
+    in whole points (a rate moving by a fraction would otherwise rewrite every grade row of the industry each
+    night); 0 with fewer than AREA_MIN_TESTS tests, too few to say anything."""
     rate = Case(When(_enough("recent_tests"), then=_rate("recent_failed", "recent_tests")), default=Value(0.0))
-    return AreaRate.objects.values(key=F("industry_id")).annotate(industry_rate=rate)
+    return AreaRate.objects.values(key=F("industry_id")).annotate(industry_rate=Round(rate))
 
 
 def district_trend_rows(w: Window) -> QuerySet:
@@ -224,8 +226,8 @@ def district_trend_rows(w: Window) -> QuerySet:
         AreaRate.objects.values(key=F("district_id"))
         .annotate(rise=ExpressionWrapper(rise, output_field=FloatField()))
         .annotate(
-            district_trend=Case(
-                When(comparable & Q(rise__gt=0), then=F("rise")), default=Value(0.0), output_field=FloatField()
+            district_trend=Round(
+                Case(When(comparable & Q(rise__gt=0), then=F("rise")), default=Value(0.0), output_field=FloatField())
             )
         )
         .values("key", "district_trend")

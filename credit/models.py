@@ -193,8 +193,9 @@ class GradeOverrideQuerySet(models.QuerySet):
         if user.has_perm("credit.view_grades"):
             return self
         if user.role == Role.ENTERPRISE and user.enterprise_id:
-            return self.filter(
-                enterprise_id=user.enterprise_id, status__in=[OverrideStatus.APPROVED, OverrideStatus.ENDED]
+            # What applied to it: overrides put in force (then perhaps ended), not requests withdrawn or refused.
+            return self.filter(enterprise_id=user.enterprise_id, decided_at__isnull=False).exclude(
+                status=OverrideStatus.REJECTED
             )
         return self.none()
 

@@ -29,7 +29,8 @@ rules.add_perm("credit.view_grade", staff_or_admin | (is_enterprise_user & is_ow
 rules.add_perm("credit.view_own_grade", is_enterprise_user)
 rules.add_perm("credit.list_grades", staff_or_admin | is_enterprise_user)  # API: rows scoped by visible_to
 rules.add_perm("credit.recalculate", staff)
-# The scoring model: everyone on staff reads it; a leader issues a new version.
+# The scoring model is open to staff and to the enterprises it grades (the explanation cites it); a leader
+# issues a new version.
 rules.add_perm("credit.view_model", staff_or_admin | is_enterprise_user)
 rules.add_perm("credit.change_model", is_leader)
 # Overrides: a supervisor or leader requests, another leader approves (never the requester).

@@ -59,6 +59,18 @@ def _json_object(pairs: list[tuple[str, str]]) -> str:
     return f"{function}({arguments})"
 
 
+def _fence() -> str:
+    """Keep PostgreSQL from flattening a subquery into its parent, which would copy the score expression (with its
+    caps and clamps) into every column computed from it."""
+    return " OFFSET 0" if connection.vendor == "postgresql" else ""
+
+
+def _json_value(indicator: Indicator) -> str:
+    """Counts are whole numbers; only recency-weighted sums are rounded (so float noise never reads as change)."""
+    column = f"v.{_q(indicator.code)}"
+    return _round(column, 3) if indicator.recency_weighted else column
+
+
 def _clamp(sql: str) -> str:
     return f"(CASE WHEN ({sql}) < 0 THEN 0 WHEN ({sql}) > 100 THEN 100 ELSE ({sql}) END)"
 
@@ -125,15 +137,16 @@ def _calc_sql(window: Window, model: ScoringModel) -> tuple[str, list]:
     score = _round(_clamp(" + ".join([repr(float(model.base_score)), *grade_parts])), 1)
     risk = _round(_clamp(" + ".join(["0.0", *risk_parts])), 1)
     vetoes = " OR ".join([f"v.{_q(i.code)} > 0" for i in INDICATORS.values() if i.veto] or ["1 = 0"])
-    values_json = _json_object([(i.code, _round(f"v.{_q(i.code)}", 3)) for i in INDICATORS.values() if i.kind == GRADE])
-    risk_json = _json_object([(i.code, _round(f"v.{_q(i.code)}", 3)) for i in INDICATORS.values() if i.kind == RISK])
+    values_json = _json_object([(i.code, _json_value(i)) for i in INDICATORS.values() if i.kind == GRADE])
+    risk_json = _json_object([(i.code, _json_value(i)) for i in INDICATORS.values() if i.kind == RISK])
     scored = (
         f"SELECT v.enterprise_id, {score} AS score, CASE WHEN {vetoes} THEN 1 ELSE 0 END AS vetoed,"
-        f" {risk} AS risk_score, {values_json} AS indicator_values, {risk_json} AS risk_values FROM ({values_sql}) v"
+        f" {risk} AS risk_score, {values_json} AS indicator_values, {risk_json} AS risk_values"
+        f" FROM ({values_sql}{_fence()}) v"
     )
     graded = (
         f"SELECT s.*, CASE WHEN s.vetoed = 1 THEN 'C' WHEN s.score >= {model.grade_a_min!r} THEN 'A'"
-        f" WHEN s.score >= {model.grade_b_min!r} THEN 'B' ELSE 'C' END AS computed_grade FROM ({scored}) s"
+        f" WHEN s.score >= {model.grade_b_min!r} THEN 'B' ELSE 'C' END AS computed_grade FROM ({scored}{_fence()}) s"
     )
     override = _q(GradeOverride._meta.db_table)
     sql = (
@@ -154,6 +167,14 @@ def _lock(enterprise_ids: tuple[int, ...] | None) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [LOCK_ALL])
         for pk in sorted(enterprise_ids):
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_ENTERPRISE, pk])
+
+
+def _no_jit() -> None:
+    """The statement's cost estimate crosses PostgreSQL's JIT thresholds, and compiling it costs more than it
+    saves (seconds, for a query that runs in a few)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
 
 
 def window_for(model: ScoringModel, now: datetime.datetime, enterprise_ids=None) -> Window:
@@ -185,6 +206,7 @@ def recalculate(
         if window.enterprise_ids == ():
             return Outcome(0, 0, 0, 0)
         _lock(window.enterprise_ids)
+        _no_jit()
         if window.enterprise_ids is None:
             area_rates_rebuild(now)
         with connection.cursor() as cursor:

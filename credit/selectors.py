@@ -75,7 +75,7 @@ def _lines(values: dict, weights: dict, kind: str) -> list[Line]:
                 value=value,
                 points=float(weight.get("points", 0)),
                 cap=weight.get("cap"),
-                contribution=round(contribution(indicator, value, weights), 1),
+                contribution=round(contribution(indicator, value, weights), 1) + 0.0,  # never -0.0
             )
         )
     return lines

@@ -74,7 +74,10 @@ def scoring_model_create(*, actor, values: dict, today: datetime.date | None = N
         raise ValidationError({"effective_from": _("A new version takes effect today at the earliest.")})
     if not str(values.get("note", "")).strip():
         raise ValidationError({"note": _("Say what changed and why.")})
-    factors = [float(f) for f in values["recency_factors"]]
+    try:
+        factors = [float(f) for f in values["recency_factors"]]
+    except (TypeError, ValueError):
+        factors = []
     if len(factors) != values["lookback_years"] or any(not 0 <= f <= 1 for f in factors):
         raise ValidationError(
             {"recency_factors": _("Give one factor between 0 and 1 for each year of the look-back window.")}
@@ -188,13 +191,20 @@ def overrides_expire(*, now: datetime.datetime | None = None) -> int:
     return ended
 
 
+BLACKLIST_FIELDS = ("ground", "facts", "decision_number", "published_on", "is_food_or_special_equipment")
+
+
 @transaction.atomic
 def blacklist_add(*, actor, enterprise, values: dict) -> BlacklistEntry:
     """Put an enterprise on the dishonesty list on a listed ground (published at once); its grade becomes C."""
     require_perm(actor, "credit.manage_blacklist")
-    entry = BlacklistEntry(enterprise=enterprise, listed_by=actor, **values)
+    entry = BlacklistEntry(
+        enterprise=enterprise, listed_by=actor, **{name: values[name] for name in BLACKLIST_FIELDS if name in values}
+    )
     if not entry.facts.strip():
         raise ValidationError({"facts": _("State the facts the decision rests on.")})
+    if entry.published_on and entry.published_on > timezone.localdate():
+        raise ValidationError({"published_on": _("An entry is listed once it is published: not in the future.")})
     entry.full_clean()
     entry._history_user = actor
     entry.save()

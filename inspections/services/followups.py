@@ -73,7 +73,7 @@ def rectification_submit(
     follow_up.save()
     for upload in files:
         RectificationAttachment.store(upload, follow_up=follow_up)
-    audit(actor=actor, action="follow_up.report", target=follow_up, trail=follow_up.task.campaign)
+    _record(follow_up, actor, "follow_up.report", _("Rectification report submitted"))  # the report clears "overdue"
     return follow_up
 
 
