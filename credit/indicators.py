@@ -27,6 +27,7 @@ from django.db.models import (
 )
 from django.db.models.functions import NullIf, Round, TruncDate
 from django.db.models.lookups import GreaterThanOrEqual
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -51,7 +52,7 @@ class Window:
 
     @property
     def today(self) -> datetime.date:
-        return self.now.astimezone(datetime.timezone(datetime.timedelta(hours=8))).date()
+        return timezone.localdate(self.now)
 
     @property
     def start(self) -> datetime.datetime:

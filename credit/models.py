@@ -260,6 +260,17 @@ class BlacklistEntryQuerySet(models.QuerySet):
     def listed(self) -> "BlacklistEntryQuerySet":
         return self.filter(status=BlacklistStatus.LISTED)
 
+    def search(self, text: str) -> "BlacklistEntryQuerySet":
+        """By enterprise name, exact credit code, or decision number; blank text matches everything."""
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(enterprise__name__icontains=text)
+            | Q(enterprise__credit_code=text.upper())
+            | Q(decision_number__icontains=text)
+        )
+
     def visible_to(self, user) -> "BlacklistEntryQuerySet":
         """The list is public; staff also see removed entries, an enterprise its own."""
         if getattr(user, "is_active", False) and user.has_perm("credit.view_grades"):
@@ -327,6 +338,18 @@ class BlacklistEntry(models.Model):
         return self.published_on + relativedelta(months=months)
 
 
+class CreditRepairQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CreditRepairQuerySet":
+        """Staff read every application; an enterprise its own (the list is public, the applications are not)."""
+        if not getattr(user, "is_active", False):
+            return self.none()
+        if user.has_perm("credit.view_grades"):
+            return self
+        if user.role == Role.ENTERPRISE and user.enterprise_id:
+            return self.filter(entry__enterprise_id=user.enterprise_id)
+        return self.none()
+
+
 class CreditRepair(models.Model):
     """An enterprise's application to leave the dishonesty list, and the staff decision on it."""
 
@@ -350,6 +373,7 @@ class CreditRepair(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
 
+    objects = CreditRepairQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

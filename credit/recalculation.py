@@ -198,8 +198,7 @@ def recalculate(
     Idempotent: a second run over the same record changes nothing and adds no history."""
     now = now or timezone.now()
     with transaction.atomic():
-        window_probe = timezone.localdate(now)
-        model = ScoringModel.objects.in_force(window_probe)
+        model = ScoringModel.objects.in_force(timezone.localdate(now))
         if model is None:
             raise ScoringModel.DoesNotExist("No scoring model is in force.")
         window = window_for(model, now, enterprise_ids)

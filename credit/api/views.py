@@ -9,7 +9,6 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from accounts.roles import Role
 from core.api.permissions import ActionPermission
 from core.models import JobRun
 from credit import services
@@ -224,15 +223,7 @@ class BlacklistEntryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
 
 
 def _repairs_visible_to(user):
-    """Staff read every application; an enterprise its own (the list is public, the applications are not)."""
-    repairs = CreditRepair.objects.select_related("entry__enterprise").prefetch_related("attachments")
-    if not getattr(user, "is_active", False):
-        return repairs.none()
-    if user.has_perm("credit.view_grades"):
-        return repairs
-    if user.role == Role.ENTERPRISE and user.enterprise_id:
-        return repairs.filter(entry__enterprise_id=user.enterprise_id)
-    return repairs.none()
+    return CreditRepair.objects.visible_to(user).select_related("entry__enterprise").prefetch_related("attachments")
 
 
 class CreditRepairViewSet(viewsets.ReadOnlyModelViewSet):

@@ -26,12 +26,7 @@ def blacklist_index(request):
     if status in BlacklistStatus.values:
         rows = rows.filter(status=status)
     search = request.GET.get("q", "").strip()
-    if search:
-        rows = rows.filter(
-            Q(enterprise__name__icontains=search)
-            | Q(enterprise__credit_code=search.upper())
-            | Q(decision_number__icontains=search)
-        )
+    rows = rows.search(search)
     rows = rows.annotate(pending_repairs=Count("repairs", filter=Q(repairs__status=RepairStatus.PENDING)))
     rows = rows.order_by("-published_on", "-pk")
     page, query = paginate(request, rows)

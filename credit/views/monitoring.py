@@ -66,7 +66,6 @@ def warning_acknowledge(request, pk: int):
         save=lambda f: services.warning_acknowledge(actor=request.user, warning=warning, note=f.cleaned_data["note"]),
         back=reverse("credit:warnings"),
         done=_("The warning is acknowledged."),
-        template="credit/form.html",
         facts=facts,
     )
 

@@ -41,7 +41,6 @@ def override_request(request, pk: int):
         save=lambda f: services.override_request(actor=request.user, enterprise=enterprise, **f.cleaned_data),
         back=enterprise.get_absolute_url(),
         done=_("The override is requested. Another leader must approve it before it applies."),
-        template="credit/form.html",
         facts=facts,
     )
 

@@ -1,7 +1,6 @@
 """The public dishonesty list: no login; only entries in force (an enterprise off the list after credit repair is
 no longer shown, nor one whose publication date has not come), and only what the decision published."""
 
-from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -13,12 +12,7 @@ def public_blacklist(request):
     # A decision dated ahead is not published yet.
     rows = BlacklistEntry.objects.listed().filter(published_on__lte=timezone.localdate()).select_related("enterprise")
     search = request.GET.get("q", "").strip()
-    if search:
-        rows = rows.filter(
-            Q(enterprise__name__icontains=search)
-            | Q(enterprise__credit_code=search.upper())
-            | Q(decision_number__icontains=search)
-        )
+    rows = rows.search(search)
     page, query = paginate(
         request, rows.only("ground", "decision_number", "published_on", "enterprise__name", "enterprise__credit_code")
     )
