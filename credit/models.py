@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -186,6 +187,33 @@ class GradeChange(models.Model):
         return f"{self.enterprise_id}: {self.previous_grade or '–'} → {self.grade}"
 
 
+class Decided(models.Model):
+    """A request that staff decide: who decided, when, and the note they gave."""
+
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    def record_decision(self, *, actor, status: str, note: str) -> None:
+        """Move to `status`, naming who decided, when, and why (in the change history too)."""
+        self.status = status
+        self.decided_by = actor
+        self.decided_at = timezone.now()
+        self.decision_note = note.strip()
+        self._history_user = actor
+        self.save()
+
+
 class GradeOverrideQuerySet(models.QuerySet):
     def visible_to(self, user) -> "GradeOverrideQuerySet":
         if not getattr(user, "is_active", False):
@@ -203,7 +231,7 @@ class GradeOverrideQuerySet(models.QuerySet):
         return self.filter(status=OverrideStatus.APPROVED, expires_on__gte=on)
 
 
-class GradeOverride(models.Model):
+class GradeOverride(Decided):
     """A grade set by staff instead of the computed one, with a written reason and an expiry date. A supervisor
     requests it, a leader (not the requester) approves it; it ends on its expiry date or when revoked."""
 
@@ -220,16 +248,6 @@ class GradeOverride(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
     )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.TextField(_("decision note"), blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     end_reason = models.TextField(_("why it ended"), blank=True)
 
@@ -350,7 +368,7 @@ class CreditRepairQuerySet(models.QuerySet):
         return self.none()
 
 
-class CreditRepair(models.Model):
+class CreditRepair(Decided):
     """An enterprise's application to leave the dishonesty list, and the staff decision on it."""
 
     entry = models.ForeignKey(
@@ -362,16 +380,6 @@ class CreditRepair(models.Model):
     )
     applied_at = models.DateTimeField(_("applied at"), auto_now_add=True)
     status = models.CharField(_("status"), max_length=16, choices=RepairStatus.choices, default=RepairStatus.PENDING)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.TextField(_("decision note"), blank=True)
 
     objects = CreditRepairQuerySet.as_manager()
     history = HistoricalRecords()

@@ -139,12 +139,9 @@ def override_decide(*, actor, override: GradeOverride, approve: bool, note: str 
         raise ValidationError({"note": _("Say why the override is rejected.")})
     if approve and override.expires_on < timezone.localdate():
         raise ValidationError(_("This override has already expired; request a new one."))
-    override.status = OverrideStatus.APPROVED if approve else OverrideStatus.REJECTED
-    override.decided_by = actor
-    override.decided_at = timezone.now()
-    override.decision_note = note.strip()
-    override._history_user = actor
-    override.save()
+    override.record_decision(
+        actor=actor, status=OverrideStatus.APPROVED if approve else OverrideStatus.REJECTED, note=note
+    )
     audit(actor=actor, action="credit.override.decide", target=override, trail=override.enterprise, approved=approve)
     if approve:
         recalculate_enterprises([override.enterprise_id], cause=GradeCause.OVERRIDE, detail=f"override:{override.pk}")
@@ -250,12 +247,7 @@ def repair_decide(*, actor, repair: CreditRepair, approve: bool, note: str) -> C
     require_state(repair, [RepairStatus.PENDING])
     if not note.strip():
         raise ValidationError({"note": _("Record the grounds of the decision.")})
-    repair.status = RepairStatus.APPROVED if approve else RepairStatus.REJECTED
-    repair.decided_by = actor
-    repair.decided_at = timezone.now()
-    repair.decision_note = note.strip()
-    repair._history_user = actor
-    repair.save()
+    repair.record_decision(actor=actor, status=RepairStatus.APPROVED if approve else RepairStatus.REJECTED, note=note)
     entry = repair.entry
     if approve:
         entry.status = BlacklistStatus.REMOVED

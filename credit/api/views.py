@@ -144,25 +144,24 @@ class GradeOverrideViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         )
         return self._render(override, status.HTTP_201_CREATED)
 
+    def _decide(self, request, approve: bool) -> Response:
+        override = self.get_object()
+        body = _valid(serializers.NoteSerializer, request)
+        return self._render(
+            services.override_decide(actor=request.user, override=override, approve=approve, note=body["note"])
+        )
+
     @extend_schema(request=serializers.NoteSerializer, responses=serializers.GradeOverrideSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """Approve (a leader other than the requester): the override's grade applies at once."""
-        override = self.get_object()
-        body = _valid(serializers.NoteSerializer, request)
-        return self._render(
-            services.override_decide(actor=request.user, override=override, approve=True, note=body["note"])
-        )
+        return self._decide(request, approve=True)
 
     @extend_schema(request=serializers.NoteSerializer, responses=serializers.GradeOverrideSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         """Reject, saying why."""
-        override = self.get_object()
-        body = _valid(serializers.NoteSerializer, request)
-        return self._render(
-            services.override_decide(actor=request.user, override=override, approve=False, note=body["note"])
-        )
+        return self._decide(request, approve=False)
 
     @extend_schema(request=serializers.OverrideEndSerializer, responses=serializers.GradeOverrideSerializer)
     @action(detail=True, methods=["post"])
