@@ -19,18 +19,13 @@ def _among(enterprise_ids: Iterable[int] | QuerySet):
     return enterprise_ids if isinstance(enterprise_ids, QuerySet) else list(enterprise_ids)
 
 
-def current_grades(enterprise_ids: Iterable[int]) -> dict[int, str]:
-    """The current credit grade ("A", "B" or "C") of each of these enterprises that has one; an enterprise not
-    graded yet has no entry (the draw weighs it like grade B)."""
-    rows = CreditGrade.objects.filter(enterprise_id__in=_among(enterprise_ids)).values_list("enterprise_id", "grade")
-    return dict(rows.iterator(chunk_size=10_000))
-
-
-def current_risks(enterprise_ids: Iterable[int]) -> dict[int, float]:
+def current_grades_and_risks(enterprise_ids: Iterable[int]) -> dict[int, tuple[str, float]]:
+    """The current credit grade ("A", "B" or "C") and risk score of each of these enterprises that has been
+    graded, in one read; an enterprise not graded yet has no entry (the draw weighs it like grade B)."""
     rows = CreditGrade.objects.filter(enterprise_id__in=_among(enterprise_ids)).values_list(
-        "enterprise_id", "risk_score"
+        "enterprise_id", "grade", "risk_score"
     )
-    return dict(rows.iterator(chunk_size=10_000))
+    return {pk: (grade, risk) for pk, grade, risk in rows.iterator(chunk_size=10_000)}
 
 
 def alerted(enterprise_ids: Iterable[int]) -> set[int]:

@@ -162,7 +162,7 @@ def test_declared_conflicts_and_last_campaigns_inspectors_are_never_drawn(actors
 
 def test_grade_a_sits_out_unless_flagged_and_c_weighs_more(spot, monkeypatch):
     a, c = spot.pool[1], spot.pool[2]
-    monkeypatch.setattr("inspections.weights.current_grades", lambda ids: {a.pk: "A", c.pk: "C"})
+    monkeypatch.setattr("inspections.weights.current_grades_and_risks", lambda ids: {a.pk: ("A", 0), c.pk: ("C", 0)})
     campaigns.campaign_approve(actor=spot.leader, campaign=spot.campaign)
     draw = draws.draw_commit(actor=spot.supervisor, campaign=spot.campaign)
     weights = dict(map(tuple, draw.published_inputs()["pool"]))
@@ -173,7 +173,7 @@ def test_grade_a_sits_out_unless_flagged_and_c_weighs_more(spot, monkeypatch):
 
 def test_a_flagged_grade_a_enterprise_is_drawn_like_any_other(spot, monkeypatch):
     a = spot.pool[1]
-    monkeypatch.setattr("inspections.weights.current_grades", lambda ids: {a.pk: "A"})
+    monkeypatch.setattr("inspections.weights.current_grades_and_risks", lambda ids: {a.pk: ("A", 0)})
     campaigns.referral_add(
         actor=spot.supervisor, campaign=spot.campaign, enterprise=a, source=ReferralSource.COMPLAINT, note="投诉"
     )
