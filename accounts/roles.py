@@ -10,6 +10,7 @@ class Role(models.TextChoices):
     INSPECTOR = "inspector", _("Inspector")
     LAB_TECHNICIAN = "lab_technician", _("Lab technician")
     ENTERPRISE = "enterprise", _("Enterprise user")
+    EXPERT = "expert", _("Expert reviewer")
     ADMIN = "admin", _("Administrator")
 
 

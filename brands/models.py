@@ -1,1 +1,659 @@
-"""brands: models arrive with their issue."""
+"""Famous-brand cultivation (名牌培育) and the government quality award (政府质量奖): the bureau's cultivation
+targets, the yearly calls with their rules, applications with their explained eligibility, the expert review by
+stage, the public notice with objections, the honours awarded, their yearly review and revocation."""
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.roles import BUREAU_STAFF_ROLES, Role
+from brands.choices import (
+    ApplicationStatus,
+    HelpKind,
+    HonourStatus,
+    ObjectionStatus,
+    ProgrammeKind,
+    ProgrammeStatus,
+    ProposalStatus,
+    ReviewStatus,
+    RevocationCause,
+    Stage,
+    TargetCategory,
+    TargetStatus,
+)
+from core.models import StoredFile
+from credit.models import Decided
+
+STAFF_ONLY = {"role__in": sorted(BUREAU_STAFF_ROLES)}
+
+
+def _is_staff(user) -> bool:
+    return getattr(user, "is_active", False) and user.has_perm("brands.view_all")
+
+
+def _own_enterprise(user) -> int | None:
+    if getattr(user, "is_active", False) and user.role == Role.ENTERPRISE:
+        return user.enterprise_id
+    return None
+
+
+# Cultivation targets.
+
+
+class CultivationTargetQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CultivationTargetQuerySet":
+        """Staff see every target; an enterprise its own plans; nobody else any."""
+        if _is_staff(user):
+            return self
+        enterprise_id = _own_enterprise(user)
+        return self.filter(enterprise_id=enterprise_id) if enterprise_id else self.none()
+
+
+class CultivationTarget(models.Model):
+    """An enterprise on the bureau's list of key cultivation targets (重点培育对象) for a year: its category, the
+    officer responsible, and the cultivation plan, whose milestones, help given and progress notes hang off it."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="cultivation", verbose_name=_("enterprise")
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    category = models.CharField(_("category"), max_length=24, choices=TargetCategory.choices)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("responsible officer"),
+        limit_choices_to=STAFF_ONLY,
+    )
+    goal = models.CharField(_("goal"), max_length=255, help_text=_("e.g. the honour or standing aimed at"))
+    plan = models.TextField(_("cultivation plan"))
+    status = models.CharField(_("status"), max_length=16, choices=TargetStatus.choices, default=TargetStatus.ACTIVE)
+    closed_note = models.TextField(_("why it was closed"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = CultivationTargetQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "enterprise__name", "pk"]
+        verbose_name = _("cultivation target")
+        verbose_name_plural = _("cultivation targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "year"],
+                name="one_target_per_enterprise_and_year",
+                violation_error_message=_("This enterprise is already a cultivation target for that year."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.enterprise}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("brands:target", args=[self.pk])
+
+
+class Milestone(models.Model):
+    target = models.ForeignKey(
+        CultivationTarget, on_delete=models.PROTECT, related_name="milestones", verbose_name=_("target")
+    )
+    title = models.CharField(_("milestone"), max_length=255)
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        return self.done_on is None and self.due_on < (today or timezone.localdate())
+
+
+class HelpRecord(models.Model):
+    """Help the bureau gave a target: standards, metrology, certification, training."""
+
+    target = models.ForeignKey(
+        CultivationTarget, on_delete=models.PROTECT, related_name="help", verbose_name=_("target")
+    )
+    kind = models.CharField(_("kind of help"), max_length=16, choices=HelpKind.choices)
+    given_on = models.DateField(_("given on"))
+    description = models.TextField(_("what was done"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+
+    class Meta:
+        ordering = ["-given_on", "-pk"]
+        verbose_name = _("help given")
+        verbose_name_plural = _("help given")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.given_on}"
+
+
+class ProgressNote(models.Model):
+    target = models.ForeignKey(
+        CultivationTarget, on_delete=models.PROTECT, related_name="notes", verbose_name=_("target")
+    )
+    text = models.TextField(_("progress"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    written_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-written_at", "-pk"]
+        verbose_name = _("progress note")
+        verbose_name_plural = _("progress notes")
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+# Programmes (the yearly calls) and their rules.
+
+
+def default_stages() -> list[str]:
+    return [Stage.PAPER, Stage.PRESENTATION, Stage.SITE, Stage.COMMITTEE]
+
+
+def default_eligibility() -> dict:
+    return {
+        "grades": ["A", "B"],
+        "clean_years": settings.BRAND_CLEAN_YEARS,
+        "trading_years": settings.BRAND_TRADING_YEARS,
+        "valid_licences": True,
+    }
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ProgrammeQuerySet":
+        """Calls are public once made: everyone signed in reads them (the application rules are part of the call)."""
+        return self if getattr(user, "is_active", False) else self.none()
+
+
+class Programme(models.Model):
+    """A yearly call: famous-brand products, or the government quality award. Its rules are data: who is
+    eligible, how many awards, the review stages, how many reviewers, how long the notice and the honour last."""
+
+    kind = models.CharField(_("programme"), max_length=16, choices=ProgrammeKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    title = models.CharField(_("title"), max_length=128)
+    description = models.TextField(_("the call"), blank=True)
+    closes_on = models.DateField(_("applications close on"))
+    award_count = models.PositiveSmallIntegerField(_("number of awards"), validators=[MinValueValidator(1)])
+    validity_years = models.PositiveSmallIntegerField(
+        _("honour valid for (years)"), default=5, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    stages = models.JSONField(_("review stages"), default=default_stages)
+    min_reviewers = models.PositiveSmallIntegerField(
+        _("reviewers per stage (at least)"), default=3, validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
+    trim_from = models.PositiveSmallIntegerField(
+        _("drop highest and lowest from (reviewers)"),
+        default=5,
+        validators=[MinValueValidator(3)],
+        help_text=_("With at least this many scores, the highest and the lowest are dropped before the mean."),
+    )
+    eligibility = models.JSONField(_("eligibility rules"), default=default_eligibility)
+    notice_working_days = models.PositiveSmallIntegerField(
+        _("public notice (working days)"), default=7, validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
+    status = models.CharField(_("status"), max_length=16, choices=ProgrammeStatus.choices, default=ProgrammeStatus.OPEN)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ProgrammeQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "kind"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "year"],
+                name="one_call_per_programme_and_year",
+                violation_error_message=_("There is already a call for this programme in that year."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("brands:programme", args=[self.pk])
+
+    @property
+    def needs_product(self) -> bool:
+        """A famous-brand call honours a product; the quality award an enterprise."""
+        return self.kind == ProgrammeKind.FAMOUS_BRAND
+
+    def next_stage(self, stage: str) -> str | None:
+        stages = list(self.stages)
+        index = stages.index(stage)
+        return stages[index + 1] if index + 1 < len(stages) else None
+
+
+# Applications and their review.
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ApplicationQuerySet":
+        """Staff see every application; an enterprise its own; a reviewer those assigned to them (recused or
+        not: the recusal is theirs to see); nobody else any."""
+        if _is_staff(user):
+            return self
+        enterprise_id = _own_enterprise(user)
+        if enterprise_id:
+            return self.filter(enterprise_id=enterprise_id)
+        if getattr(user, "is_active", False) and user.role == Role.EXPERT:
+            return self.filter(pk__in=ReviewAssignment.objects.filter(reviewer=user).values("application_id"))
+        return self.none()
+
+
+class Application(models.Model):
+    """An enterprise's application to a call, with its self-assessment on GB/T 19580 and the eligibility check
+    made from its record when it applied (each rule, passed or not, and why)."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="applications", verbose_name=_("programme")
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="brand_applications",
+        verbose_name=_("enterprise"),
+    )
+    product = models.ForeignKey(
+        "enterprises.Product",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("product"),
+    )
+    summary = models.TextField(_("application statement"))
+    self_assessment = models.JSONField(_("self-assessment"), default=dict)
+    self_total = models.FloatField(_("self-assessed total"), default=0)
+    status = models.CharField(_("status"), max_length=16, choices=ApplicationStatus.choices)
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, blank=True)
+    eligibility = models.JSONField(_("eligibility checks"), default=list)
+    eligible = models.BooleanField(_("eligible"), default=False)
+    checked_at = models.DateTimeField(_("eligibility checked at"))
+    bypass_reason = models.TextField(_("why admitted despite a failed check"), blank=True)
+    bypassed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("admitted by"),
+    )
+    bypassed_at = models.DateTimeField(_("admitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    closed_note = models.TextField(_("outcome note"), blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "enterprise"],
+                condition=~Q(status=ApplicationStatus.WITHDRAWN),
+                name="one_application_per_call",
+                violation_error_message=_("This enterprise has already applied to this call."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.programme}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("brands:application", args=[self.pk])
+
+    @property
+    def failed_checks(self) -> list[dict]:
+        return [check for check in self.eligibility if not check["passed"]]
+
+
+class ApplicationAttachment(StoredFile):
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("file"), upload_to="brand-applications/%Y/%m/")
+
+    class Meta(StoredFile.Meta):
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+
+class ReviewAssignmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ReviewAssignmentQuerySet":
+        """Staff see every assignment; a reviewer their own; nobody else any (the enterprise sees the outcome)."""
+        if _is_staff(user):
+            return self
+        if getattr(user, "is_active", False) and user.role == Role.EXPERT:
+            return self.filter(reviewer=user)
+        return self.none()
+
+
+class ReviewAssignment(models.Model):
+    """One reviewer on one application at one stage: their scores per category, given independently (no
+    reviewer sees another's until they have submitted their own), or their recusal for a conflict of interest."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("application")
+    )
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="brand_reviews",
+        verbose_name=_("reviewer"),
+        limit_choices_to={"role": Role.EXPERT},
+    )
+    status = models.CharField(_("status"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.ASSIGNED)
+    scores = models.JSONField(_("scores"), default=dict, blank=True)
+    total = models.FloatField(_("total"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    recusal_reason = models.TextField(_("conflict of interest"), blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("assigned by")
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("submitted or recused at"), null=True, blank=True)
+
+    objects = ReviewAssignmentQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["application_id", "stage", "pk"]
+        verbose_name = _("review assignment")
+        verbose_name_plural = _("review assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "stage", "reviewer"],
+                name="one_assignment_per_reviewer_and_stage",
+                violation_error_message=_("This reviewer is already assigned to this application at this stage."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} · {self.application} · {self.get_stage_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("brands:review", args=[self.pk])
+
+
+class StageResult(models.Model):
+    """The outcome of one stage for one application: the aggregated score (none for the committee), how many
+    scores it was made of, and whether the application went on, decided by staff with a note."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="stage_results", verbose_name=_("application")
+    )
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    score = models.FloatField(_("score"), null=True, blank=True)
+    scores_counted = models.PositiveSmallIntegerField(_("scores counted"), default=0)
+    scores_dropped = models.PositiveSmallIntegerField(_("scores dropped"), default=0)
+    rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
+    advanced = models.BooleanField(_("went on"))
+    note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["application_id", "decided_at", "pk"]
+        verbose_name = _("stage result")
+        verbose_name_plural = _("stage results")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "stage"], name="one_result_per_application_and_stage")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} · {self.get_stage_display()}"
+
+
+# The public notice and objections.
+
+
+class Notice(models.Model):
+    """The public notice (公示) of a call's proposed winners: published for a number of working days, during which
+    anyone may file a signed objection."""
+
+    programme = models.OneToOneField(
+        Programme, on_delete=models.PROTECT, related_name="notice", verbose_name=_("programme")
+    )
+    text = models.TextField(_("notice text"))
+    published_on = models.DateField(_("published on"))
+    ends_on = models.DateField(_("objections until"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("published by")
+    )
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_on", "-pk"]
+        verbose_name = _("public notice")
+        verbose_name_plural = _("public notices")
+
+    def __str__(self) -> str:
+        return str(self.programme)
+
+    def get_absolute_url(self) -> str:
+        return reverse("brands:public_notice", args=[self.pk])
+
+    def is_open(self, today: datetime.date | None = None) -> bool:
+        return (today or timezone.localdate()) <= self.ends_on
+
+
+class ObjectionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ObjectionQuerySet":
+        """Objections name the people who filed them: staff only."""
+        return self if _is_staff(user) else self.none()
+
+
+class Objection(models.Model):
+    """A signed objection (实名异议) to a proposed winner during the notice; staff resolve each before the award."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="objections", verbose_name=_("notice"))
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="objections", verbose_name=_("objection to")
+    )
+    name = models.CharField(_("your name"), max_length=64)
+    phone = models.CharField(_("phone"), max_length=32)
+    organisation = models.CharField(_("organisation"), max_length=128, blank=True)
+    text = models.TextField(_("objection and its grounds"))
+    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account"),
+    )
+    status = models.CharField(_("status"), max_length=16, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN)
+    resolution_note = models.TextField(_("resolution"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    objects = ObjectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["filed_at", "pk"]
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.application.enterprise}"
+
+
+# Honours, their yearly review and revocation.
+
+
+class HonourQuerySet(models.QuerySet):
+    def current(self, today: datetime.date | None = None) -> "HonourQuerySet":
+        """Honours in force: not revoked and not past their validity."""
+        return self.filter(status=HonourStatus.CURRENT, valid_until__gte=today or timezone.localdate())
+
+    def visible_to(self, user) -> "HonourQuerySet":
+        """Staff see every honour; an enterprise its own and the current ones; everyone else the current ones."""
+        if _is_staff(user):
+            return self
+        enterprise_id = _own_enterprise(user)
+        if enterprise_id:
+            return self.filter(Q(pk__in=self.current().values("pk")) | Q(enterprise_id=enterprise_id))
+        return self.current()
+
+
+class Honour(models.Model):
+    """An award: a famous-brand product or the quality award, valid for a number of years, reviewed yearly and
+    revoked when quality fails. Revoked honours stay on file; the public list shows only current ones."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="honour", verbose_name=_("application")
+    )
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="honours", verbose_name=_("call"))
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="honours", verbose_name=_("enterprise")
+    )
+    product = models.ForeignKey(
+        "enterprises.Product",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("product"),
+    )
+    certificate_number = models.CharField(_("certificate number"), max_length=32, unique=True)
+    title = models.CharField(_("honour"), max_length=255)
+    awarded_on = models.DateField(_("awarded on"))
+    valid_until = models.DateField(_("valid until"))
+    status = models.CharField(_("status"), max_length=16, choices=HonourStatus.choices, default=HonourStatus.CURRENT)
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    revocation_reason = models.TextField(_("why it was revoked"), blank=True)
+
+    objects = HonourQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-awarded_on", "certificate_number"]
+        verbose_name = _("honour")
+        verbose_name_plural = _("honours")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("brands:honour", args=[self.pk])
+
+    def is_current(self, today: datetime.date | None = None) -> bool:
+        return self.status == HonourStatus.CURRENT and self.valid_until >= (today or timezone.localdate())
+
+    @staticmethod
+    def validity_end(awarded_on: datetime.date, years: int) -> datetime.date:
+        """Valid for `years` whole years: to the day before the anniversary."""
+        return awarded_on + relativedelta(years=years) - datetime.timedelta(days=1)
+
+
+class HonourReview(models.Model):
+    """The yearly check of a current honour: did the holder still meet the rules? A failed review proposes
+    revocation."""
+
+    honour = models.ForeignKey(Honour, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("honour"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    passed = models.BooleanField(_("still meets the rules"))
+    note = models.TextField(_("findings"))
+    checks = models.JSONField(_("record checked"), default=list)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reviewed by")
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "-pk"]
+        verbose_name = _("yearly review")
+        verbose_name_plural = _("yearly reviews")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["honour", "year"],
+                name="one_review_per_honour_and_year",
+                violation_error_message=_("This honour has already been reviewed for that year."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.honour} {self.year}"
+
+
+class RevocationProposalQuerySet(models.QuerySet):
+    def open(self) -> "RevocationProposalQuerySet":
+        return self.filter(status=ProposalStatus.OPEN)
+
+
+class RevocationProposal(Decided):
+    """A proposal to revoke an honour, raised automatically by what happened in the holder's record (a failed
+    spot check, grade C, a listing) or by a failed yearly review. Staff confirm (the honour is revoked) or dismiss
+    it. `trigger` names what raised it, so the same event never raises it twice."""
+
+    honour = models.ForeignKey(
+        Honour, on_delete=models.PROTECT, related_name="revocation_proposals", verbose_name=_("honour")
+    )
+    cause = models.CharField(_("cause"), max_length=16, choices=RevocationCause.choices)
+    trigger = models.CharField(_("raised by"), max_length=64)
+    detail = models.CharField(_("detail"), max_length=255, blank=True)
+    raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.OPEN)
+
+    objects = RevocationProposalQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        verbose_name = _("revocation proposal")
+        verbose_name_plural = _("revocation proposals")
+        constraints = [
+            models.UniqueConstraint(fields=["honour", "trigger"], name="one_proposal_per_trigger"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.honour} · {self.get_cause_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("brands:proposal", args=[self.pk])

@@ -1,6 +1,7 @@
-"""Reference data that data migrations load (industries, the working-day calendar, the first scoring model),
+"""Reference data that data migrations load (industries, the working-day calendar, the scoring model's first versions),
 restored after a flush."""
 
+from brands.reference_data import ensure_honour_weight
 from core.calendar_data import load_bundled_calendars
 from core.models import CalendarDay, CalendarYear
 from credit.models import ScoringModel
@@ -16,3 +17,4 @@ def restore_reference_data() -> None:
     if not CalendarYear.objects.exists():
         load_bundled_calendars(CalendarYear, CalendarDay)
     ensure_scoring_model(ScoringModel)
+    ensure_honour_weight(ScoringModel)

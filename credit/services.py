@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from core.audit import audit
+from core.events import event_emit
 from core.services import job_run
 from core.transitions import require_perm, require_state
 from credit.choices import BlacklistStatus, GradeCause, OverrideStatus, RepairStatus, WarningStatus
@@ -207,6 +208,8 @@ def blacklist_add(*, actor, enterprise, values: dict) -> BlacklistEntry:
     entry.save()
     audit(actor=actor, action="credit.blacklist.add", target=entry, trail=enterprise, summary=entry.decision_number)
     recalculate_enterprises([enterprise.pk], cause=GradeCause.EVENT, detail="credit.blacklist")
+    # Others react to a listing (e.g. a brand honour is proposed for revocation); the grade is already recalculated.
+    event_emit("credit.listed", enterprise_id=enterprise.pk, entry=entry.pk)
     return entry
 
 

@@ -120,6 +120,7 @@ IDENTITY_FIELDS = (
     "area",
     "industry",
     "scale",
+    "established_on",
     "status",
 )
 CONTACT_FIELDS = ("contact_person", "contact_phone", "contact_email")
@@ -151,6 +152,9 @@ class Enterprise(models.Model):
         Industry, on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("industry")
     )
     scale = models.CharField(_("scale"), max_length=8, choices=Scale.choices)
+    established_on = models.DateField(
+        _("established on"), null=True, blank=True, help_text=_("The date of establishment on the business licence.")
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=EnterpriseStatus.choices, default=EnterpriseStatus.ACTIVE
     )

@@ -202,6 +202,9 @@ CELERY_BEAT_SCHEDULE = {
     "licence-warnings": {
         "task": "enterprises.tasks.record_licence_warnings_task",
         "schedule": crontab(hour=1, minute=30),
+    },    "brands-revocation-proposals": {
+        "task": "brands.tasks.raise_revocation_proposals_task",
+        "schedule": crontab(hour=2, minute=45),
     },
 }
 
@@ -300,3 +303,8 @@ DRAW_GRADE_WEIGHTS = {
     "B": env_int("DRAW_WEIGHT_B", 1),
     "C": env_int("DRAW_WEIGHT_C", 3),
 }
+
+# Famous brands and the quality award (DOMAIN.md "Famous-brand cultivation"): the defaults a new call's rules start
+# from; each call keeps its own rules as data.
+BRAND_CLEAN_YEARS = env_int("BRAND_CLEAN_YEARS", 3)  # no failed spot check or listing in the last N years
+BRAND_TRADING_YEARS = env_int("BRAND_TRADING_YEARS", 3)  # trading at least N years

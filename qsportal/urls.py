@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("enterprises.api.urls")),
     path("", include("inspections.api.urls")),
     path("", include("credit.api.urls")),
+    path("", include("brands.api.urls")),
 ]
 
 urlpatterns = [
@@ -21,6 +22,8 @@ urlpatterns = [
     path("enterprises/", include("enterprises.urls")),
     path("", include("inspections.urls")),
     path("", include("credit.urls")),
+    path("", include("brands.urls")),
+    path("", include("brands.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),

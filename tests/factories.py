@@ -71,6 +71,7 @@ class EnterpriseFactory(DjangoModelFactory):
     district = factory.SelfAttribute("area.district")
     industry = factory.LazyFunction(lambda: _industry("14"))
     scale = Scale.ABOVE
+    established_on = datetime.date(2010, 3, 1)
 
 
 def _industry(code: str) -> Industry:

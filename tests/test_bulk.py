@@ -21,6 +21,7 @@ def test_bulk_insert_returns_ids_in_order_and_keeps_awkward_text(enterprise):
             enterprise.area_id,
             enterprise.industry_id,
             "below",
+            None,
             "active",
         )
         for name in awkward

@@ -14,7 +14,7 @@ from accounts.roles import Role
 from core.models import JobRun
 from credit import services
 from credit.choices import BlacklistStatus, GradeCause, OverrideStatus, WarningKind, WarningStatus
-from credit.models import BlacklistEntry, CreditGrade, GradeOverride, RiskWarning
+from credit.models import BlacklistEntry, CreditGrade, GradeOverride, RiskWarning, ScoringModel
 from credit.recalculation import recalculate
 from inspections.choices import Verdict
 from tests.clients import token_api
@@ -29,6 +29,12 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/credit"
+
+
+def in_force_version() -> int:
+    return ScoringModel.objects.in_force(timezone.localdate()).version
+
+
 MAX_ID = 2**63 - 1
 
 
@@ -102,7 +108,7 @@ def test_an_enterprise_reads_its_own_grade_and_no_other(actors, enterprise, othe
     assert listed["count"] == 1 and listed["results"][0]["enterprise"] == enterprise.pk
     row = listed["results"][0]
     assert row["enterprise_name"] == enterprise.name and row["grade"] == row["computed_grade"] == "B"
-    assert row["is_overridden"] is False and row["override"] is None and row["model_version"] == 1
+    assert row["is_overridden"] is False and row["override"] is None and row["model_version"] == in_force_version()
     assert company.get(f"{API}/grades/{enterprise.pk}/").status_code == 200
     refused = company.get(f"{API}/grades/{other_enterprise.pk}/")
     missing = company.get(f"{API}/grades/{other_enterprise.pk + 1000}/")
@@ -161,7 +167,7 @@ def test_the_explanation_adds_up_to_the_score(actors, staff, enterprise):
 
     detail = staff.get(f"{API}/grades/{enterprise.pk}/").json()
     explanation = detail["explanation"]
-    assert explanation["model_version"] == 1 and explanation["thresholds"] == {"A": 90.0, "B": 60.0}
+    assert explanation["model_version"] == in_force_version() and explanation["thresholds"] == {"A": 90.0, "B": 60.0}
     lines = {line["code"]: line for line in explanation["lines"]}
     assert lines["licence_expired"] == {
         "code": "licence_expired",
@@ -234,7 +240,14 @@ def test_every_credit_list_runs_a_bounded_number_of_queries(actors, staff, djang
         )
         assert repair.attachments.count() == 1
     services.recalculate_all(cause=GradeCause.SCHEDULED)
-    expected = {"overrides/": 6, "blacklist/": 6, "repairs/": 6, "warnings/": 6, "runs/": 1, "models/": 1}
+    expected = {
+        "overrides/": 6,
+        "blacklist/": 6,
+        "repairs/": 6,
+        "warnings/": 6,
+        "runs/": 1,
+        "models/": ScoringModel.objects.count(),
+    }
     for path, count in expected.items():
         with django_assert_max_num_queries(4):
             rows = staff.get(f"{API}/{path}", {"page_size": 100}).json()["results"]
@@ -272,7 +285,11 @@ def test_an_override_requested_and_approved_by_another_leader_sets_the_grade(
     latest, first = history["results"]
     assert latest["cause"] == GradeCause.OVERRIDE and latest["override"] == override["id"]
     assert (latest["previous_grade"], latest["grade"], latest["computed_grade"]) == ("B", "A", "B")
-    assert first["cause"] == GradeCause.MANUAL and first["previous_grade"] == "" and first["model_version"] == 1
+    assert (
+        first["cause"] == GradeCause.MANUAL
+        and first["previous_grade"] == ""
+        and first["model_version"] == in_force_version()
+    )
     assert company.get(f"{API}/grades/{enterprise.pk}/history/").json()["count"] == 2
     assert [row["id"] for row in company.get(f"{API}/overrides/").json()["results"]] == [override["id"]]
 
@@ -329,19 +346,20 @@ def test_an_override_request_is_checked(actors, staff, enterprise, other_enterpr
 
 
 def test_a_leader_issues_a_new_scoring_model_version(actors):
+    previous = in_force_version()
     created = api(actors[Role.LEADER]).post(f"{API}/models/", model_body(), format="json")
     assert created.status_code == 201, created.json()
     model = created.json()
-    assert model["version"] == 2 and model["created_by"] == actors[Role.LEADER].pk
+    assert model["version"] == previous + 1 and model["created_by"] == actors[Role.LEADER].pk
     assert model["weights"] == {
         "conforming": {"points": 4.0, "cap": 12.0},
         "nonconforming": {"points": -25.0, "cap": None},
     }
     assert model["recency_factors"] == [1.0, 0.5]
-    shown = api(actors[Role.ENTERPRISE]).get(f"{API}/models/2/")
+    shown = api(actors[Role.ENTERPRISE]).get(f"{API}/models/{previous + 1}/")
     assert shown.status_code == 200 and shown.json()["note"] == "加重不合格扣分。"
     versions = api(actors[Role.SUPERVISOR]).get(f"{API}/models/").json()["results"]
-    assert [row["version"] for row in versions] == [2, 1]
+    assert [row["version"] for row in versions] == list(range(previous + 1, 0, -1))
     assert api(actors[Role.INSPECTOR]).get(f"{API}/models/").status_code == 403
 
 

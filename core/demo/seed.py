@@ -32,6 +32,7 @@ USERNAMES = {
     Role.LAB_TECHNICIAN: "lab",
     Role.ENTERPRISE: "enterprise",
     Role.ADMIN: "admin",
+    Role.EXPERT: "expert",
 }
 
 
@@ -70,6 +71,12 @@ class _CityBuilder:
     def person_name(self) -> str:
         given = "".join(self.rng.choice(city.GIVEN) for _ in range(self.rng.choice((1, 2, 2))))
         return self.rng.choice(city.SURNAMES) + given
+
+    def established_on(self) -> datetime.date:
+        """Most enterprises have traded for years; a few are new (not yet eligible for brand honours)."""
+        return self.as_of - datetime.timedelta(
+            days=self.rng.choice((200, 700)) if self.rng.random() < 0.08 else self.rng.randrange(3 * 365 + 30, 30 * 365)
+        )
 
     def user(self, role: str, number: int, **extra) -> User:
         base = USERNAMES[role]
@@ -191,6 +198,7 @@ def seed_demo_city(*, seed: int, enterprises: int, as_of: datetime.date, enterpr
                 area.pk,
                 industry.pk,
                 scale,
+                builder.established_on(),
                 rng.choices(statuses, [95, 3, 2])[0],
             )
         )
