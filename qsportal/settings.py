@@ -202,7 +202,8 @@ CELERY_BEAT_SCHEDULE = {
     "licence-warnings": {
         "task": "enterprises.tasks.record_licence_warnings_task",
         "schedule": crontab(hour=1, minute=30),
-    },    "brands-revocation-proposals": {
+    },
+    "brands-revocation-proposals": {
         "task": "brands.tasks.raise_revocation_proposals_task",
         "schedule": crontab(hour=2, minute=45),
     },
