@@ -26,6 +26,21 @@ if ! command -v pg_config >/dev/null; then
   apt_install libpq-dev gcc
 fi
 
+# WeasyPrint (the honour certificate PDF) needs Pango; the certificate is in Chinese and needs a CJK font. Without
+# them only the certificate fails, so a machine without apt warns and goes on.
+ldconfig_bin=$(command -v ldconfig || echo /sbin/ldconfig)
+if ! "$ldconfig_bin" -p 2>/dev/null | grep libpango-1.0 >/dev/null; then
+  echo "Installing Pango (for WeasyPrint)..."
+  apt_install libpango-1.0-0 libpangoft2-1.0-0 || echo "Warning: Pango is missing: certificate PDFs will fail" >&2
+fi
+if ! command -v fc-list >/dev/null; then
+  echo "Installing fontconfig and a Chinese font (for the certificate PDF)..."
+  apt_install fontconfig fonts-wqy-microhei || echo "Warning: no CJK font: certificates will show boxes" >&2
+elif [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
+  echo "Installing a Chinese font (for the certificate PDF)..."
+  apt_install fonts-wqy-microhei || echo "Warning: no CJK font: certificates will show boxes" >&2
+fi
+
 # This machine's pip configuration may name local wheel folders that do not exist: hide only those warnings.
 without_location_warnings() { "$@" 2> >(grep -v "^WARNING: Location 'file:" >&2); }
 

@@ -1,0 +1,170 @@
+"""What anyone may read without logging in: the current honours, the published notices of proposed winners, and
+the signed-objection form while a notice runs. Nothing else of a call shows here: not the applicants that were
+ineligible, not selected or withdrew, nor any honour revoked or past its validity."""
+
+from django import forms
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.security import client_ip
+from brands import services
+from brands.choices import ApplicationStatus, ProgrammeKind, ProgrammeStatus
+from brands.models import Application, Honour, Notice
+from core.pages import add_model_errors, paginate
+
+# Signed objections are read and answered by staff: one address may file this many in OBJECTION_WINDOW seconds.
+OBJECTIONS_PER_WINDOW = 5
+OBJECTION_WINDOW = 60 * 60
+
+
+class ProposedChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, application: Application) -> str:
+        if application.product_id:
+            return f"{application.enterprise.name} · {application.product}"
+        return application.enterprise.name
+
+
+class ObjectionForm(forms.Form):
+    """A signed objection (实名异议): to which proposed winner, by whom (name and a phone to reach them), and why.
+    brands.services.objection_file checks the rest (the notice still open, the application still proposed)."""
+
+    application = ProposedChoiceField(label=gettext_lazy("Objection to"), queryset=Application.objects.none())
+    name = forms.CharField(
+        label=gettext_lazy("Your name"), max_length=64, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    phone = forms.CharField(
+        label=gettext_lazy("Phone"), max_length=32, widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
+    )
+    organisation = forms.CharField(label=gettext_lazy("Organisation"), max_length=128, required=False)
+    text = forms.CharField(
+        label=gettext_lazy("Objection and its grounds"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=gettext_lazy("Say what you object to and on what facts; staff may call you to find out more."),
+    )
+
+    def __init__(self, *args, proposed, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = proposed
+
+
+def honour_list(request):
+    honours = Honour.objects.current().select_related("enterprise", "product", "programme")
+    search = request.GET.get("q", "").strip()
+    if search:
+        honours = honours.filter(
+            Q(enterprise__name__icontains=search)
+            | Q(product__name__icontains=search)
+            | Q(certificate_number__icontains=search)
+        )
+    kind = request.GET.get("kind", "")
+    if kind in ProgrammeKind.values:
+        honours = honours.filter(programme__kind=kind)
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        honours = honours.filter(programme__year=int(year))
+    page, query = paginate(request, honours.order_by("-awarded_on", "certificate_number"))
+    years = Honour.objects.current().order_by("-programme__year").values_list("programme__year", flat=True).distinct()
+    context = {
+        "page": page,
+        "query": query,
+        "search": search,
+        "kind": kind,
+        "year": year,
+        "kinds": ProgrammeKind.choices,
+        "years": [str(value) for value in years],
+    }
+    return render(request, "brands/public/honour_list.html", context)
+
+
+def _published() -> QuerySet[Notice]:
+    # A notice exists once published; one dated ahead (never made by the portal itself) is not public yet.
+    return Notice.objects.filter(published_on__lte=timezone.localdate()).select_related("programme")
+
+
+def notice_list(request):
+    page, query = paginate(request, _published().order_by("-published_on", "-pk"))
+    return render(request, "brands/public/notice_list.html", {"page": page, "query": query})
+
+
+def _objections_key(request) -> str:
+    return f"brands:objections:{client_ip(request)}"
+
+
+def _rate_limited(request) -> bool:
+    return (cache.get(_objections_key(request)) or 0) >= OBJECTIONS_PER_WINDOW
+
+
+def _count_objection(request) -> None:
+    key = _objections_key(request)
+    # The window starts with the address's first objection; add() leaves a running count alone.
+    cache.add(key, 0, timeout=OBJECTION_WINDOW)
+    try:
+        cache.incr(key)
+    except ValueError:  # the key expired between add() and incr()
+        cache.set(key, 1, timeout=OBJECTION_WINDOW)
+
+
+def notice_detail(request, pk: int):
+    notice = get_object_or_404(_published(), pk=pk)
+    programme = notice.programme
+    shown = [ApplicationStatus.PROPOSED]
+    if programme.status == ProgrammeStatus.DECIDED:
+        shown.append(ApplicationStatus.AWARDED)
+    winners = list(
+        programme.applications.filter(status__in=shown)
+        .select_related("enterprise", "product")
+        .order_by("enterprise__name", "pk")
+    )
+    proposed = programme.applications.filter(status=ApplicationStatus.PROPOSED).select_related("enterprise", "product")
+    is_open = notice.is_open()
+    form, status, rate_limited = None, 200, False
+    if is_open and any(winner.status == ApplicationStatus.PROPOSED for winner in winners):
+        form = ObjectionForm(request.POST if request.method == "POST" else None, proposed=proposed)
+        if request.method == "POST":
+            if _rate_limited(request):
+                rate_limited, status = True, 429
+                form.add_error(
+                    None,
+                    _(
+                        "Too many objections have been filed from your network address: at most %(count)s in an "
+                        "hour. Please try again later, or contact the bureau by phone."
+                    )
+                    % {"count": OBJECTIONS_PER_WINDOW},
+                )
+            elif form.is_valid():
+                values = {name: form.cleaned_data[name] for name in ("name", "phone", "organisation", "text")}
+                try:
+                    services.objection_file(
+                        actor=request.user if request.user.is_authenticated else None,
+                        notice=notice,
+                        application=form.cleaned_data["application"],
+                        values=values,
+                    )
+                except ValidationError as error:
+                    add_model_errors(form, error)
+                else:
+                    _count_objection(request)
+                    return redirect("brands_public:objection_filed", pk=notice.pk)
+    elif request.method == "POST":
+        status = 409  # the period ended (or every proposed winner was taken out) while the form was open
+    context = {
+        "notice": notice,
+        "programme": programme,
+        "winners": winners,
+        "is_open": is_open,
+        "form": form,
+        "rate_limited": rate_limited,
+        "posted_closed": status == 409,
+    }
+    return render(request, "brands/public/notice_detail.html", context, status=status)
+
+
+def objection_filed(request, pk: int):
+    notice = get_object_or_404(_published(), pk=pk)
+    return render(request, "brands/public/objection_filed.html", {"notice": notice})
