@@ -12,7 +12,7 @@ from brands.choices import RevocationCause
 from brands.models import Honour, RevocationProposal
 from credit.choices import BlacklistStatus, Grade
 from credit.models import BlacklistEntry, CreditGrade, GradeChange
-from inspections.choices import FAILED_VERDICTS, TaskStatus
+from inspections.choices import FAILED_VERDICTS, TaskStatus, Verdict
 from inspections.models import Task
 
 
@@ -23,7 +23,8 @@ def _candidates(honours, today: datetime.date) -> list[RevocationProposal]:
         verdict__in=FAILED_VERDICTS,
         finalised_at__date__gte=F("enterprise__honours__awarded_on"),
         **current,
-    ).values_list("enterprise__honours__pk", "pk", "campaign__title", "finalised_at")
+    ).values_list("enterprise__honours__pk", "pk", "campaign__title", "finalised_at", "verdict")
+    failed = list(failed)
     proposals = [
         RevocationProposal(
             honour_id=honour_id,
@@ -31,7 +32,16 @@ def _candidates(honours, today: datetime.date) -> list[RevocationProposal]:
             trigger=f"task:{task_id}",
             detail=f"{campaign} · {timezone.localdate(at).isoformat()}"[:255],
         )
-        for honour_id, task_id, campaign, at in failed
+        for honour_id, task_id, campaign, at, _verdict in failed
+    ]
+    listed = BlacklistEntry.objects.filter(status=BlacklistStatus.LISTED, **current).values_list(
+        "enterprise__honours__pk", "pk", "decision_number"
+    )
+    listings = [
+        RevocationProposal(
+            honour_id=honour_id, cause=RevocationCause.BLACKLISTED, trigger=f"blacklist:{entry_id}", detail=number
+        )
+        for honour_id, entry_id, number in listed
     ]
     latest_c = GradeChange.objects.filter(enterprise_id=OuterRef("enterprise_id"), grade=Grade.C).order_by("-at", "-pk")
     graded_c = (
@@ -39,6 +49,10 @@ def _candidates(honours, today: datetime.date) -> list[RevocationProposal]:
         .annotate(change=Subquery(latest_c.values("pk")[:1]))
         .values_list("enterprise__honours__pk", "change", "score")
     )
+    # A listing or a refusal puts the grade to C (a veto): that is one cause, proposed once as itself, not twice.
+    vetoed = {proposal.honour_id for proposal in listings}
+    vetoed |= {honour_id for honour_id, *_rest, verdict in failed if verdict == Verdict.REFUSED}
+    proposals += listings
     proposals += [
         RevocationProposal(
             honour_id=honour_id,
@@ -47,15 +61,7 @@ def _candidates(honours, today: datetime.date) -> list[RevocationProposal]:
             detail=f"C · {score:g}",
         )
         for honour_id, change, score in graded_c
-    ]
-    listed = BlacklistEntry.objects.filter(status=BlacklistStatus.LISTED, **current).values_list(
-        "enterprise__honours__pk", "pk", "decision_number"
-    )
-    proposals += [
-        RevocationProposal(
-            honour_id=honour_id, cause=RevocationCause.BLACKLISTED, trigger=f"blacklist:{entry_id}", detail=number
-        )
-        for honour_id, entry_id, number in listed
+        if honour_id not in vetoed
     ]
     return proposals
 

@@ -200,7 +200,7 @@ def clean_eligibility(rules) -> dict:
 def programme_create(*, actor, values: dict, today: datetime.date | None = None) -> Programme:
     """Make a yearly call with its rules."""
     require_perm(actor, "brands.manage_programmes")
-    _required(values, "title")
+    _required(values, "title", "closes_on")
     today = today or timezone.localdate()
     if values["closes_on"] < today:
         raise ValidationError({"closes_on": _("Applications must close today or later.")})
