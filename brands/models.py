@@ -469,7 +469,7 @@ class Notice(models.Model):
         return str(self.programme)
 
     def get_absolute_url(self) -> str:
-        return reverse("brands:public_notice", args=[self.pk])
+        return reverse("brands_public:notice", args=[self.pk])
 
     def is_open(self, today: datetime.date | None = None) -> bool:
         return (today or timezone.localdate()) <= self.ends_on

@@ -1,5 +1,6 @@
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.files import UploadsField
@@ -28,6 +29,7 @@ class EnterpriseForm(forms.ModelForm):
     class Meta:
         model = Enterprise
         fields = [*IDENTITY_FIELDS, *CONTACT_FIELDS]
+        widgets = {"established_on": DATE_INPUT}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,6 +37,12 @@ class EnterpriseForm(forms.ModelForm):
 
     def clean_credit_code(self) -> str:
         return self.cleaned_data["credit_code"].strip().upper()
+
+    def clean_established_on(self):
+        established_on = self.cleaned_data["established_on"]
+        if established_on and established_on > timezone.localdate():
+            raise forms.ValidationError(_("The date of establishment cannot be in the future."))
+        return established_on
 
 
 class ContactForm(forms.ModelForm):

@@ -270,6 +270,9 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         # In process (no broker) every event dispatch would print a line into the web server's log.
         "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else env_str("LOG_LEVEL", "INFO")},
+        # WeasyPrint logs each step of every certificate it renders.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -28,6 +28,7 @@ def enterprise_payload(enterprise: Enterprise, **changes) -> dict:
         "area": enterprise.area_id,
         "industry": enterprise.industry_id,
         "scale": enterprise.scale,
+        "established_on": enterprise.established_on.isoformat() if enterprise.established_on else "",
         "status": enterprise.status,
         "contact_person": "",
         "contact_phone": "",
