@@ -228,7 +228,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"token": env_str("API_TOKEN_THROTTLE", "10/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env_str("API_TOKEN_THROTTLE", "10/min"),
+        # Anyone may object to a proposed honour without an account: a limit per address keeps it usable.
+        "brands_objection": env_str("BRANDS_OBJECTION_THROTTLE", "20/hour"),
+    },
     "NUM_PROXIES": PROXY_COUNT,
 }
 
