@@ -72,6 +72,8 @@ TARGET_FIELDS = ("enterprise", "year", "category", "officer", "goal", "plan")
 def target_save(*, actor, values: dict, target: CultivationTarget | None = None) -> CultivationTarget:
     """Put an enterprise on the year's list of cultivation targets, or change its plan."""
     require_perm(actor, "brands.manage_targets")
+    if target is not None:  # a change names only what changes
+        values = {**{name: getattr(target, name) for name in ("goal", "plan")}, **values}
     _required(values, "goal", "plan")
     officer = values.get("officer")
     if officer is not None and officer.role not in (Role.LEADER, Role.SUPERVISOR):

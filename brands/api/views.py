@@ -118,9 +118,7 @@ class CultivationTargetViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
             partial=partial,
             context=self.get_serializer_context(),
         )
-        # The service takes the whole plan (as the form sends it): a partial change keeps the other fields.
-        values = {name: getattr(target, name) for name in services.TARGET_FIELDS} | dict(body)
-        return self._render(services.target_save(actor=request.user, values=values, target=target))
+        return self._render(services.target_save(actor=request.user, values=dict(body), target=target))
 
     @extend_schema(request=serializers.NoteInputSerializer, responses=serializers.CultivationTargetDetailSerializer)
     @action(detail=True, methods=["post"])
