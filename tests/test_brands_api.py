@@ -133,6 +133,11 @@ def test_staff_list_a_target_and_manage_its_plan(actors, enterprise):
     future = {**help_given, "given_on": in_days(3)}
     assert error_fields(staff.post(f"{url}help/", future, format="json"))["given_on"]
     assert staff.post(f"{url}notes/", {"text": "已完成首轮诊断"}, format="json").status_code == 201
+    reached = {"milestone": milestone.json()["id"], "done_on": TODAY().isoformat(), "note": "提前完成"}
+    assert error_fields(staff.post(f"{url}milestone-done/", {**reached, "done_on": in_days(1)}, format="json"))
+    done = staff.post(f"{url}milestone-done/", reached, format="json")
+    assert done.status_code == 200 and done.json()["done_on"] == TODAY().isoformat()
+    assert staff.post(f"{url}milestone-done/", reached, format="json").status_code == 400  # reached already
 
     detail = staff.get(url).json()
     assert [m["title"] for m in detail["milestones"]] == ["完成自评报告"]

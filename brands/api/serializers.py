@@ -198,6 +198,12 @@ class MilestoneAddSerializer(serializers.Serializer):
     due_on = serializers.DateField()
 
 
+class MilestoneDoneSerializer(serializers.Serializer):
+    milestone = serializers.IntegerField(help_text=_("The milestone of this target that was reached."))
+    done_on = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class HelpRecordAddSerializer(serializers.Serializer):
     kind = EnumField(HelpKind)
     given_on = serializers.DateField()

@@ -6,6 +6,7 @@ the field errors). Published notices and current honours are public: they need n
 import dataclasses
 
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -70,6 +71,7 @@ class CultivationTargetViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
         "partial_update": "brands.manage_targets",
         "close": "brands.manage_targets",
         "milestones": "brands.manage_targets",
+        "milestone_done": "brands.manage_targets",
         "help": "brands.manage_targets",
         "notes": "brands.manage_targets",
     }
@@ -136,6 +138,18 @@ class CultivationTargetViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
         body = _valid(serializers.MilestoneAddSerializer, request)
         milestone = services.milestone_add(actor=request.user, target=target, **body)
         return Response(serializers.MilestoneSerializer(milestone).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=serializers.MilestoneDoneSerializer, responses=serializers.MilestoneSerializer)
+    @action(detail=True, methods=["post"], url_path="milestone-done")
+    def milestone_done(self, request, pk=None):
+        """Mark one of the plan's milestones as reached (on a day up to today)."""
+        target = self.get_object()
+        body = _valid(serializers.MilestoneDoneSerializer, request)
+        milestone = get_object_or_404(target.milestones, pk=body["milestone"])
+        milestone = services.milestone_done(
+            actor=request.user, milestone=milestone, done_on=body["done_on"], note=body["note"]
+        )
+        return Response(serializers.MilestoneSerializer(milestone).data)
 
     @extend_schema(request=serializers.HelpRecordAddSerializer, responses={201: serializers.HelpRecordSerializer})
     @action(detail=True, methods=["post"], url_path="help")
