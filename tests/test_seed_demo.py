@@ -8,6 +8,16 @@ from django.db.models import F
 
 from accounts.models import User
 from accounts.roles import Role
+from brands.choices import (
+    ApplicationStatus,
+    ObjectionStatus,
+    ProgrammeKind,
+    ProgrammeStatus,
+    ProposalStatus,
+    ReviewStatus,
+    TargetCategory,
+)
+from brands.models import Application, CultivationTarget, Honour, Objection, Programme, ReviewAssignment
 from core.demo.seed import DEMO_PASSWORD, seed_demo_city
 from core.reference_data import restore_reference_data
 from enterprises.credit_code import validate_credit_code
@@ -40,7 +50,22 @@ def snapshot() -> list[tuple]:
     users = list(
         User.objects.order_by("username").values_list("username", "full_name", "role", "enterprise__credit_code")
     )
-    return [enterprises, licences, users]
+    applications = list(
+        Application.objects.order_by("programme__year", "programme__kind", "enterprise__credit_code").values_list(
+            "programme__title", "enterprise__credit_code", "status", "stage", "self_total"
+        )
+    )
+    reviews = list(
+        ReviewAssignment.objects.order_by(
+            "application__enterprise__credit_code", "stage", "reviewer__username"
+        ).values_list("application__enterprise__credit_code", "stage", "reviewer__username", "status", "total")
+    )
+    targets = list(
+        CultivationTarget.objects.order_by("year", "enterprise__credit_code").values_list(
+            "year", "enterprise__credit_code", "category", "officer__username", "status"
+        )
+    )
+    return [enterprises, licences, users, applications, reviews, targets]
 
 
 def reset():
@@ -73,7 +98,10 @@ def test_the_city_is_realistic_and_valid():
     # Every enterprise on file is supervised: above-scale or holding one of the five licences.
     assert Enterprise.objects.supervised().count() == 400
     assert {role for role in User.objects.values_list("role", flat=True)} == set(Role.values)
-    assert all(u.check_password(DEMO_PASSWORD) for u in User.objects.filter(username__in=["leader", "enterprise"]))
+    assert all(
+        u.check_password(DEMO_PASSWORD) for u in User.objects.filter(username__in=["leader", "enterprise", "expert"])
+    )
+    assert User.objects.filter(role=Role.EXPERT).count() == 6
     assert User.objects.get(username="enterprise").enterprise is not None
     # Licence dates are spread so the worklists have something to show.
     assert Licence.objects.expired(today=AS_OF).exists()
@@ -85,6 +113,60 @@ def test_the_city_is_realistic_and_valid():
     assert set(SelfReport.objects.values_list("status", flat=True)) == {"submitted", "returned", "accepted"}
     reports = list(SelfReport.objects.all())
     assert sum(report.is_late for report in reports) < len(reports) / 2  # most arrive on time, as in real life
+    assert_brands_are_alive()
+
+
+def assert_brands_are_alive():
+    """Famous-brand cultivation has a history and work in progress for every role that takes part."""
+    year = AS_OF.year
+    # This year's cultivation targets: every category, plans under way with a milestone reached and one overdue.
+    targets = CultivationTarget.objects.filter(year=year)
+    assert 6 <= targets.count() <= 10
+    assert set(targets.values_list("category", flat=True)) == set(TargetCategory.values)
+    assert not targets.exclude(enterprise__scale="above").exists()
+    assert not targets.exclude(enterprise__credit__grade__in=["A", "B"]).exists()
+    for target in targets.prefetch_related("milestones", "help", "notes"):
+        milestones = list(target.milestones.all())
+        assert 2 <= len(milestones) <= 3 and any(m.done_on for m in milestones)
+        assert len({help.kind for help in target.help.all()}) == 2 and target.notes.exists()
+    assert any(m.is_overdue(AS_OF) for target in targets for m in target.milestones.all())
+
+    # Last year's quality award, decided: a notice with a dismissed objection, two honours valid five years, each
+    # counted in its holder's grade; one holder failed a spot check since, and its revocation awaits staff.
+    decided = Programme.objects.get(kind=ProgrammeKind.QUALITY_AWARD, year=year - 1)
+    assert decided.status == ProgrammeStatus.DECIDED
+    assert decided.notice.published_on.year == year - 1 and decided.notice.published_at.year == year - 1
+    assert Objection.objects.get(notice__programme=decided).status == ObjectionStatus.DISMISSED
+    assert decided.applications.filter(status=ApplicationStatus.NOT_SELECTED).exists()
+    honours = list(Honour.objects.current().select_related("enterprise__credit"))
+    assert len(honours) == 2
+    for honour in honours:
+        assert honour.awarded_on.year == year - 1 and honour.valid_until.year == year + 4
+        assert honour.enterprise.credit.indicator_values["brand_honour"] == 1
+    [proposal] = [p for honour in honours for p in honour.revocation_proposals.all()]
+    assert proposal.status == ProposalStatus.OPEN and proposal.cause == "nonconforming"
+    assert not decided.applications.filter(submitted_at__year=year).exists()  # backdated with the call
+
+    # This year's famous-brand call is open: two applications in paper review, one not eligible, explained.
+    call = Programme.objects.get(kind=ProgrammeKind.FAMOUS_BRAND, year=year)
+    assert call.status == ProgrammeStatus.OPEN and call.closes_on > AS_OF
+    statuses = sorted(call.applications.values_list("status", "stage"))
+    assert statuses == [("in_review", "paper"), ("in_review", "paper"), ("ineligible", "")]
+    assert call.applications.get(status=ApplicationStatus.INELIGIBLE).failed_checks
+    demo = Enterprise.objects.get(users__username="enterprise")
+    if demo.status == "active" and demo.products.exists():  # its account then has an application to follow
+        assert call.applications.filter(enterprise=demo).exists()
+
+    # This year's quality award is in review: scores in, a recusal on file, and work waiting for the expert.
+    review = Programme.objects.get(kind=ProgrammeKind.QUALITY_AWARD, year=year)
+    assert review.status == ProgrammeStatus.REVIEWING
+    assignments = ReviewAssignment.objects.filter(application__programme=review)
+    assert assignments.filter(status=ReviewStatus.SUBMITTED).exists()
+    assert assignments.filter(status=ReviewStatus.RECUSED).exclude(recusal_reason="").count() == 1
+    expert = User.objects.get(username="expert")
+    mine = ReviewAssignment.objects.visible_to(expert)
+    assert mine.filter(status=ReviewStatus.ASSIGNED).count() >= 2
+    assert mine.filter(status=ReviewStatus.SUBMITTED, application__programme=review).exists()
 
 
 def test_the_command_refuses_a_production_database(settings):
@@ -99,7 +181,7 @@ def test_the_command_prints_an_account_per_role_and_does_not_seed_twice(settings
     out = StringIO()
     call_command("seed_demo", "--enterprises", "30", "--seed", "3", stdout=out)
     text = out.getvalue()
-    for username in ("leader", "supervisor", "inspector", "lab", "enterprise", "admin"):
+    for username in ("leader", "supervisor", "inspector", "lab", "enterprise", "expert", "admin"):
         assert f" {username} " in text
     assert DEMO_PASSWORD in text
     assert "--seed 3 --enterprises 30 --as-of " in text  # how to rebuild exactly this city
@@ -107,6 +189,7 @@ def test_the_command_prints_an_account_per_role_and_does_not_seed_twice(settings
     call_command("seed_demo", "--enterprises", "30", stdout=again)
     assert "nothing was added" in again.getvalue()
     assert Enterprise.objects.count() == 30
+    assert Programme.objects.count() == len(set(Programme.objects.values_list("kind", "year")))  # no call twice
 
 
 @pytest.mark.postgres

@@ -15,6 +15,7 @@ from accounts.models import User
 from accounts.roles import Role
 from core.bulk import bulk_insert, history_baseline
 from core.demo import city
+from core.demo.brands import seed_brands
 from core.demo.credit import seed_credit
 from core.demo.files import seed_enterprise_files
 from core.demo.spot_checks import seed_spot_checks
@@ -25,6 +26,7 @@ from enterprises.models import IDENTITY_FIELDS, District, Enterprise, Industry, 
 DEMO_PASSWORD = "QsDemo-2026"
 LICENCE_FIELDS = ("enterprise", "kind", "number", "scope", "issued_on", "expires_on")
 STAFF_COUNTS = {Role.LEADER: 1, Role.INSPECTOR: 12, Role.LAB_TECHNICIAN: 3, Role.ADMIN: 1}
+EXPERT_COUNT = 6  # the quality-award panel: enough for five scores per application and a stand-in for a recusal
 USERNAMES = {
     Role.LEADER: "leader",
     Role.SUPERVISOR: "supervisor",
@@ -222,12 +224,15 @@ def seed_demo_city(*, seed: int, enterprises: int, as_of: datetime.date, enterpr
     seed_enterprise_files(rng=rng, as_of=as_of)
     seed_spot_checks(rng=rng, seed=seed, as_of=as_of)
     seed_credit(rng=rng, as_of=as_of)
+    # The expert reviewers are drawn after the city, so adding them left every earlier draw of a seed unchanged.
+    User.objects.bulk_create(builder.user(Role.EXPERT, n) for n in range(1, EXPERT_COUNT + 1))
+    seed_brands(rng=rng, as_of=as_of, password=builder.password)
 
     return SeedResult(
         districts=len(districts),
         areas=len(area_rows),
         enterprises=len(enterprise_rows),
         licences=len(licence_rows),
-        users=len(staff) + len(supervisors) + len(enterprise_users),
+        users=User.objects.count(),
         accounts=demo_accounts(),
     )
