@@ -15,7 +15,7 @@ from typing import IO
 import openpyxl
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from openpyxl.utils.datetime import from_excel
@@ -53,6 +53,7 @@ class Column:
 NAME, CREDIT_CODE, LEGAL_REPRESENTATIVE, ADDRESS = "企业名称", "统一社会信用代码", "法定代表人", "地址"
 DISTRICT, AREA, INDUSTRY, SCALE, STATUS = "区县", "责任区", "行业代码", "规模", "状态"
 CONTACT_PERSON, CONTACT_PHONE = "联系人", "联系电话"
+ESTABLISHED_ON = "成立日期"
 KIND, NUMBER, SCOPE, ISSUED_ON, EXPIRES_ON = "证照类别", "证书编号", "范围", "发证日期", "有效期至"
 
 ENTERPRISE_COLUMNS = (
@@ -64,6 +65,7 @@ ENTERPRISE_COLUMNS = (
     Column(AREA, True, _("Responsibility area within that district")),
     Column(INDUSTRY, True, _("GB/T 4754 division, e.g. 14 or C14")),
     Column(SCALE, True, "规上 / 规下"),
+    Column(ESTABLISHED_ON, False, _("As on the business licence: a date, or text as YYYY-MM-DD; not in the future")),
     Column(STATUS, False, _("正常 / 停产 / 注销; blank means 正常")),
     Column(CONTACT_PERSON, False),
     Column(CONTACT_PHONE, False),
@@ -267,10 +269,11 @@ class _Row:
             self.error(column, gettext("This column must be filled in."))
         return value
 
-    def date(self, column: str) -> datetime.date | None:
+    def date(self, column: str, *, required: bool = True) -> datetime.date | None:
         value = self.values.get(column)
         if value in ("", None):
-            self.error(column, gettext("This column must be filled in."))
+            if required:
+                self.error(column, gettext("This column must be filled in."))
             return None
         parsed = _as_date(value)
         if parsed is None:
@@ -374,6 +377,7 @@ ENTERPRISE_FIELDS = {
     "area": AREA,
     "industry": INDUSTRY,
     "scale": SCALE,
+    "established_on": ESTABLISHED_ON,
     "status": STATUS,
     "contact_person": CONTACT_PERSON,
     "contact_phone": CONTACT_PHONE,
@@ -390,8 +394,9 @@ LICENCE_FIELDS = {
 
 def validate_enterprises(sheet: Sheet) -> tuple[list[Enterprise], list[RowError]]:
     """Build an unsaved Enterprise for every row and collect every error: credit code, district, area, industry,
-    scale, status, field lengths, and credit codes repeated in the file or already on file."""
+    scale, date of establishment, status, field lengths, and credit codes repeated in the file or already on file."""
     errors: list[RowError] = []
+    today = timezone.localdate()
     districts = {district.name: district for district in District.objects.all()}
     areas = {(area.district_id, area.name): area for area in ResponsibilityArea.objects.all()}
     industries = {industry.code: industry for industry in Industry.objects.all()}
@@ -421,6 +426,9 @@ def validate_enterprises(sheet: Sheet) -> tuple[list[Enterprise], list[RowError]
             )
         industry = _industry(row, industries)
         scale = _choice(row, SCALE, SCALE_NAMES, scales, required=True)
+        established_on = row.date(ESTABLISHED_ON, required=False)
+        if established_on and established_on > today:
+            row.error(ESTABLISHED_ON, gettext("The date of establishment cannot be in the future."))
         status = _choice(row, STATUS, STATUS_NAMES, statuses, required=False) or EnterpriseStatus.ACTIVE
         enterprise = Enterprise(
             name=row.text(NAME, required=True),
@@ -431,6 +439,7 @@ def validate_enterprises(sheet: Sheet) -> tuple[list[Enterprise], list[RowError]
             area=area,
             industry=industry,
             scale=scale,
+            established_on=established_on,
             status=status,
             contact_person=row.text(CONTACT_PERSON),
             contact_phone=row.text(CONTACT_PHONE),

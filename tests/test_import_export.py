@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import Role
 from enterprises import importing
@@ -45,6 +46,7 @@ def enterprise_row(n: int, **changes) -> list:
         "责任区": "城东责任区",
         "行业代码": "C14",
         "规模": "规上",
+        "成立日期": "",
         "状态": "",
         "联系人": "赵六",
         "联系电话": "0730-8220000",
@@ -163,6 +165,33 @@ def test_one_bad_row_writes_nothing_and_every_error_is_reported_where_it_is(area
     assert "不存在区" in reasons[4]
     assert "2" in reasons[5]  # the row it repeats
     assert reasons[6] == "已有使用此统一社会信用代码的企业档案。"
+
+
+def test_the_date_of_establishment_is_optional_and_never_in_the_future(area, staff):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    rows = [
+        enterprise_row(1, 成立日期=datetime.date(2012, 5, 20)),  # row 2: a date cell
+        enterprise_row(2, 成立日期="2009/11/03"),  # row 3: a date typed as text
+        enterprise_row(3),  # row 4: blank, allowed
+        enterprise_row(4, 成立日期="去年春天"),  # row 5: not a date
+        enterprise_row(5, 成立日期=tomorrow),  # row 6: in the future
+        enterprise_row(6, 成立日期=timezone.localdate()),  # row 7: today is fine
+    ]
+    result = run_import(xlsx_file(ENTERPRISE_HEADERS, rows), user=staff)
+    assert result.written == 0
+    assert [(error.row, error.column) for error in result.errors] == [(5, "成立日期"), (6, "成立日期")]
+    assert "去年春天" in result.errors[0].reason
+
+    good = [row for n, row in enumerate(rows) if n not in (3, 4)]
+    result = run_import(xlsx_file(ENTERPRISE_HEADERS, good), user=staff)
+    assert result.is_valid and result.written == 4
+    established = dict(Enterprise.objects.values_list("credit_code", "established_on"))
+    assert established == {
+        credit_code(1): datetime.date(2012, 5, 20),
+        credit_code(2): datetime.date(2009, 11, 3),
+        credit_code(3): None,
+        credit_code(6): timezone.localdate(),
+    }
 
 
 def test_a_clash_found_only_while_writing_rolls_the_whole_file_back(monkeypatch, area, staff):
@@ -302,7 +331,7 @@ def _exported_rows(content: bytes) -> list[tuple]:
 
 def test_the_export_holds_exactly_the_filtered_enterprises_and_reimports_cleanly(client, area, staff):
     elsewhere = ResponsibilityAreaFactory(district=DistrictFactory(code="430603", name="云溪区"), name="云溪责任区")
-    wanted = [EnterpriseFactory(area=area) for _ in range(3)]
+    wanted = [EnterpriseFactory(area=area, established_on=day) for day in (datetime.date(2011, 4, 6), None, None)]
     LicenceFactory(enterprise=wanted[0], expires_on=datetime.date(2027, 5, 1))
     LicenceFactory(enterprise=wanted[0], kind=LicenceKind.CCC, expires_on=datetime.date(2026, 9, 30))
     EnterpriseFactory(area=elsewhere)
@@ -316,6 +345,7 @@ def test_the_export_holds_exactly_the_filtered_enterprises_and_reimports_cleanly
     first = next(row for row in rows if row[1] == wanted[0].credit_code)
     assert "强制性产品认证（3C）" in first[-2] and "食品生产许可证（SC）" in first[-2]
     assert first[-1].date() == datetime.date(2026, 9, 30)
+    assert first[ENTERPRISE_HEADERS.index("成立日期")].date() == datetime.date(2011, 4, 6)
 
     Licence.objects.all().delete()
     Enterprise.objects.all().delete()
@@ -323,6 +353,8 @@ def test_the_export_holds_exactly_the_filtered_enterprises_and_reimports_cleanly
     result = run_import(upload, user=staff)
     assert result.is_valid and result.written == 3
     assert set(Enterprise.objects.values_list("credit_code", flat=True)) == {e.credit_code for e in wanted}
+    established = dict(Enterprise.objects.values_list("credit_code", "established_on"))
+    assert established == {enterprise.credit_code: enterprise.established_on for enterprise in wanted}
 
 
 def test_export_queries_do_not_grow_with_the_rows(area, staff, django_assert_max_num_queries):
