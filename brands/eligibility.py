@@ -38,6 +38,7 @@ def eligibility_checks(enterprise: Enterprise, rules: dict, *, today: datetime.d
             status=TaskStatus.FINAL,
             verdict__in=FAILED_VERDICTS,
             finalised_at__gte=_start_of(since),
+            finalised_at__lt=_start_of(today + datetime.timedelta(days=1)),
         ).aggregate(count=Count("pk"), latest=Max("finalised_at"))
         latest = failed["latest"] and timezone.localdate(failed["latest"]).isoformat()
         checks.append(
@@ -53,7 +54,7 @@ def eligibility_checks(enterprise: Enterprise, rules: dict, *, today: datetime.d
             }
         )
         listings = list(
-            BlacklistEntry.objects.filter(enterprise=enterprise)
+            BlacklistEntry.objects.filter(enterprise=enterprise, published_on__lte=today)
             .filter(Q(status=BlacklistStatus.LISTED) | Q(published_on__gte=since) | Q(removed_on__gte=since))
             .values_list("decision_number", flat=True)
         )

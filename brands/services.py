@@ -363,12 +363,14 @@ def reviewers_assign(*, actor, application: Application, reviewers) -> list[Revi
             errors.append(_("%(name)s is already assigned at this stage.") % {"name": reviewer})
     if errors:
         raise ValidationError({"reviewers": errors})
-    created = ReviewAssignment.objects.bulk_create(
-        [
-            ReviewAssignment(application=application, stage=application.stage, reviewer=reviewer, assigned_by=actor)
-            for reviewer in reviewers
-        ]
-    )
+    # One by one (a handful per stage) so that each assignment's history starts with its creation.
+    created = [
+        _saved(
+            ReviewAssignment(application=application, stage=application.stage, reviewer=reviewer, assigned_by=actor),
+            actor,
+        )
+        for reviewer in reviewers
+    ]
     audit(
         actor=actor,
         action="brands.review.assign",
