@@ -3,10 +3,12 @@
 import datetime
 from collections.abc import Callable
 
-from django.db.models import Count
+from django.db.models import Count, F
 
 from accounts.models import User
 from accounts.roles import Role
+from brands.choices import ApplicationStatus, ReviewStatus
+from brands.models import ReviewAssignment
 from core.models import JobRun
 from enterprises.models import Enterprise, Licence, SelfReport
 from enterprises.selectors import (
@@ -77,6 +79,17 @@ def _enterprise(user: User, today: datetime.date) -> dict:
     }
 
 
+def _expert(user: User, today: datetime.date) -> dict:
+    """The reviewer's assignments still to score: assigned, at the stage the application is at now."""
+    assignments = (
+        ReviewAssignment.objects.visible_to(user)
+        .filter(reviewer=user, status=ReviewStatus.ASSIGNED, application__status=ApplicationStatus.IN_REVIEW)
+        .filter(stage=F("application__stage"))
+        .select_related("application__enterprise", "application__programme", "application__product")
+    )
+    return {"assignments": assignments.order_by("assigned_at", "pk")[:50]}
+
+
 def _admin(user: User, today: datetime.date) -> dict:
     by_role = dict(User.objects.filter(is_active=True).values_list("role").annotate(n=Count("pk")))
     return {
@@ -92,5 +105,6 @@ HOME_PAGES: dict[str, tuple[str, Callable[[User, datetime.date], dict]]] = {
     Role.INSPECTOR: ("core/home/inspector.html", _inspector),
     Role.LAB_TECHNICIAN: ("core/home/lab_technician.html", _lab_technician),
     Role.ENTERPRISE: ("core/home/enterprise.html", _enterprise),
+    Role.EXPERT: ("core/home/expert.html", _expert),
     Role.ADMIN: ("core/home/admin.html", _admin),
 }
