@@ -32,24 +32,36 @@ def form_page(
 ):
     """Show `form`; on a valid POST call `save(form)`, whose validation errors land back on the form, and go to
     the saved record (or `back`)."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save(form)
-        except ValidationError as error:
-            add_model_errors(form, error)
-        else:
+    if request.method == "POST":
+        saved = submit(form, save)
+        if saved is not None:
             messages.success(request, done)
             return redirect(saved.get_absolute_url() if hasattr(saved, "get_absolute_url") else back)
     context = {"form": form, "title": title, "back": back, "multipart": multipart, **extra}
     return render(request, template, context)
 
 
+def submit(form, call: Callable):
+    """Validate `form` and call the service with it: what the service returned, or None when the form or the
+    service refused (the service's validation errors are then on the form)."""
+    if not form.is_valid():
+        return None
+    try:
+        return call(form)
+    except ValidationError as error:
+        add_model_errors(form, error)
+        return None
+
+
 def add_model_errors(form, error: ValidationError) -> None:
-    """Put a service's validation errors on the form: on their field when the form has it, else at the top."""
+    """Put a service's validation errors on the form: on their field when the form has it (or on the field the
+    form's ERROR_FIELDS names for it, e.g. a call's "eligibility" rules on its "grades" boxes), else at the top."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
+    aliases = getattr(form, "ERROR_FIELDS", {})
     for field, messages_ in error.message_dict.items():
+        field = aliases.get(field, field)
         form.add_error(field if field in form.fields else None, messages_)
 
 

@@ -18,8 +18,9 @@ from brands.criteria import CRITERIA
 from brands.eligibility import explained
 from brands.models import Application, ApplicationAttachment, Programme, ReviewAssignment
 from brands.scoring import stage_score
-from brands.views.common import allow, brands_reader, submit
+from brands.views.common import allow, brands_reader
 from core.decorators import rule_required
+from core.pages import submit
 
 WITHDRAWABLE = (ApplicationStatus.IN_REVIEW, ApplicationStatus.INELIGIBLE, ApplicationStatus.PROPOSED)
 

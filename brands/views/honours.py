@@ -12,9 +12,9 @@ from brands import forms, services
 from brands.choices import HonourStatus, ProposalStatus
 from brands.eligibility import explained
 from brands.models import Honour, RevocationProposal
-from brands.views.common import allow, any_rule_required, submit
+from brands.views.common import allow, any_rule_required
 from core.decorators import rule_required
-from core.pages import paginate
+from core.pages import paginate, submit
 
 HONOUR_FILTERS = (
     ("current", gettext_lazy("Current")),

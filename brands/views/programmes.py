@@ -21,9 +21,9 @@ from brands.choices import (
 )
 from brands.models import Notice, Objection, Programme, StageResult
 from brands.scoring import stage_scores
-from brands.views.common import allow, form_page, submit
+from brands.views.common import allow
 from core.decorators import rule_required
-from core.pages import run_action
+from core.pages import form_page, run_action, submit
 
 # The order of the groups on the call's page: those still in the review by stage, then the outcomes.
 STATUS_ORDER = (

@@ -11,9 +11,9 @@ from brands.choices import ApplicationStatus, ReviewStatus
 from brands.eligibility import explained
 from brands.models import ReviewAssignment
 from brands.views.applications import criteria_rows, review_panel, self_assessment_rows
-from brands.views.common import allow, any_rule_required, submit
+from brands.views.common import allow, any_rule_required
 from core.decorators import rule_required
-from core.pages import paginate
+from core.pages import paginate, submit
 
 OPEN_FIRST = Case(When(status=ReviewStatus.ASSIGNED, then=Value(0)), default=Value(1), output_field=IntegerField())
 

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from brands import forms, services
 from brands.choices import TargetStatus
 from brands.models import CultivationTarget
-from brands.views.common import allow, any_rule_required, form_page, submit
+from brands.views.common import allow, any_rule_required
 from core.decorators import rule_required
-from core.pages import paginate
+from core.pages import form_page, paginate, submit
 
 
 @rule_required("brands.view_all")

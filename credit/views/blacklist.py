@@ -11,11 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.decorators import rule_required
-from core.pages import form_page, paginate
+from core.pages import form_page, paginate, submit
 from credit import forms, services
 from credit.choices import BlacklistStatus, RepairStatus
 from credit.models import BlacklistEntry, RepairAttachment
-from credit.views.common import submit
 from enterprises.models import Enterprise
 
 

@@ -7,11 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from core.decorators import rule_required
-from core.pages import form_page, paginate
+from core.pages import form_page, paginate, submit
 from credit import forms, services
 from credit.choices import OverrideStatus
 from credit.models import CreditGrade, GradeOverride
-from credit.views.common import enterprise_for, submit
+from credit.views.common import enterprise_for
 
 # Pending requests first (they wait for someone), then those in force, then the rest.
 STATUS_ORDER = Case(
