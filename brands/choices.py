@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TargetCategory(models.TextChoices):
@@ -13,13 +14,13 @@ class TargetCategory(models.TextChoices):
 
 class TargetStatus(models.TextChoices):
     ACTIVE = "active", _("Being cultivated")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("cultivation target", "Closed")
 
 
 class HelpKind(models.TextChoices):
     """The help the bureau gives a target: its technical infrastructure and training."""
 
-    STANDARDS = "standards", _("Standards")
+    STANDARDS = "standards", pgettext_lazy("help given", "Standards")
     METROLOGY = "metrology", _("Metrology")
     CERTIFICATION = "certification", _("Certification")
     TRAINING = "training", _("Training")
@@ -35,7 +36,7 @@ class ProgrammeStatus(models.TextChoices):
     OPEN = "open", _("Open for applications")
     REVIEWING = "reviewing", _("Under review")
     NOTICE = "notice", _("In public notice")
-    DECIDED = "decided", _("Decided")
+    DECIDED = "decided", pgettext_lazy("programme status", "Decided")
 
 
 class Stage(models.TextChoices):

@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from accounts.roles import BUREAU_STAFF_ROLES, Role
@@ -354,7 +355,7 @@ class RecuseForm(forms.Form):
 class HonourReviewForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), **YEAR)
     passed = forms.ChoiceField(
-        label=_("Outcome"),
+        label=pgettext_lazy("yearly review", "Outcome"),
         choices=[("yes", _("Still meets the rules")), ("no", _("No longer meets the rules: propose revocation"))],
         widget=forms.RadioSelect,
     )

@@ -184,15 +184,19 @@ def clean_eligibility(rules) -> dict:
     if not grades or any(grade not in Grade.values for grade in grades):
         raise ValidationError({"eligibility": _("Name the credit grades that may apply (A, B or C).")})
     cleaned = {"grades": sorted(set(grades)), "valid_licences": bool(rules.get("valid_licences"))}
+    labels = {
+        "clean_years": _("No failed spot check or listing in the last (years)"),
+        "trading_years": _("Trading for at least (years)"),
+    }
     for name, limit in (("clean_years", 10), ("trading_years", 50)):
         try:
             value = int(rules.get(name))
         except (TypeError, ValueError):
-            message = _("Give %(rule)s as a whole number of years.") % {"rule": name}
+            message = _("Give %(rule)s as a whole number of years.") % {"rule": labels[name]}
             raise ValidationError({"eligibility": message}) from None
         if not 0 <= value <= limit:
             raise ValidationError(
-                {"eligibility": _("%(rule)s must be 0 to %(limit)s years.") % {"rule": name, "limit": limit}}
+                {"eligibility": _("%(rule)s must be 0 to %(limit)s years.") % {"rule": labels[name], "limit": limit}}
             )
         cleaned[name] = value
     return cleaned
