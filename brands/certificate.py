@@ -12,9 +12,6 @@ from weasyprint.urls import URLFetcher
 from brands.choices import HonourStatus
 from brands.models import Honour
 
-# The issuing authority printed on the certificate; a deployment names its own with the BUREAU_NAME setting.
-BUREAU_NAME = "岳阳市市场监督管理局"
-
 
 def chinese_date(day: datetime.date) -> str:
     """A date as official Chinese documents write it: 2026年11月22日."""
@@ -26,7 +23,7 @@ def certificate_context(honour: Honour, today: datetime.date | None = None) -> d
     revoked = honour.status == HonourStatus.REVOKED
     return {
         "honour": honour,
-        "bureau_name": getattr(settings, "BUREAU_NAME", "") or BUREAU_NAME,
+        "bureau_name": settings.BUREAU_NAME,
         "awarded_on": chinese_date(honour.awarded_on),
         "valid_until": chinese_date(honour.valid_until),
         "revoked": revoked,

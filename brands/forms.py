@@ -285,7 +285,14 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, widget=NOTE)
 
 
-class AssignReviewersForm(forms.Form):
+class StageShownForm(forms.Form):
+    """A decision taken on a page that showed the application at a stage: the stage travels with the form, so a
+    page left open does not act on a later stage."""
+
+    stage = forms.ChoiceField(choices=Stage.choices, widget=forms.HiddenInput, required=False)
+
+
+class AssignReviewersForm(StageShownForm):
     reviewers = ExpertChoiceField(
         label=_("Reviewers"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -299,10 +306,11 @@ class AssignReviewersForm(forms.Form):
                 Q(stage=application.stage) | Q(status=ReviewStatus.RECUSED)
             )
             experts = experts.exclude(pk__in=taken.values("reviewer_id"))
+            self.fields["stage"].initial = application.stage
         self.fields["reviewers"].queryset = experts
 
 
-class StageDecisionForm(forms.Form):
+class StageDecisionForm(StageShownForm):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("advance", _("Goes on to the next stage")), ("stop", _("Stops here"))],

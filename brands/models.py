@@ -259,16 +259,26 @@ class Programme(models.Model):
 
 
 class ApplicationQuerySet(models.QuerySet):
+    def on_notice(self) -> "ApplicationQuerySet":
+        """What a public notice names: the proposed winners, and once awarded those whose honour still stands
+        (one whose objection was upheld, or whose honour was revoked since, is no longer shown)."""
+        return self.filter(
+            Q(status=ApplicationStatus.PROPOSED)
+            | Q(status=ApplicationStatus.AWARDED, honour__status=HonourStatus.CURRENT)
+        )
+
     def visible_to(self, user) -> "ApplicationQuerySet":
-        """Staff see every application; an enterprise its own; a reviewer those assigned to them (recused or
-        not: the recusal is theirs to see); nobody else any."""
+        """Staff see every application; an enterprise its own; a reviewer those assigned to them, unless they
+        recused; nobody else any."""
         if _is_staff(user):
             return self
         enterprise_id = _own_enterprise(user)
         if enterprise_id:
             return self.filter(enterprise_id=enterprise_id)
         if getattr(user, "is_active", False) and user.role == Role.EXPERT:
-            return self.filter(pk__in=ReviewAssignment.objects.filter(reviewer=user).values("application_id"))
+            # A reviewer who recused for a conflict of interest no longer reads the file.
+            assigned = ReviewAssignment.objects.filter(reviewer=user).exclude(status=ReviewStatus.RECUSED)
+            return self.filter(pk__in=assigned.values("application_id"))
         return self.none()
 
 
@@ -445,6 +455,12 @@ class StageResult(models.Model):
 # The public notice and objections.
 
 
+class NoticeQuerySet(models.QuerySet):
+    def published(self, today: datetime.date | None = None) -> "NoticeQuerySet":
+        """A notice is public from its publication day (one dated ahead, never made by the portal, is not yet)."""
+        return self.filter(published_on__lte=today or timezone.localdate())
+
+
 class Notice(models.Model):
     """The public notice (公示) of a call's proposed winners: published for a number of working days, during which
     anyone may file a signed objection."""
@@ -459,6 +475,8 @@ class Notice(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("published by")
     )
     published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+
+    objects = NoticeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_on", "-pk"]
@@ -477,8 +495,9 @@ class Notice(models.Model):
 
 class ObjectionQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ObjectionQuerySet":
-        """Objections name the people who filed them: staff only."""
-        return self if _is_staff(user) else self.none()
+        """Objections name the people who filed them: the bureau staff who resolve them, nobody else (not even
+        the administrators)."""
+        return self if getattr(user, "is_active", False) and user.has_perm("brands.resolve_objection") else self.none()
 
 
 class Objection(models.Model):
@@ -625,6 +644,10 @@ class HonourReview(models.Model):
 class RevocationProposalQuerySet(models.QuerySet):
     def open(self) -> "RevocationProposalQuerySet":
         return self.filter(status=ProposalStatus.OPEN)
+
+    def visible_to(self, user) -> "RevocationProposalQuerySet":
+        """Staff only: a proposal is internal until it is confirmed (then the honour shows revoked)."""
+        return self if _is_staff(user) else self.none()
 
 
 class RevocationProposal(Decided):

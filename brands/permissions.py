@@ -34,15 +34,15 @@ rules.add_perm("brands.view_target", staff_or_admin | (is_enterprise_user & owns
 rules.add_perm("brands.view_own", is_enterprise_user)
 # Lists that several roles read, each only its own rows (`visible_to` decides which).
 rules.add_perm("brands.list_targets", staff_or_admin | is_enterprise_user)
-rules.add_perm("brands.read_applications", staff_or_admin | is_enterprise_user | is_expert)
-rules.add_perm("brands.read_reviews", staff_or_admin | is_expert)
+rules.add_perm("brands.list_applications", staff_or_admin | is_enterprise_user | is_expert)
+rules.add_perm("brands.list_reviews", staff_or_admin | is_expert)
 rules.add_perm("brands.manage_programmes", staff)
 rules.add_perm("brands.apply", is_enterprise_user)
 rules.add_perm("brands.withdraw_application", is_enterprise_user & owns_application)
 # Admitting an application that failed an eligibility check is a staff decision with a recorded reason.
 rules.add_perm("brands.bypass_eligibility", staff)
 rules.add_perm("brands.assign_reviewers", staff)
-rules.add_perm("brands.view_reviews", is_expert)
+rules.add_perm("brands.view_own_reviews", is_expert)
 rules.add_perm("brands.review", is_expert & assigned_to_them)
 rules.add_perm("brands.decide_stage", staff)
 rules.add_perm("brands.committee_decide", is_leader)

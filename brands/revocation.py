@@ -1,5 +1,6 @@
-"""Automatic revocation proposals: a current honour whose holder got a failed spot-check verdict after the award,
-fell to grade C, or is on the dishonesty list gets a proposal for staff to confirm. A few grouped queries over the
+"""Automatic revocation proposals: a current honour whose holder got a failed spot-check verdict since its
+eligibility was checked (a failure during the review is caught too), fell to grade C, or is on the dishonesty list
+gets a proposal for staff to confirm. A few grouped queries over the
 (few) current honours, never a loop over the register; each proposal names what raised it, so re-running (after
 every event, and nightly after the credit recalculation) never raises the same one twice."""
 
@@ -12,8 +13,10 @@ from brands.choices import RevocationCause
 from brands.models import Honour, RevocationProposal
 from credit.choices import BlacklistStatus, Grade
 from credit.models import BlacklistEntry, CreditGrade, GradeChange
-from inspections.choices import FAILED_VERDICTS, TaskStatus, Verdict
+from inspections.choices import FAILED_VERDICTS, TaskStatus
 from inspections.models import Task
+
+VETOES = ("refused", "failed_recheck", "blacklisted")  # the credit indicators that put a grade in C by themselves
 
 
 def _candidates(honours, today: datetime.date) -> list[RevocationProposal]:
@@ -21,10 +24,9 @@ def _candidates(honours, today: datetime.date) -> list[RevocationProposal]:
     failed = Task.objects.filter(
         status=TaskStatus.FINAL,
         verdict__in=FAILED_VERDICTS,
-        finalised_at__date__gte=F("enterprise__honours__awarded_on"),
+        finalised_at__gt=F("enterprise__honours__application__checked_at"),
         **current,
-    ).values_list("enterprise__honours__pk", "pk", "campaign__title", "finalised_at", "verdict")
-    failed = list(failed)
+    ).values_list("enterprise__honours__pk", "pk", "campaign__title", "finalised_at")
     proposals = [
         RevocationProposal(
             honour_id=honour_id,
@@ -32,7 +34,7 @@ def _candidates(honours, today: datetime.date) -> list[RevocationProposal]:
             trigger=f"task:{task_id}",
             detail=f"{campaign} · {timezone.localdate(at).isoformat()}"[:255],
         )
-        for honour_id, task_id, campaign, at, _verdict in failed
+        for honour_id, task_id, campaign, at in failed
     ]
     listed = BlacklistEntry.objects.filter(status=BlacklistStatus.LISTED, **current).values_list(
         "enterprise__honours__pk", "pk", "decision_number"
@@ -47,11 +49,11 @@ def _candidates(honours, today: datetime.date) -> list[RevocationProposal]:
     graded_c = (
         CreditGrade.objects.filter(grade=Grade.C, **current)
         .annotate(change=Subquery(latest_c.values("pk")[:1]))
-        .values_list("enterprise__honours__pk", "change", "score")
+        .values_list("enterprise__honours__pk", "change", "score", "indicator_values")
     )
-    # A listing or a refusal puts the grade to C (a veto): that is one cause, proposed once as itself, not twice.
-    vetoed = {proposal.honour_id for proposal in listings}
-    vetoed |= {honour_id for honour_id, *_rest, verdict in failed if verdict == Verdict.REFUSED}
+    # A listing, a refusal or a failed re-check puts the grade to C (a veto): while that veto holds, the C is that
+    # one cause, proposed once as itself, not twice. A C without a veto (or once it has lapsed) is proposed.
+    proposed_as_itself = {proposal.honour_id for proposal in listings + proposals}
     proposals += listings
     proposals += [
         RevocationProposal(
@@ -60,8 +62,8 @@ def _candidates(honours, today: datetime.date) -> list[RevocationProposal]:
             trigger=f"grade:{change or 'c'}",
             detail=f"C · {score:g}",
         )
-        for honour_id, change, score in graded_c
-        if honour_id not in vetoed
+        for honour_id, change, score, values in graded_c
+        if not (honour_id in proposed_as_itself and any(values.get(code) for code in VETOES))
     ]
     return proposals
 

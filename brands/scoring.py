@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from brands.choices import ReviewStatus
+from brands.choices import ApplicationStatus, ReviewStatus
 from brands.models import Application, Programme, ReviewAssignment
 
 
@@ -20,7 +20,7 @@ class StageScore:
 
     @property
     def complete(self) -> bool:
-        return self.pending == 0 and self.submitted > 0
+        return self.pending == 0 and self.score is not None
 
 
 def trimmed_mean(totals: list[float], trim_from: int) -> tuple[float | None, int, int]:
@@ -36,19 +36,23 @@ def trimmed_mean(totals: list[float], trim_from: int) -> tuple[float | None, int
 
 
 def rank(scores: list[StageScore]) -> list[StageScore]:
-    """Highest score first; equal scores share a rank (1, 2, 2, 4); unscored ones last, unranked."""
-    scored = sorted((s for s in scores if s.score is not None), key=lambda s: (-s.score, s.application_id))
+    """Highest score first; equal scores share a rank (1, 2, 2, 4). Only complete scores are ranked (every
+    assigned reviewer submitted or recused); the others come last, unranked."""
+    scored = sorted((s for s in scores if s.complete), key=lambda s: (-s.score, s.application_id))
     ranked, previous, position = [], None, 0
     for index, item in enumerate(scored, start=1):
         if item.score != previous:
             position, previous = index, item.score
         ranked.append(StageScore(**{**item.__dict__, "rank": position}))
-    return ranked + [s for s in scores if s.score is None]
+    return ranked + [s for s in scores if not s.complete]
 
 
 def stage_scores(programme: Programme, stage: str, application_ids=None) -> list[StageScore]:
-    """The score of every application reviewed at `stage` in the call, ranked (one query)."""
-    reviews = ReviewAssignment.objects.filter(application__programme=programme, stage=stage)
+    """The score of every application reviewed at `stage` in the call, ranked (one query). A withdrawn application
+    is out of the ranking."""
+    reviews = ReviewAssignment.objects.filter(application__programme=programme, stage=stage).exclude(
+        application__status=ApplicationStatus.WITHDRAWN
+    )
     if application_ids is not None:
         reviews = reviews.filter(application_id__in=application_ids)
     by_application: dict[int, list] = defaultdict(list)

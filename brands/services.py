@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
+from accounts.roles import BUREAU_STAFF_ROLES, Role
 from brands import criteria
 from brands.choices import (
     STAGE_ORDER,
@@ -73,10 +73,11 @@ def target_save(*, actor, values: dict, target: CultivationTarget | None = None)
     """Put an enterprise on the year's list of cultivation targets, or change its plan."""
     require_perm(actor, "brands.manage_targets")
     if target is not None:  # a change names only what changes
+        require_state(target, [TargetStatus.ACTIVE])
         values = {**{name: getattr(target, name) for name in ("goal", "plan")}, **values}
     _required(values, "goal", "plan")
     officer = values.get("officer")
-    if officer is not None and officer.role not in (Role.LEADER, Role.SUPERVISOR):
+    if officer is not None and (officer.role not in BUREAU_STAFF_ROLES or not officer.is_active):
         raise ValidationError({"officer": _("The responsible officer is a member of the bureau's staff.")})
     creating = target is None
     target = target or CultivationTarget(created_by=actor)
@@ -114,6 +115,7 @@ def milestone_add(*, actor, target: CultivationTarget, title: str, due_on: datet
 @transaction.atomic
 def milestone_done(*, actor, milestone: Milestone, done_on: datetime.date, note: str = "") -> Milestone:
     require_perm(actor, "brands.manage_targets")
+    require_state(milestone.target, [TargetStatus.ACTIVE])
     if milestone.done_on:
         raise ValidationError(_("This milestone is already marked as reached."))
     if done_on > timezone.localdate():
@@ -127,6 +129,7 @@ def milestone_done(*, actor, milestone: Milestone, done_on: datetime.date, note:
 @transaction.atomic
 def help_record(*, actor, target: CultivationTarget, kind: str, given_on: datetime.date, description: str):
     require_perm(actor, "brands.manage_targets")
+    require_state(target, [TargetStatus.ACTIVE])
     if not description.strip():
         raise ValidationError({"description": _("Describe the help given.")})
     if given_on > timezone.localdate():
@@ -140,6 +143,7 @@ def help_record(*, actor, target: CultivationTarget, kind: str, given_on: dateti
 @transaction.atomic
 def progress_note(*, actor, target: CultivationTarget, text: str) -> ProgressNote:
     require_perm(actor, "brands.manage_targets")
+    require_state(target, [TargetStatus.ACTIVE])
     if not text.strip():
         raise ValidationError({"text": _("Write the progress note.")})
     note = _saved(ProgressNote(target=target, text=text.strip(), author=actor), actor)
@@ -213,7 +217,6 @@ def programme_create(*, actor, values: dict, today: datetime.date | None = None)
     programme = Programme(created_by=actor, **{name: values[name] for name in PROGRAMME_FIELDS if name in values})
     programme.stages = clean_stages(programme.stages)
     programme.eligibility = clean_eligibility(programme.eligibility)
-    programme.validate_constraints()
     _saved(programme, actor)
     audit(actor=actor, action="brands.programme.create", target=programme, summary=programme.title)
     return programme
@@ -304,7 +307,7 @@ def application_submit(
 def eligibility_bypass(*, actor, application: Application, reason: str) -> Application:
     """Staff admit an application that failed a check, recording why; the failed checks stay on file."""
     require_perm(actor, "brands.bypass_eligibility")
-    application = Application.objects.select_for_update().select_related("programme").get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).select_related("programme").get(pk=application.pk)
     require_state(application, [ApplicationStatus.INELIGIBLE])
     if application.programme.status not in (ProgrammeStatus.OPEN, ProgrammeStatus.REVIEWING):
         raise ValidationError(_("The review of this call is over."))
@@ -330,6 +333,8 @@ def eligibility_bypass(*, actor, application: Application, reason: str) -> Appli
 def application_withdraw(*, actor, application: Application, reason: str) -> Application:
     """The enterprise withdraws its application before the award."""
     require_perm(actor, "brands.withdraw_application", application)
+    # The call first, as the award takes it, so a withdrawal and the award never cross.
+    Programme.objects.select_for_update().get(pk=application.programme_id)
     application = Application.objects.select_for_update().get(pk=application.pk)
     require_state(application, [ApplicationStatus.IN_REVIEW, ApplicationStatus.INELIGIBLE, ApplicationStatus.PROPOSED])
     application.status, application.closed_note = ApplicationStatus.WITHDRAWN, reason.strip()
@@ -341,13 +346,20 @@ def application_withdraw(*, actor, application: Application, reason: str) -> App
 # Expert review.
 
 
+def _still_at(application: Application, stage: str | None) -> None:
+    """Refuse a decision taken on a page that showed the application at another stage than it is at now."""
+    if stage is not None and stage != application.stage:
+        raise ValidationError(_("The application has moved on since this page was opened: reload it and decide again."))
+
+
 @transaction.atomic
-def reviewers_assign(*, actor, application: Application, reviewers) -> list[ReviewAssignment]:
+def reviewers_assign(*, actor, application: Application, reviewers, stage: str | None = None) -> list[ReviewAssignment]:
     """Assign reviewers to the application at its current stage. A reviewer who recused from it before is not
     assigned to it again: the conflict of interest holds at every stage."""
     require_perm(actor, "brands.assign_reviewers")
-    application = Application.objects.select_for_update().select_related("programme").get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).select_related("programme").get(pk=application.pk)
     require_state(application, [ApplicationStatus.IN_REVIEW])
+    _still_at(application, stage)
     if application.programme.status != ProgrammeStatus.REVIEWING:
         raise ValidationError(_("Close applications and start the review first."))
     if application.stage == Stage.COMMITTEE:
@@ -389,7 +401,9 @@ def reviewers_assign(*, actor, application: Application, reviewers) -> list[Revi
 
 def _open_assignment(actor, assignment: ReviewAssignment) -> ReviewAssignment:
     require_perm(actor, "brands.review", assignment)
-    assignment = ReviewAssignment.objects.select_for_update().select_related("application").get(pk=assignment.pk)
+    assignment = (
+        ReviewAssignment.objects.select_for_update(of=("self",)).select_related("application").get(pk=assignment.pk)
+    )
     require_state(assignment, [ReviewStatus.ASSIGNED])
     application = assignment.application
     if application.status != ApplicationStatus.IN_REVIEW or application.stage != assignment.stage:
@@ -439,12 +453,15 @@ def review_submit(*, actor, assignment: ReviewAssignment, scores: dict, comment:
 
 
 @transaction.atomic
-def stage_decide(*, actor, application: Application, advance: bool, note: str = "") -> StageResult:
+def stage_decide(
+    *, actor, application: Application, advance: bool, note: str = "", stage: str | None = None
+) -> StageResult:
     """Close a scored stage for the application: its aggregated score and rank are recorded, and it goes on to the
     next stage or stops there (with the reason)."""
     require_perm(actor, "brands.decide_stage")
-    application = Application.objects.select_for_update().select_related("programme").get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).select_related("programme").get(pk=application.pk)
     require_state(application, [ApplicationStatus.IN_REVIEW])
+    _still_at(application, stage)
     programme, stage = application.programme, application.stage
     if stage == Stage.COMMITTEE:
         raise ValidationError(_("The committee decides this stage."))
@@ -497,9 +514,10 @@ def latest_score(application: Application) -> float | None:
 def committee_decide(*, actor, application: Application, propose: bool, note: str = "") -> StageResult:
     """The committee proposes the application for the award (within the call's number of awards) or not."""
     require_perm(actor, "brands.committee_decide")
-    application = Application.objects.select_for_update().select_related("programme").get(pk=application.pk)
-    require_state(application, [ApplicationStatus.IN_REVIEW])
+    # The call first (it caps the proposals), then the application, in the order every service takes them.
     programme = Programme.objects.select_for_update().get(pk=application.programme_id)
+    application = Application.objects.select_for_update(of=("self",)).select_related("programme").get(pk=application.pk)
+    require_state(application, [ApplicationStatus.IN_REVIEW])
     if application.stage != Stage.COMMITTEE:
         raise ValidationError(_("The application has not reached the committee."))
     if not propose and not note.strip():
@@ -592,7 +610,7 @@ def objection_file(
 def objection_resolve(*, actor, objection: Objection, upheld: bool, note: str) -> Objection:
     """Staff resolve an objection; an upheld one takes the application out of the award."""
     require_perm(actor, "brands.resolve_objection")
-    objection = Objection.objects.select_for_update().select_related("application").get(pk=objection.pk)
+    objection = Objection.objects.select_for_update(of=("self",)).select_related("application").get(pk=objection.pk)
     require_state(objection, [ObjectionStatus.OPEN])
     if not note.strip():
         raise ValidationError({"note": _("Record how the objection was looked into and the conclusion.")})
@@ -640,7 +658,9 @@ def programme_award(*, actor, programme: Programme, today: datetime.date | None 
     if notice.objections.filter(status=ObjectionStatus.OPEN).exists():
         raise ValidationError(_("Resolve every objection before the award."))
     winners = list(
-        programme.applications.filter(status=ApplicationStatus.PROPOSED).select_related("enterprise", "product")
+        programme.applications.filter(status=ApplicationStatus.PROPOSED)
+        .select_for_update(of=("self",))
+        .select_related("enterprise", "product")
     )
     prefix = f"{programme.year}-{CERTIFICATE_PREFIX[programme.kind]}-"
     honours = []
@@ -686,7 +706,7 @@ def honour_review(*, actor, honour: Honour, year: int, passed: bool, note: str) 
     """The yearly check of a current honour, with the holder's record checked against the call's rules today.
     A failed review proposes revocation."""
     require_perm(actor, "brands.review_honour")
-    honour = Honour.objects.select_for_update().select_related("programme", "enterprise").get(pk=honour.pk)
+    honour = Honour.objects.select_for_update(of=("self",)).select_related("programme", "enterprise").get(pk=honour.pk)
     if not honour.is_current():
         raise ValidationError(_("Only a current honour is reviewed."))
     if not note.strip():
@@ -716,10 +736,14 @@ def proposal_decide(*, actor, proposal: RevocationProposal, confirm: bool, note:
     """Staff confirm a revocation proposal (the honour is revoked, leaves the public list and stops counting in
     the credit grade) or dismiss it, with the reasons."""
     require_perm(actor, "brands.decide_revocation")
-    proposal = RevocationProposal.objects.select_for_update().select_related("honour").get(pk=proposal.pk)
+    # The honour first: two proposals for one honour decided at once must not both revoke it.
+    Honour.objects.select_for_update().get(pk=proposal.honour_id)
+    proposal = RevocationProposal.objects.select_for_update(of=("self",)).select_related("honour").get(pk=proposal.pk)
     require_state(proposal, [ProposalStatus.OPEN])
     if not note.strip():
         raise ValidationError({"note": _("Record the grounds of the decision.")})
+    if confirm and proposal.honour.status != HonourStatus.CURRENT:
+        raise ValidationError(_("The honour is no longer current: there is nothing to revoke."))
     proposal.record_decision(
         actor=actor, status=ProposalStatus.CONFIRMED if confirm else ProposalStatus.DISMISSED, note=note
     )

@@ -32,7 +32,7 @@ NAVIGATION = (
     NavItem(_("My credit grade"), "credit:mine", "credit.view_own_grade"),
     NavItem(_("Famous brands"), "brands:programmes", "brands.view_all"),
     NavItem(_("Cultivation targets"), "brands:targets", "brands.view_all"),
-    NavItem(_("My reviews"), "brands:reviews", "brands.view_reviews"),
+    NavItem(_("My reviews"), "brands:reviews", "brands.view_own_reviews"),
     NavItem(_("Brand cultivation"), "brands:mine", "brands.view_own"),
     NavItem(_("API"), "api-docs", "core.view_api_docs"),
     NavItem(_("Administration"), "admin:index", "accounts.manage_users"),

@@ -314,5 +314,6 @@ DRAW_GRADE_WEIGHTS = {
 
 # Famous brands and the quality award (DOMAIN.md "Famous-brand cultivation"): the defaults a new call's rules start
 # from; each call keeps its own rules as data.
+BUREAU_NAME = env_str("BUREAU_NAME", "岳阳市市场监督管理局")  # the issuing authority printed on certificates
 BRAND_CLEAN_YEARS = env_int("BRAND_CLEAN_YEARS", 3)  # no failed spot check or listing in the last N years
 BRAND_TRADING_YEARS = env_int("BRAND_TRADING_YEARS", 3)  # trading at least N years

@@ -540,7 +540,11 @@ def test_a_reviewer_recuses_with_the_conflict_stated(client, call):
     assert client.post(url, {"action": "recuse", "reason": "曾任该企业顾问"}).status_code == 302
     assignment.refresh_from_db()
     assert assignment.status == ReviewStatus.RECUSED and assignment.recusal_reason == "曾任该企业顾问"
-    assert not client.get(url).context["can_act"]
+    recused = client.get(url)
+    assert not recused.context["can_act"] and 'data-testid="recused-note"' in page(recused)
+    assert application.summary not in page(recused)
+    # The file is no longer open to them, nor its attachments.
+    assert client.get(application.get_absolute_url()).status_code == 404
     client.force_login(call.experts[1])
     assert client.get(url).status_code == 404
     assert client.post(url, {"action": "recuse", "reason": "x"}).status_code == 404

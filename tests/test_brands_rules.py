@@ -975,14 +975,14 @@ def test_blacklisting_raises_a_proposal_through_the_listing_event(holder, django
     assert proposals_raise() == 0 and proposals(holder).count() == 1
 
 
-def test_a_verdict_raises_a_proposal_only_for_the_honours_awarded_before_it():
+def test_a_verdict_raises_a_proposal_only_for_the_honours_checked_before_it():
     earlier = quick_call(year=2026)
     enterprise, user = earlier.applicant()
     old = earlier.honoured(user)
-    Honour.objects.filter(pk=old.pk).update(awarded_on=datetime.date(2026, 1, 5))  # awarded early in the year
+    Application.objects.filter(pk=old.application_id).update(checked_at=timezone.now() - datetime.timedelta(days=300))
     later = quick_call(kind=ProgrammeKind.FAMOUS_BRAND)
     new = later.honoured(user, product=ProductFactory(enterprise=enterprise))
-    task = final_task(enterprise, Verdict.NONCONFORMING, days_ago=30)  # between the two awards
+    task = final_task(enterprise, Verdict.NONCONFORMING, days_ago=30)  # after the first check, before the second
     assert proposals_raise() == 1
     assert list(RevocationProposal.objects.values_list("honour", "trigger")) == [(old.pk, f"task:{task.pk}")]
     final_task(enterprise, Verdict.NONCONFORMING, days_ago=0)  # after both
@@ -990,16 +990,31 @@ def test_a_verdict_raises_a_proposal_only_for_the_honours_awarded_before_it():
     assert RevocationProposal.objects.filter(honour=new).count() == 1
 
 
-def test_nothing_is_raised_for_a_verdict_before_the_award():
+def test_a_failed_spot_check_during_the_review_is_proposed_once_awarded():
     call = quick_call()
     enterprise, user = call.applicant()
     application = call.apply(user)
-    final_task(enterprise, Verdict.NONCONFORMING, days_ago=3)  # after applying, before the award
+    Application.objects.filter(pk=application.pk).update(checked_at=timezone.now() - datetime.timedelta(days=10))
+    final_task(enterprise, Verdict.NONCONFORMING, days_ago=3)  # after the eligibility check, before the award
     call.start_review()
     call.propose(application)
     call.publish()
     [honour] = call.award()
-    assert honour.awarded_on == today()
+    assert proposals_raise() == 1
+    assert RevocationProposal.objects.get().honour == honour
+
+
+def test_a_failure_admitted_with_a_recorded_reason_raises_nothing():
+    call = quick_call()
+    enterprise, user = call.applicant()
+    final_task(enterprise, Verdict.NONCONFORMING, days_ago=3)  # before applying: the check fails
+    application = call.apply(user)
+    assert not application.eligible
+    services.eligibility_bypass(actor=call.supervisor, application=application, reason="经局务会研究同意参评")
+    call.start_review()
+    call.propose(application)
+    call.publish()
+    call.award()
     assert proposals_raise() == 0 and not RevocationProposal.objects.exists()
 
 
@@ -1310,10 +1325,10 @@ def test_who_sees_which_applications(call):
     assert not Application.objects.visible_to(call.experts[1]).exists()
     for nobody in (UserFactory(role=Role.INSPECTOR), UserFactory(role=Role.LAB_TECHNICIAN), AnonymousUser()):
         assert not Application.objects.visible_to(nobody).exists()
-    # A reviewer still sees an application they recused from (their recusal is theirs to see), not the scores.
+    # A reviewer who recused no longer reads the application's file; their recusal stays theirs to see.
     [assignment] = ReviewAssignment.objects.filter(reviewer=call.experts[0])
     services.review_recuse(actor=call.experts[0], assignment=assignment, reason="利益冲突")
-    assert list(Application.objects.visible_to(call.experts[0])) == [assigned]
+    assert not Application.objects.visible_to(call.experts[0]).exists()
     assert list(ReviewAssignment.objects.visible_to(call.experts[0])) == [assignment]
     assert not ReviewAssignment.objects.visible_to(other_user).exists()
 
@@ -1347,3 +1362,74 @@ def test_objections_are_seen_by_staff_only(in_notice):
     objector = enterprise_user(in_notice.winners[1].enterprise)
     for reader in (AnonymousUser(), objector, in_notice.call.experts[0], UserFactory(role=Role.INSPECTOR)):
         assert not Objection.objects.visible_to(reader).exists()
+
+
+# Found in review: decisions taken on a stale page, withdrawn and half-scored applications in the ranking, a
+# revoked honour on its notice, a proposal confirmed on an honour revoked meanwhile.
+
+
+def test_a_decision_taken_on_a_page_showing_an_earlier_stage_is_refused(reviewing):
+    call, application = reviewing.call, reviewing.application
+    call.score(application, [0.8, 0.8, 0.8])
+    services.stage_decide(actor=call.supervisor, application=application, advance=True, stage="paper")
+    with refused():  # the same page, still showing the paper review, posted again
+        services.stage_decide(actor=call.supervisor, application=application, advance=False, note="x", stage="paper")
+    with refused():
+        services.reviewers_assign(
+            actor=call.supervisor, application=application, reviewers=call.experts[:1], stage="paper"
+        )
+    application.refresh_from_db()
+    assert application.stage == "presentation" and not application.reviews.filter(stage="presentation").exists()
+
+
+def test_only_complete_scores_of_applications_still_in_the_call_are_ranked(call):
+    users = [call.applicant()[1] for _n in range(3)]
+    applications = [call.apply(user) for user in users]
+    call.start_review()
+    call.score(applications[0], [0.6, 0.6, 0.6])
+    call.score(applications[1], [0.9, 0.9, 0.9])
+    services.reviewers_assign(actor=call.supervisor, application=applications[2], reviewers=call.experts[:2])
+    first = applications[2].reviews.first()
+    services.review_submit(actor=first.reviewer, assignment=first, scores=full_marks(0.95))  # one still to come
+    services.application_withdraw(actor=users[1], application=applications[1], reason="不再参评")
+    ranked = {s.application_id: s.rank for s in stage_scores(call.programme, "paper")}
+    assert ranked == {applications[0].pk: 1, applications[2].pk: None}
+
+
+def test_a_revoked_honour_leaves_its_notice(holder):
+    notice = holder.call.notice
+    assert list(notice.programme.applications.on_notice()) == [holder.honour.application]
+    proposal = RevocationProposal.objects.create(
+        honour=holder.honour, cause=RevocationCause.YEARLY_REVIEW, trigger="review:x"
+    )
+    services.proposal_decide(actor=holder.call.supervisor, proposal=proposal, confirm=True, note="撤销")
+    assert not notice.programme.applications.on_notice().exists()
+
+
+def test_a_proposal_cannot_revoke_an_honour_that_is_no_longer_current(holder):
+    proposal = RevocationProposal.objects.create(
+        honour=holder.honour, cause=RevocationCause.YEARLY_REVIEW, trigger="review:x"
+    )
+    Honour.objects.filter(pk=holder.honour.pk).update(status=HonourStatus.REVOKED)
+    with refused():
+        services.proposal_decide(actor=holder.call.supervisor, proposal=proposal, confirm=True, note="撤销")
+    services.proposal_decide(actor=holder.call.supervisor, proposal=proposal, confirm=False, note="已撤销，无需处理")
+
+
+def test_a_closed_target_is_no_longer_changed(call, enterprise):
+    target = services.target_save(
+        actor=call.supervisor,
+        values={
+            "enterprise": enterprise,
+            "year": 2026,
+            "category": "emerging",
+            "officer": call.supervisor,
+            "goal": "名牌产品",
+            "plan": "三年培育计划",
+        },
+    )
+    services.target_close(actor=call.supervisor, target=target, note="已获评名牌产品")
+    with refused():
+        services.progress_note(actor=call.supervisor, target=target, text="继续跟踪")
+    with refused():
+        services.target_save(actor=call.supervisor, target=target, values={"goal": "政府质量奖"})

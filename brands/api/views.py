@@ -27,7 +27,6 @@ from brands.api.filtersets import (
     ReviewAssignmentFilterSet,
     RevocationProposalFilterSet,
 )
-from brands.choices import ApplicationStatus
 from brands.models import (
     Application,
     CultivationTarget,
@@ -43,10 +42,6 @@ from brands.models import (
 )
 from brands.scoring import stage_scores
 from core.api.permissions import ActionPermission
-
-# The applications a notice names: proposed, and awarded once the notice is over. One whose objection was upheld
-# is no longer a proposed winner.
-NOTICE_WINNER_STATUSES = (ApplicationStatus.PROPOSED, ApplicationStatus.AWARDED)
 
 
 class ObjectionRateThrottle(ScopedRateThrottle):
@@ -111,7 +106,7 @@ class CultivationTargetViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
         request=serializers.CultivationTargetSerializer, responses=serializers.CultivationTargetDetailSerializer
     )
     def update(self, request, *args, partial=False, **kwargs):
-        """Change the category, officer, goal or plan (the enterprise and year stay as listed)."""
+        """Change the year, category, officer, goal or plan of a target being cultivated (the enterprise stays)."""
         target = self.get_object()
         body = _valid(
             serializers.CultivationTargetSerializer,
@@ -265,8 +260,8 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
 
     permission_classes = [ActionPermission]
     action_permissions = {
-        "list": "brands.read_applications",
-        "retrieve": "brands.read_applications",
+        "list": "brands.list_applications",
+        "retrieve": "brands.list_applications",
         "create": "brands.apply",
         "bypass": "brands.bypass_eligibility",
         "withdraw": "brands.withdraw_application",
@@ -385,8 +380,8 @@ class ReviewAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
 
     permission_classes = [ActionPermission]
     action_permissions = {
-        "list": "brands.read_reviews",
-        "retrieve": "brands.read_reviews",
+        "list": "brands.list_reviews",
+        "retrieve": "brands.list_reviews",
         "submit": "brands.review",
         "recuse": "brands.review",
     }
@@ -428,9 +423,11 @@ class ReviewAssignmentViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 def _notices():
-    winners = Application.objects.filter(status__in=NOTICE_WINNER_STATUSES).select_related("enterprise", "product")
-    return Notice.objects.select_related("programme").prefetch_related(
-        Prefetch("programme__applications", queryset=winners.order_by("pk"), to_attr="winners")
+    winners = Application.objects.on_notice().select_related("enterprise", "product")
+    return (
+        Notice.objects.published()
+        .select_related("programme")
+        .prefetch_related(Prefetch("programme__applications", queryset=winners.order_by("pk"), to_attr="winners"))
     )
 
 
@@ -446,7 +443,6 @@ class NoticeViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["-published_on", "-id"]
 
     def get_queryset(self):
-        # A notice exists only once published: every row is public.
         return _notices()
 
     @extend_schema(
@@ -462,7 +458,7 @@ class NoticeViewSet(viewsets.ReadOnlyModelViewSet):
     def objections(self, request, pk=None):
         """File a signed objection (name and phone required) to a proposed winner while the notice runs."""
         notice = self.get_object()
-        winners = Application.objects.filter(programme_id=notice.programme_id, status__in=NOTICE_WINNER_STATUSES)
+        winners = Application.objects.filter(programme_id=notice.programme_id).on_notice()
         body = dict(_valid(serializers.AwardObjectionFileSerializer, request, winners=winners))
         objection = services.objection_file(
             actor=request.user if request.user.is_authenticated else None,

@@ -137,7 +137,10 @@ def _application_action(request, application: Application, action: str, page_for
             "brands.assign_reviewers",
             lambda data: forms.AssignReviewersForm(data, application=application),
             lambda f: services.reviewers_assign(
-                actor=user, application=application, reviewers=f.cleaned_data["reviewers"]
+                actor=user,
+                application=application,
+                reviewers=f.cleaned_data["reviewers"],
+                stage=f.cleaned_data["stage"] or None,
             ),
             _("The reviewers are assigned."),
         ),
@@ -145,7 +148,11 @@ def _application_action(request, application: Application, action: str, page_for
             "brands.decide_stage",
             forms.StageDecisionForm,
             lambda f: services.stage_decide(
-                actor=user, application=application, advance=f.advance, note=f.cleaned_data["note"]
+                actor=user,
+                application=application,
+                advance=f.advance,
+                note=f.cleaned_data["note"],
+                stage=f.cleaned_data["stage"] or None,
             ),
             _("The stage is decided."),
         ),
@@ -179,7 +186,7 @@ def application_detail(request, pk: int):
         "bypass": forms.ReasonForm(),
         "withdraw": forms.ReasonForm(),
         "assign": forms.AssignReviewersForm(application=application),
-        "decide": forms.StageDecisionForm(),
+        "decide": forms.StageDecisionForm(initial={"stage": application.stage}),
         "committee": forms.CommitteeForm(),
     }
     if request.method == "POST":

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 
 # Everyone with a part in brand cultivation: staff, enterprises (their own records) and expert reviewers (their
 # assignments). Which records each sees is then up to the models' `visible_to`.
-READER_RULES = ("brands.view_all", "brands.view_own", "brands.view_reviews")
+READER_RULES = ("brands.view_all", "brands.view_own", "brands.view_own_reviews")
 
 
 def any_rule_required(*permissions: str):

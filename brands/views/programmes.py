@@ -155,7 +155,7 @@ def programme_detail(request, pk: int):
         posted = request.POST.get("objection", "")
         objection = (
             Objection.objects.visible_to(user)
-            .filter(notice__programme=programme, pk=posted if posted.isdigit() else 0)
+            .filter(notice__programme=programme, pk=posted if posted.isdecimal() else 0)
             .first()
         )
         if objection is None:

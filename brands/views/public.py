@@ -7,13 +7,12 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.security import client_ip
 from brands import services
-from brands.choices import ApplicationStatus, ProgrammeKind, ProgrammeStatus
+from brands.choices import ApplicationStatus, ProgrammeKind
 from brands.models import Application, Honour, Notice
 from core.pages import add_model_errors, paginate
 
@@ -66,7 +65,7 @@ def honour_list(request):
     if kind in ProgrammeKind.values:
         honours = honours.filter(programme__kind=kind)
     year = request.GET.get("year", "")
-    if year.isdigit():
+    if year.isdecimal():
         honours = honours.filter(programme__year=int(year))
     page, query = paginate(request, honours.order_by("-awarded_on", "certificate_number"))
     years = Honour.objects.current().order_by("-programme__year").values_list("programme__year", flat=True).distinct()
@@ -83,8 +82,7 @@ def honour_list(request):
 
 
 def _published() -> QuerySet[Notice]:
-    # A notice exists once published; one dated ahead (never made by the portal itself) is not public yet.
-    return Notice.objects.filter(published_on__lte=timezone.localdate()).select_related("programme")
+    return Notice.objects.published().select_related("programme")
 
 
 def notice_list(request):
@@ -113,13 +111,8 @@ def _count_objection(request) -> None:
 def notice_detail(request, pk: int):
     notice = get_object_or_404(_published(), pk=pk)
     programme = notice.programme
-    shown = [ApplicationStatus.PROPOSED]
-    if programme.status == ProgrammeStatus.DECIDED:
-        shown.append(ApplicationStatus.AWARDED)
     winners = list(
-        programme.applications.filter(status__in=shown)
-        .select_related("enterprise", "product")
-        .order_by("enterprise__name", "pk")
+        programme.applications.on_notice().select_related("enterprise", "product").order_by("enterprise__name", "pk")
     )
     proposed = programme.applications.filter(status=ApplicationStatus.PROPOSED).select_related("enterprise", "product")
     is_open = notice.is_open()

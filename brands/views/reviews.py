@@ -18,7 +18,7 @@ from core.pages import paginate, submit
 OPEN_FIRST = Case(When(status=ReviewStatus.ASSIGNED, then=Value(0)), default=Value(1), output_field=IntegerField())
 
 
-@rule_required("brands.view_reviews")
+@rule_required("brands.view_own_reviews")
 def review_list(request):
     rows = (
         ReviewAssignment.objects.visible_to(request.user)
@@ -39,7 +39,7 @@ def is_open(assignment: ReviewAssignment) -> bool:
     )
 
 
-@any_rule_required("brands.view_reviews", "brands.view_all")
+@any_rule_required("brands.view_own_reviews", "brands.view_all")
 def review_detail(request, pk: int):
     user = request.user
     assignment = get_object_or_404(

@@ -100,7 +100,7 @@ def _target_forms(request, target) -> tuple[dict, dict, HttpResponse | None]:
             return page_forms, done_forms, redirect(target)
     elif action == "done":
         posted = request.POST.get("milestone", "")
-        milestone = target.milestones.filter(pk=posted if posted.isdigit() else 0).first()
+        milestone = target.milestones.filter(pk=posted if posted.isdecimal() else 0).first()
         if milestone is None:
             return page_forms, done_forms, redirect(target)
         form = done_forms[milestone.pk] = forms.MilestoneDoneForm(

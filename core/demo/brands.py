@@ -147,8 +147,6 @@ OBJECTION_DISMISSED = (
 PHONE = "0730-8888123"
 
 
-# The State Council's 2025 arrangement (国办发明电〔2024〕12号): (name, first day off, last day off, weekend days
-# worked). The bundled calendars start in 2026; the notice of a call decided in 2025 counts 2025's working days.
 def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
@@ -212,6 +210,7 @@ class _Demo:
         self.next_account = len(self.accounts) + 1
         self.demo_enterprise_id = User.objects.get(username="enterprise").enterprise_id
         self.used: set[int] = {self.demo_enterprise_id}
+        self.failing_holder: Honour | None = None  # last year's honour whose holder fails a spot check since
         self.award_applicants: list[Enterprise] = []  # this year's, chosen with the cultivation targets
         # Above scale, graded A or B, trading for five years, no failed spot check in five, every licence valid,
         # never listed: eligible for this year's calls and last year's.
@@ -377,6 +376,9 @@ def seed_brands(*, rng: random.Random, as_of: datetime.date, password: str) -> N
     _famous_brand_call(demo)
     _award_in_review(demo)
     demo.clock.settle()
+    # Raised once the clock has put the holder's application (and its eligibility check) on last year's dates.
+    if demo.failing_holder is not None:
+        _failed_spot_check(demo, demo.failing_holder)
 
 
 def _last_year_award(demo: _Demo) -> None:
@@ -487,7 +489,7 @@ def _last_year_award(demo: _Demo) -> None:
                 note="年度复核：信用等级、监督抽查、证照均符合要求，质量管理体系持续有效运行。",
             )
     if len(honours) > 1:
-        _failed_spot_check(demo, honours[1])
+        demo.failing_holder = honours[1]
 
 
 def _failed_spot_check(demo: _Demo, honour: Honour) -> None:
@@ -498,8 +500,8 @@ def _failed_spot_check(demo: _Demo, honour: Honour) -> None:
         return
     _task(campaign, honour.enterprise_id, Verdict.NONCONFORMING, campaign.period_end).save()
     recalculate_enterprises([honour.enterprise_id], cause=GradeCause.EVENT, detail="inspection.verdict")
-    with demo.on(campaign.period_end, hour=16):
-        proposals_raise(enterprise_ids=[honour.enterprise_id], today=demo.as_of)
+    proposals_raise(enterprise_ids=[honour.enterprise_id], today=demo.as_of)
+    RevocationProposal.objects.filter(honour=honour).update(raised_at=_at(campaign.period_end, 16))
 
 
 def _cultivation(demo: _Demo) -> None:
