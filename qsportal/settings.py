@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "inspections",
     "credit",
     "brands",
+    "complaints",
+    "portal",
+    "analysis",
     "simple_history",
     "axes",
 ]

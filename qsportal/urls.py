@@ -14,6 +14,9 @@ api_v1 = [
     path("", include("inspections.api.urls")),
     path("", include("credit.api.urls")),
     path("", include("brands.api.urls")),
+    path("", include("complaints.api.urls")),
+    path("", include("portal.api.urls")),
+    path("", include("analysis.api.urls")),
 ]
 
 urlpatterns = [
@@ -24,6 +27,9 @@ urlpatterns = [
     path("", include("credit.urls")),
     path("", include("brands.urls")),
     path("", include("brands.public_urls")),
+    path("", include("complaints.urls")),
+    path("", include("portal.urls")),
+    path("", include("analysis.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),
