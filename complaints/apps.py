@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = _("Complaints and tips")
+
+    def ready(self) -> None:
+        from complaints import indicators, permissions  # noqa: F401  (registers the rules)
+
+        indicators.register()

@@ -2,6 +2,7 @@
 restored after a flush."""
 
 from brands.reference_data import ensure_honour_weight
+from complaints.reference_data import ensure_complaint_weights
 from core.calendar_data import load_bundled_calendars
 from core.models import CalendarDay, CalendarYear
 from credit.models import ScoringModel
@@ -18,3 +19,4 @@ def restore_reference_data() -> None:
         load_bundled_calendars(CalendarYear, CalendarDay)
     ensure_scoring_model(ScoringModel)
     ensure_honour_weight(ScoringModel)
+    ensure_complaint_weights(ScoringModel)

@@ -1,6 +1,8 @@
 """The first scoring model version, loaded by a data migration (and again after a flush). Later versions are made
 by staff in the portal; this one is never edited in place."""
 
+from django.utils import timezone
+
 FIRST_SCORING_MODEL = {
     "version": 1,
     "effective_from": "2020-01-01",
@@ -31,6 +33,32 @@ FIRST_SCORING_MODEL = {
     },
     "note": "First version: the bureau's default weights (QS Portal issue 5).",
 }
+
+
+def ensure_weights(scoring_model_class, *, note: str, weights: dict = (), risk_weights: dict = ()) -> None:
+    """Issue a new version, the latest plus these (new) indicator weights, unless a version already has them;
+    effective from the day it runs, since grades are never recomputed retroactively. Apps whose indicators join
+    the model later (brand honours, complaints) call it from a data migration (with the migration's model) and
+    again after a flush."""
+    weights, risk_weights = dict(weights), dict(risk_weights)
+    latest = scoring_model_class.objects.order_by("-version").first()
+    codes = set(weights) | set(risk_weights)
+    if latest is None or any(
+        codes & (set(model.weights) | set(model.risk_weights)) for model in scoring_model_class.objects.all()
+    ):
+        return
+    scoring_model_class.objects.create(
+        version=latest.version + 1,
+        effective_from=max(timezone.localdate(), latest.effective_from),
+        lookback_years=latest.lookback_years,
+        recency_factors=latest.recency_factors,
+        base_score=latest.base_score,
+        grade_a_min=latest.grade_a_min,
+        grade_b_min=latest.grade_b_min,
+        weights={**latest.weights, **weights},
+        risk_weights={**latest.risk_weights, **risk_weights},
+        note=note,
+    )
 
 
 def ensure_scoring_model(scoring_model_class) -> None:

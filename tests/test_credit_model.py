@@ -673,7 +673,10 @@ def test_the_risk_score_counts_recent_failures_and_open_follow_ups(enterprise, o
     open_follow_up(final_task(enterprise, N, days_ago=30, campaign=campaign))
     checks(enterprise, campaign, N, 400)  # a failure over a year old is no longer recent
     grade = grade_of(enterprise)
-    assert grade.risk_values == {"recent_failures": 1, "open_follow_ups": 1, "industry_rate": 0, "district_trend": 0}
+    assert {code: value for code, value in grade.risk_values.items() if value} == {
+        "recent_failures": 1,
+        "open_follow_ups": 1,
+    }
     assert grade.risk_score == 40.0
     checks(other_enterprise, campaign, R, 30)  # a refusal is a failure too
     assert grade_of(other_enterprise).risk_score == 25.0

@@ -1,0 +1,42 @@
+"""Complaints in the credit grade and the risk score: substantiated complaints (in the look-back window) lower the
+grade; complaints of the last year still open or substantiated raise the risk. A source of the credit
+recalculation like spot checks or penalties; their weights come with the scoring model version issued by
+complaints' data migration."""
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from complaints.choices import OPEN_STATUSES, SUBSTANTIATED_OUTCOMES, ComplaintStatus
+from complaints.models import Complaint
+from credit.indicators import RISK, Indicator, Source, Window, register_source
+
+
+def complaint_rows(w: Window) -> QuerySet:
+    linked = Complaint.objects.filter(enterprise__isnull=False, received_at__gte=min(w.start, w.risk_start))
+    substantiated = Q(status=ComplaintStatus.RESOLVED, outcome__in=SUBSTANTIATED_OUTCOMES)
+    return (
+        w.only_listed(linked)
+        .values(key=F("enterprise_id"))
+        .annotate(
+            complaint_substantiated=Count("pk", filter=substantiated & Q(received_at__gte=w.start)),
+            recent_complaints=Count(
+                "pk", filter=(substantiated | Q(status__in=OPEN_STATUSES)) & Q(received_at__gte=w.risk_start)
+            ),
+        )
+    )
+
+
+def register() -> None:
+    register_source(
+        Source("complaints", complaint_rows),
+        Indicator(
+            "complaint_substantiated", _("Substantiated complaints"), _("per substantiated complaint"), "complaints"
+        ),
+        Indicator(
+            "recent_complaints",
+            _("Recent complaints"),
+            _("per complaint in the last year, open or substantiated"),
+            "complaints",
+            kind=RISK,
+        ),
+    )
