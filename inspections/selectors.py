@@ -4,10 +4,10 @@ fixed number of queries whatever its length."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from inspections.choices import FollowUpStage, LabTestStatus, TaskStatus
-from inspections.models import Campaign, FollowUp, LabTest, PublishedResult, Task
+from inspections.models import Campaign, Draw, FollowUp, LabTest, PublishedResult, Task
 
 
 def campaign_list() -> QuerySet[Campaign]:
@@ -120,9 +120,8 @@ def published_results(campaign: Campaign) -> QuerySet[PublishedResult]:
 
 
 def public_campaigns() -> QuerySet[Campaign]:
-    """Campaigns with something public: a published result, or at least a draw commitment."""
-    return (
-        Campaign.objects.filter(Q(publications__withdrawn_at__isnull=True) | Q(draws__isnull=False))
-        .distinct()
-        .order_by("-year", "-pk")
-    )
+    """Campaigns with something public: a published result still standing, or at least a draw commitment. (Not an
+    OR over two joins: a campaign with no publication at all would match "not withdrawn" through its NULL row.)"""
+    published = PublishedResult.objects.filter(campaign=OuterRef("pk"), withdrawn_at__isnull=True)
+    drawn = Draw.objects.filter(campaign=OuterRef("pk"))
+    return Campaign.objects.filter(Exists(published) | Exists(drawn)).order_by("-year", "-pk")

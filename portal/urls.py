@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+"""The public portal's pages (no login), under /public/ beside the public pages of the other apps (published
+spot-check results by campaign and draws in inspections, the dishonesty list in credit, honours and notices in
+brands)."""
+
+from django.urls import path
+
+from portal import views
 
 app_name = "portal"
-urlpatterns = []
+urlpatterns = [
+    path("public/", views.home, name="home"),
+    path("public/results/", views.results, name="results"),
+    path("public/enterprises/<int:pk>/", views.enterprise, name="enterprise"),
+    path("public/draws/", views.draws, name="draws"),
+]

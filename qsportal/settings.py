@@ -235,6 +235,8 @@ REST_FRAMEWORK = {
         "token": env_str("API_TOKEN_THROTTLE", "10/min"),
         # Anyone may object to a proposed honour without an account: a limit per address keeps it usable.
         "brands_objection": env_str("BRANDS_OBJECTION_THROTTLE", "20/hour"),
+        # The open-data API is read without an account: a limit per address keeps it usable for everyone.
+        "public": env_str("PUBLIC_API_THROTTLE", "60/min"),
     },
     "NUM_PROXIES": PROXY_COUNT,
 }
@@ -317,6 +319,7 @@ DRAW_GRADE_WEIGHTS = {
 
 # Famous brands and the quality award (DOMAIN.md "Famous-brand cultivation"): the defaults a new call's rules start
 # from; each call keeps its own rules as data.
+PUBLISH_CREDIT_GRADES = env_bool("PUBLISH_CREDIT_GRADES", False)  # grades on public enterprise pages and API
 BUREAU_NAME = env_str("BUREAU_NAME", "岳阳市市场监督管理局")  # the issuing authority printed on certificates
 BRAND_CLEAN_YEARS = env_int("BRAND_CLEAN_YEARS", 3)  # no failed spot check or listing in the last N years
 BRAND_TRADING_YEARS = env_int("BRAND_TRADING_YEARS", 3)  # trading at least N years

@@ -1,0 +1,158 @@
+"""What the public may read, and nothing else: the one definition of "published" for every record the portal pages
+and the open-data API show. Each reuses its app's own definition (the published spot-check snapshot, the listed and
+published dishonesty entry, the honour in force), so a page and the API can never disagree about what is public.
+
+An enterprise is public only through something published about it: a published result, a current honour or a
+listing in force. Any other enterprise id answers 404, as if it did not exist."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from brands.models import Honour
+from credit.models import BlacklistEntry
+from enterprises.models import Enterprise
+from inspections.models import Campaign, Draw, PublishedResult
+
+
+def grades_published() -> bool:
+    """Does the bureau publish credit grades? Off unless the PUBLISH_CREDIT_GRADES setting turns it on."""
+    return bool(getattr(settings, "PUBLISH_CREDIT_GRADES", False))
+
+
+def published_results() -> QuerySet[PublishedResult]:
+    """Every published result not withdrawn, across campaigns: inspections.selectors.published_results (which
+    reads one campaign) without the campaign. The snapshot is all the public reads: never the task or lab test."""
+    return PublishedResult.objects.filter(withdrawn_at__isnull=True)
+
+
+def result_rows() -> QuerySet[PublishedResult]:
+    """Published results with their campaign and the enterprise's id (for the link to its public page), newest
+    first."""
+    return (
+        published_results()
+        .select_related("campaign")
+        .annotate(enterprise_id=F("task__enterprise_id"))
+        .order_by("-published_at", "-pk")
+    )
+
+
+def public_campaigns() -> QuerySet[Campaign]:
+    """Campaigns with something public: a published result not withdrawn, or a draw (its commitment at least).
+
+    What inspections.selectors.public_campaigns means, written with EXISTS: that one's OR across two LEFT JOINs
+    lets every campaign without any publication through (its joined withdrawn_at is NULL), drafts included."""
+    published = published_results().filter(campaign=OuterRef("pk"))
+    drawn = Draw.objects.filter(campaign=OuterRef("pk"))
+    return Campaign.objects.filter(Exists(published) | Exists(drawn))
+
+
+def campaigns() -> QuerySet[Campaign]:
+    """The public campaigns, each with its count of published results, newest first."""
+    counted = published_results().filter(campaign=OuterRef("pk")).order_by().values("campaign")
+    return (
+        public_campaigns()
+        .annotate(
+            published_count=Coalesce(
+                Subquery(counted.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0
+            )
+        )
+        .order_by("-year", "-pk")
+    )
+
+
+def draws() -> QuerySet[Draw]:
+    """Every draw, newest first: a draw's verification page is public from its commitment on (its seed and result
+    only once revealed, which Draw.is_revealed decides)."""
+    return Draw.objects.select_related("campaign").defer("inputs", "result", "seed").order_by("-committed_at", "-pk")
+
+
+def blacklist(today: datetime.date) -> QuerySet[BlacklistEntry]:
+    """Entries on the dishonesty list as the public list shows them (credit.views.public): listed, not removed
+    after credit repair, and published by `today` (a decision dated ahead is not published yet)."""
+    return BlacklistEntry.objects.listed().filter(published_on__lte=today)
+
+
+def blacklist_rows(today: datetime.date) -> QuerySet[BlacklistEntry]:
+    """What a public list row shows of an entry: only what the decision published (never the facts)."""
+    return (
+        blacklist(today)
+        .select_related("enterprise")
+        .only("ground", "decision_number", "published_on", "enterprise__name", "enterprise__credit_code")
+        .order_by("-published_on", "-pk")
+    )
+
+
+def honours(today: datetime.date) -> QuerySet[Honour]:
+    """Honours in force (brands: not revoked, within their validity), newest first."""
+    return (
+        Honour.objects.current(today)
+        .select_related("enterprise", "product", "programme")
+        .order_by("-awarded_on", "certificate_number")
+    )
+
+
+def _count(rows: QuerySet, enterprise_field: str) -> Coalesce:
+    per_enterprise = rows.filter(**{enterprise_field: OuterRef("pk")}).order_by().values(enterprise_field)
+    return Coalesce(
+        Subquery(per_enterprise.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
+        0,
+    )
+
+
+def public_enterprises(today: datetime.date) -> QuerySet[Enterprise]:
+    """Enterprises with something published: a published result, a current honour, or a listing in force; with
+    those counts, and the credit grade only where the bureau publishes grades. One query for any number of them
+    (the test for "something published" is three uncorrelated id lists, which the database reads once each)."""
+    current_honours = Honour.objects.current(today)
+    listing = blacklist(today)
+    enterprises = Enterprise.objects.filter(
+        Q(pk__in=published_results().values("task__enterprise_id"))
+        | Q(pk__in=current_honours.values("enterprise_id"))
+        | Q(pk__in=listing.values("enterprise_id"))
+    )
+    return (
+        enterprises.annotate(
+            published_count=_count(published_results(), "task__enterprise"),
+            honour_count=_count(current_honours, "enterprise"),
+            is_listed=Exists(listing.filter(enterprise=OuterRef("pk"))),
+            credit_grade=F("credit__grade") if grades_published() else Value(None, output_field=CharField()),
+        )
+        .select_related("district", "industry")
+        .order_by("name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class EnterpriseProfile:
+    """An enterprise's public page: what is published about it, and its grade where grades are published."""
+
+    enterprise: Enterprise
+    results: QuerySet[PublishedResult]
+    honours: list[Honour]
+    listing: BlacklistEntry | None
+
+    @property
+    def credit_grade(self) -> str | None:
+        return self.enterprise.credit_grade
+
+    @property
+    def replies(self) -> QuerySet[PublishedResult]:
+        """Its replies beside its published results, latest first."""
+        return self.results.exclude(reply="").order_by("-replied_at", "-pk")
+
+
+def enterprise_profile(pk: int, *, today: datetime.date) -> EnterpriseProfile:
+    """The public profile of enterprise `pk`; Enterprise.DoesNotExist unless something about it is published.
+    A fixed number of queries."""
+    enterprise = public_enterprises(today).get(pk=pk)
+    listing = blacklist(today).filter(enterprise=enterprise).order_by("-published_on", "-pk").first()
+    return EnterpriseProfile(
+        enterprise=enterprise,
+        results=result_rows().filter(task__enterprise=enterprise),
+        honours=list(honours(today).filter(enterprise=enterprise)),
+        listing=listing,
+    )

@@ -1,0 +1,59 @@
+"""The public portal (no login): its home, the search over every published result, each enterprise's public page
+and the list of draws. Everything is read through portal.selectors, which hold what "published" means; an
+enterprise with nothing published answers 404 like one that does not exist."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from core.pages import paginate
+from enterprises.models import Enterprise
+from inspections.choices import Verdict
+from portal import selectors
+from portal.filtersets import PublicResultFilterSet
+
+LATEST = 5  # campaigns and draws on the home page
+
+
+def home(request):
+    today = timezone.localdate()
+    context = {
+        "campaigns": selectors.campaigns()[:LATEST],
+        "draws": selectors.draws()[:LATEST],
+        "result_count": selectors.published_results().count(),
+        "listed_count": selectors.blacklist(today).count(),
+        "honour_count": selectors.honours(today).count(),
+        "verdicts": Verdict.choices,
+    }
+    return render(request, "portal/home.html", context)
+
+
+def results(request):
+    filters = PublicResultFilterSet(request.GET or None, queryset=selectors.result_rows())
+    page, query = paginate(request, filters.qs)
+    campaigns = list(selectors.campaigns().filter(published_count__gt=0).only("pk", "year", "title"))
+    context = {
+        "filters": filters,  # an invalid filter (a year of letters) is ignored, with its error shown
+        "params": request.GET,
+        "page": page,
+        "query": query,
+        "verdicts": Verdict.choices,
+        "campaigns": campaigns,
+        "years": sorted({campaign.year for campaign in campaigns}, reverse=True),
+    }
+    return render(request, "portal/results.html", context)
+
+
+def enterprise(request, pk: int):
+    try:
+        profile = selectors.enterprise_profile(pk, today=timezone.localdate())
+    except Enterprise.DoesNotExist:
+        raise Http404 from None
+    page, query = paginate(request, profile.results)
+    context = {"profile": profile, "enterprise": profile.enterprise, "page": page, "query": query}
+    return render(request, "portal/enterprise.html", context)
+
+
+def draws(request):
+    page, query = paginate(request, selectors.draws())
+    return render(request, "portal/draws.html", {"page": page, "query": query})
