@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.choices import ComplaintKind, ComplaintStatus, NominationStatus
+from complaints.choices import ComplaintKind, ComplaintStatus, NominationStatus, Outcome
 from complaints.models import Complaint, ComplaintPhoto, Nomination
 from core.audit import audit
 from core.transitions import require_perm, require_state
@@ -131,10 +131,12 @@ def complaint_resolve(
 ) -> Complaint:
     """The handler (or staff) closes the complaint with its outcome and a reply to the complainant. A complaint
     about an enterprise moves its credit grade and risk score at once."""
-    require_perm(actor, "complaints.resolve", complaint)
     complaint = _locked(complaint)
+    require_perm(actor, "complaints.resolve", complaint)  # on the locked row: the handler as assigned now
     require_state(complaint, [ComplaintStatus.IN_PROGRESS])
     errors = {}
+    if outcome not in Outcome.values:
+        errors["outcome"] = _("Choose the outcome.")
     if not reply.strip():
         errors["reply"] = _("Tell the complainant what was found and done.")
     if led_to_case and complaint.enterprise_id is None:
@@ -201,6 +203,7 @@ def nominations_adopt(*, actor, campaign: Campaign, product_names: list[str]) ->
     added = [name for name in names if name not in listed]
     if added:
         campaign.product_categories = "\n".join([campaign.product_categories.rstrip(), *added]).strip()
+        campaign._history_user = actor
         campaign.save(update_fields=["product_categories"])
     adopted = Nomination.objects.filter(status=NominationStatus.OPEN, product_name__in=names).update(
         status=NominationStatus.ADOPTED, campaign=campaign, decided_by=actor

@@ -237,6 +237,10 @@ REST_FRAMEWORK = {
         "brands_objection": env_str("BRANDS_OBJECTION_THROTTLE", "20/hour"),
         # The open-data API is read without an account: a limit per address keeps it usable for everyone.
         "public": env_str("PUBLIC_API_THROTTLE", "60/min"),
+        # Complaints, tips and nominations are filed without an account (the web form also asks a question).
+        "complaints_file": env_str("COMPLAINTS_FILE_THROTTLE", "5/hour"),
+        "complaints_track": env_str("COMPLAINTS_TRACK_THROTTLE", "30/hour"),
+        "complaints_nominate": env_str("COMPLAINTS_NOMINATE_THROTTLE", "10/hour"),
     },
     "NUM_PROXIES": PROXY_COUNT,
 }

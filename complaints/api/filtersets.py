@@ -1,0 +1,56 @@
+"""The one filter of complaints, used by the staff list page and the API alike. Enterprises, districts and handlers
+are filtered by id as a plain number (see inspections.api.filtersets): a filter must not tell which ids exist."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from complaints.choices import ComplaintKind, ComplaintStatus, Outcome
+from complaints.models import Complaint
+from enterprises.models import District
+from inspections.api.filtersets import IdFilter
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ComplaintFilterSet(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ComplaintStatus.choices)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ComplaintKind.choices)
+    outcome = django_filters.ChoiceFilter(label=_("Outcome"), choices=Outcome.choices)
+    district = django_filters.ModelChoiceFilter(label=_("District"), queryset=District.objects.all())
+    received_from = django_filters.DateFilter(
+        field_name="received_at", lookup_expr="date__gte", label=_("Received from"), widget=DATE_INPUT
+    )
+    received_to = django_filters.DateFilter(
+        field_name="received_at", lookup_expr="date__lte", label=_("Received until"), widget=DATE_INPUT
+    )
+    enterprise = IdFilter(field_name="enterprise_id", label=_("Enterprise"))
+    assigned_to = IdFilter(field_name="assigned_to_id", label=_("Handled by"))
+    q = django_filters.CharFilter(method="search", label=_("Tracking number, product or enterprise"), max_length=100)
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "status",
+            "kind",
+            "outcome",
+            "district",
+            "received_from",
+            "received_to",
+            "enterprise",
+            "assigned_to",
+            "q",
+        ]
+
+    def search(self, queryset, name, value):
+        term = value.strip()
+        if not term:
+            return queryset
+        return queryset.filter(
+            Q(tracking_number=term.upper())
+            | Q(product_name__icontains=term)
+            | Q(enterprise_name__icontains=term)
+            | Q(enterprise__name__icontains=term)
+            | Q(enterprise__credit_code=term.upper())
+        )

@@ -1,0 +1,284 @@
+"""Serializers of the complaints API: they check the shape of the input and render records; every write goes
+through complaints.services. The public ones show a complaint's status and reply, never who complained, the
+internal notes, the handler or the enterprise linked."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_choice_description_list
+from rest_framework import serializers
+
+from complaints.choices import ComplaintKind, ComplaintStatus, NominationStatus, Outcome
+from complaints.forms import MAX_PHOTOS, handler_roles, lazy_format
+from complaints.models import Complaint, ComplaintPhoto
+from core.files import PHOTO_TYPES, UploadsField
+from enterprises.models import District, Enterprise, Product
+from inspections.choices import CampaignStatus
+from inspections.models import Campaign
+
+
+class EnumField(serializers.ChoiceField):
+    """A choice among one of the complaints' TextChoices, shown in the schema as one named enum,
+    `Complaint<Choices>Enum` (ComplaintKindEnum, ComplaintOutcomeEnum, ...), wherever it is used, so that "status"
+    or "kind" of other apps do not collide. With `allow_null`, a blank value reads as null."""
+
+    def __init__(self, choices_class, **kwargs):
+        self.choices_class = choices_class
+        super().__init__(choices=choices_class.choices, **kwargs)
+
+    def to_representation(self, value):
+        if value == "" and self.allow_null:
+            return None
+        return super().to_representation(value)
+
+
+class EnumFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = EnumField
+
+    def get_name(self) -> str:
+        return f"Complaint{self.target.choices_class.__name__.removeprefix('Complaint')}Enum"
+
+    def map_serializer_field(self, auto_schema, direction) -> dict:
+        choices = self.target.choices_class
+        description = build_choice_description_list(choices.choices)
+        return {"type": "string", "enum": list(choices.values), "description": description}
+
+
+# The public's side.
+
+
+class ComplaintFileSerializer(serializers.Serializer):
+    """A complaint or counterfeit tip from the public (multipart, with up to MAX_PHOTOS photos)."""
+
+    kind = EnumField(ComplaintKind)
+    product_name = serializers.CharField(max_length=128, allow_blank=True)
+    brand = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    enterprise_name = serializers.CharField(
+        max_length=128, required=False, allow_blank=True, default="", help_text=_("Maker or seller, as reported.")
+    )
+    place = serializers.CharField(max_length=255, allow_blank=True)
+    district = serializers.PrimaryKeyRelatedField(
+        queryset=District.objects.all(), required=False, allow_null=True, default=None
+    )
+    description = serializers.CharField(max_length=5000, allow_blank=True)
+    anonymous = serializers.BooleanField(required=False, default=False)
+    contact_name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    contact_phone = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Required unless anonymous; an anonymous complaint keeps no contact."),
+    )
+    photos = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        help_text=lazy_format(_("JPEG, PNG, HEIC or WebP photos, at most %(count)s."), count=MAX_PHOTOS),
+    )
+
+    def validate_photos(self, photos: list) -> list:
+        if len(photos) > MAX_PHOTOS:
+            raise serializers.ValidationError(_("Attach at most %(count)s photos.") % {"count": MAX_PHOTOS})
+        return UploadsField(types=PHOTO_TYPES, types_label=_("photos"), required=False).clean(photos)
+
+    def values(self) -> dict:
+        """The `values` of complaints.services.complaint_file (no contact at all when anonymous)."""
+        data = dict(self.validated_data)
+        data.pop("photos", None)
+        if data["anonymous"]:
+            data.pop("contact_name"), data.pop("contact_phone")
+        return data
+
+
+class ComplaintReceiptSerializer(serializers.ModelSerializer):
+    """What the complainant gets back: the number to follow it by."""
+
+    status = EnumField(ComplaintStatus, read_only=True)
+    track_url = serializers.SerializerMethodField(help_text=_("The API address to follow it."))
+
+    class Meta:
+        model = Complaint
+        fields = ["tracking_number", "status", "received_at", "track_url"]
+        read_only_fields = fields
+
+    def get_track_url(self, complaint) -> str:
+        return reverse("v1:complaint-track-detail", args=[complaint.tracking_number])
+
+
+class PublicComplaintSerializer(serializers.ModelSerializer):
+    """A complaint's public status: the outcome and the reply once it is closed, nothing about who filed it."""
+
+    kind = EnumField(ComplaintKind, read_only=True)
+    status = EnumField(ComplaintStatus, read_only=True)
+    received_on = serializers.SerializerMethodField()
+    outcome = EnumField(Outcome, read_only=True, allow_null=True, help_text=_("Once resolved."))
+    reply = serializers.CharField(
+        source="public_reply", read_only=True, allow_null=True, help_text=_("The bureau's reply, once closed.")
+    )
+
+    class Meta:
+        model = Complaint
+        fields = ["tracking_number", "kind", "product_name", "received_on", "status", "outcome", "reply"]
+        read_only_fields = fields
+
+    def get_received_on(self, complaint) -> datetime.date:
+        return timezone.localdate(complaint.received_at)
+
+    def to_representation(self, complaint) -> dict:
+        data = super().to_representation(complaint)
+        if complaint.status not in (ComplaintStatus.RESOLVED, ComplaintStatus.REJECTED):
+            data["outcome"] = data["reply"] = None
+        return data
+
+
+class NominationSubmitSerializer(serializers.Serializer):
+    product_name = serializers.CharField(max_length=128, allow_blank=True)
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    place = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class NominationReceiptSerializer(serializers.Serializer):
+    product_name = serializers.CharField(read_only=True)
+    status = EnumField(NominationStatus, read_only=True)
+    submitted_at = serializers.DateTimeField(read_only=True)
+
+
+class NominationCountSerializer(serializers.Serializer):
+    product_name = serializers.CharField(read_only=True)
+    nominations = serializers.IntegerField(read_only=True, help_text=_("Open nominations of this product."))
+
+
+class AdoptSerializer(serializers.Serializer):
+    campaign = serializers.PrimaryKeyRelatedField(
+        queryset=Campaign.objects.filter(status=CampaignStatus.DRAFT), help_text=_("A draft campaign.")
+    )
+    product_names = serializers.ListField(child=serializers.CharField(max_length=128), allow_empty=True)
+
+
+class AdoptResultSerializer(serializers.Serializer):
+    campaign = serializers.IntegerField(read_only=True)
+    adopted = serializers.IntegerField(read_only=True, help_text=_("Nominations taken into the campaign."))
+    product_categories = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+
+# The bureau's side.
+
+
+class ComplaintPhotoSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text=_("Download address (staff, or the complaint's handler)."))
+
+    class Meta:
+        model = ComplaintPhoto
+        fields = ["id", "original_name", "sha256", "uploaded_at", "url"]
+        read_only_fields = fields
+
+    def get_url(self, photo) -> str:
+        return reverse("v1:complaint-photo", args=[photo.complaint_id, photo.pk])
+
+
+class ComplaintSerializer(serializers.ModelSerializer):
+    """A complaint in the staff list."""
+
+    kind = EnumField(ComplaintKind, read_only=True)
+    status = EnumField(ComplaintStatus, read_only=True)
+    outcome = EnumField(Outcome, read_only=True, allow_null=True)
+    district_name = serializers.CharField(source="district.name", read_only=True, allow_null=True)
+    linked_enterprise_name = serializers.CharField(source="enterprise.name", read_only=True, allow_null=True)
+    assigned_to_name = serializers.CharField(source="assigned_to.get_full_name", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "id",
+            "tracking_number",
+            "kind",
+            "status",
+            "product_name",
+            "brand",
+            "enterprise_name",
+            "place",
+            "district",
+            "district_name",
+            "received_at",
+            "enterprise",
+            "linked_enterprise_name",
+            "product",
+            "assigned_to",
+            "assigned_to_name",
+            "outcome",
+            "led_to_case",
+            "closed_at",
+        ]
+        read_only_fields = fields
+
+
+class ComplaintDetailSerializer(ComplaintSerializer):
+    """A complaint with the complainant's contact, the handling, the reply, the internal note and the photos."""
+
+    photos = ComplaintPhotoSerializer(many=True, read_only=True)
+
+    class Meta(ComplaintSerializer.Meta):
+        fields = [
+            *ComplaintSerializer.Meta.fields,
+            "description",
+            "anonymous",
+            "contact_name",
+            "contact_phone",
+            "triaged_by",
+            "triaged_at",
+            "public_reply",
+            "internal_note",
+            "closed_by",
+            "reward_amount",
+            "reward_note",
+            "reward_recorded_by",
+            "photos",
+        ]
+        read_only_fields = fields
+
+
+class LinkSerializer(serializers.Serializer):
+    """The enterprise and product a complaint concerns and who handles it. On update, a field left out keeps its
+    value; null unlinks the enterprise or product."""
+
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.none(), required=False, allow_null=True)
+    product = serializers.PrimaryKeyRelatedField(
+        queryset=Product.objects.all(), required=False, allow_null=True, help_text=_("One of the enterprise's.")
+    )
+    assigned_to = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.none(),
+        required=False,
+        allow_null=True,
+        help_text=_("A member of staff or an inspector."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # Only enterprises the user may see can be named: another is "not found", like a missing id.
+            self.fields["enterprise"].queryset = Enterprise.objects.visible_to(request.user)
+        self.fields["assigned_to"].queryset = get_user_model().objects.filter(is_active=True, role__in=handler_roles())
+
+
+class RejectSerializer(serializers.Serializer):
+    reply = serializers.CharField(
+        allow_blank=True, help_text=_("Why it is not accepted and where to turn; shown to the complainant.")
+    )
+
+
+class ResolveSerializer(serializers.Serializer):
+    outcome = EnumField(Outcome)
+    reply = serializers.CharField(allow_blank=True, help_text=_("What was found and done; shown to the complainant."))
+    led_to_case = serializers.BooleanField(required=False, default=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("Internal note."))
+
+
+class RewardSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=10, decimal_places=2, help_text=_("Yuan."))
+    note = serializers.CharField(max_length=255, allow_blank=True, help_text=_("The reward decision."))
