@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.roles import Role
 from complaints.choices import ComplaintKind, NominationStatus, Outcome
@@ -361,7 +362,9 @@ class RejectForm(forms.Form):
 
 class ResolveForm(forms.Form):
     outcome = forms.ChoiceField(
-        label=_("Outcome"), choices=Outcome.choices, widget=forms.Select(attrs={"data-testid": "resolve-outcome"})
+        label=pgettext_lazy("complaint", "Outcome"),
+        choices=Outcome.choices,
+        widget=forms.Select(attrs={"data-testid": "resolve-outcome"}),
     )
     reply = forms.CharField(
         label=_("Reply to the complainant"),

@@ -5,6 +5,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from complaints.choices import ComplaintKind, ComplaintStatus, Outcome
 from complaints.models import Complaint
@@ -17,7 +18,7 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class ComplaintFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ComplaintStatus.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ComplaintKind.choices)
-    outcome = django_filters.ChoiceFilter(label=_("Outcome"), choices=Outcome.choices)
+    outcome = django_filters.ChoiceFilter(label=pgettext_lazy("complaint", "Outcome"), choices=Outcome.choices)
     district = django_filters.ModelChoiceFilter(label=_("District"), queryset=District.objects.all())
     received_from = django_filters.DateFilter(
         field_name="received_at", lookup_expr="date__gte", label=_("Received from"), widget=DATE_INPUT
