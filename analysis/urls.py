@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from analysis import views
 
 app_name = "analysis"
-urlpatterns = []
+urlpatterns = [
+    path("analysis/dashboard/", views.dashboard, name="dashboard"),
+    path("analysis/dashboard/export/", views.dashboard_export, name="dashboard_export"),
+    path("analysis/dashboard/refresh/", views.dashboard_refresh, name="dashboard_refresh"),
+]

@@ -16,6 +16,7 @@ class NavItem:
 
 NAVIGATION = (
     NavItem(_("Home"), "home", "core.view_home"),
+    NavItem(_("Dashboard"), "analysis:dashboard", "analysis.view_dashboard"),
     NavItem(_("Enterprise register"), "enterprises:list", "enterprises.view_register"),
     NavItem(_("Expiring licences"), "enterprises:licence_worklist", "enterprises.view_worklist"),
     NavItem(_("Self-reports to review"), "enterprises:report_queue", "enterprises.review_self_report"),
@@ -27,6 +28,8 @@ NAVIGATION = (
     NavItem(_("Conflicts of interest"), "inspections:conflicts", "inspections.declare_conflict"),
     NavItem(_("Samples"), "inspections:lab", "inspections.view_lab_worklist"),
     NavItem(_("Spot-check results"), "inspections:my_results", "inspections.view_own_results"),
+    NavItem(_("Complaints and tips"), "complaints:list", "complaints.list"),
+    NavItem(_("Nominations (你点我检)"), "complaints:nominations", "complaints.view_nominations"),
     NavItem(_("Credit grades"), "credit:overview", "credit.view_grades"),
     NavItem(_("Warnings"), "credit:warnings", "credit.view_warnings"),
     NavItem(_("My credit grade"), "credit:mine", "credit.view_own_grade"),

@@ -206,6 +206,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "enterprises.tasks.record_licence_warnings_task",
         "schedule": crontab(hour=1, minute=30),
     },
+    "analysis-result-summary": {
+        "task": "analysis.tasks.refresh_result_summary_task",
+        "schedule": crontab(minute="*/30"),
+    },
     "brands-revocation-proposals": {
         "task": "brands.tasks.raise_revocation_proposals_task",
         "schedule": crontab(hour=2, minute=45),
