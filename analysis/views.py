@@ -1,4 +1,5 @@
-"""The leaders' dashboard: the page, its .xlsx export, and rebuilding its result summary on demand."""
+"""The leaders' dashboard: the page, its .xlsx export, rebuilding its result summary on demand, and the quarterly
+or yearly quality analysis report as a PDF."""
 
 from django.contrib import messages
 from django.http import HttpResponse, QueryDict
@@ -11,7 +12,9 @@ from django.views.decorators.http import require_GET, require_POST
 from kombu.exceptions import OperationalError
 
 from analysis import exporting, selectors
+from analysis import report as report_module
 from analysis.forms import DashboardFilterForm
+from analysis.report import ReportForm
 from analysis.tasks import refresh_result_summary_task
 from core.decorators import rule_required
 
@@ -69,3 +72,32 @@ def dashboard_refresh(request):
     sent = QueryDict(request.POST.get("query", ""))
     query = urlencode({key: sent[key] for key in FILTER_PARAMETERS if sent.get(key)})
     return redirect(f"{reverse('analysis:dashboard')}?{query}" if query else reverse("analysis:dashboard"))
+
+
+# The quality analysis report
+
+
+def _report_form_page(request, form: ReportForm):
+    return render(request, "analysis/report_form.html", {"form": form})
+
+
+@rule_required("analysis.view_dashboard")
+@require_GET
+def report(request):
+    """Choose the period (a quarter or a year) and the district of the quality analysis report."""
+    return _report_form_page(request, ReportForm(today=timezone.localdate()))
+
+
+@rule_required("analysis.view_dashboard")
+@require_GET
+def report_pdf(request):
+    """The quality analysis report (质量状况分析报告) for the period chosen, as a PDF; the form again when the choice
+    is not valid."""
+    form = ReportForm(request.GET, today=timezone.localdate())
+    if not form.is_valid():
+        return _report_form_page(request, form)
+    quality_report = report_module.quality_report(form.cleaned_data["period"], form.cleaned_data["district"])
+    response = HttpResponse(report_module.report_pdf(quality_report), content_type="application/pdf")
+    filename = report_module.report_filename(quality_report)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
