@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ComplaintKind(models.TextChoices):
@@ -8,7 +9,7 @@ class ComplaintKind(models.TextChoices):
 
 
 class ComplaintStatus(models.TextChoices):
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("complaint status", "Received")
     IN_PROGRESS = "in_progress", _("Being handled")
     RESOLVED = "resolved", _("Resolved")
     REJECTED = "rejected", _("Not accepted")

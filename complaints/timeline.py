@@ -11,6 +11,7 @@ from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from complaints.choices import OPEN_STATUSES, SUBSTANTIATED_OUTCOMES, ComplaintStatus
 from complaints.models import Complaint
@@ -122,7 +123,9 @@ def complaint_changes(complaint: Complaint, limit: int = 100) -> list[Change]:
     meta = Complaint._meta
     entries = []
     if complete and versions:
-        entries.append(Change(versions[0].history_date, _who(versions[0]), _("Received"), []))
+        entries.append(
+            Change(versions[0].history_date, _who(versions[0]), pgettext("complaint history", "Received"), [])
+        )
     for new, changes in deltas:
         rows = [
             (

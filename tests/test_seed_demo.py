@@ -4,7 +4,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.db.models import F
+from django.db.models import Count, F
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
@@ -18,8 +19,13 @@ from brands.choices import (
     TargetCategory,
 )
 from brands.models import Application, CultivationTarget, Honour, Objection, Programme, ReviewAssignment
+from complaints.choices import ComplaintKind, ComplaintStatus, NominationStatus, Outcome
+from complaints.models import Complaint, Nomination
 from core.demo.seed import DEMO_PASSWORD, seed_demo_city
+from core.models import AuditEntry
 from core.reference_data import restore_reference_data
+from credit.choices import GradeCause
+from credit.models import GradeChange
 from enterprises.credit_code import validate_credit_code
 from enterprises.models import Enterprise, Licence, SelfReport
 
@@ -65,7 +71,33 @@ def snapshot() -> list[tuple]:
             "year", "enterprise__credit_code", "category", "officer__username", "status"
         )
     )
-    return [enterprises, licences, users, applications, reviews, targets]
+    complaints = list(
+        Complaint.objects.order_by("tracking_number").values_list(
+            "tracking_number",
+            "kind",
+            "product_name",
+            "brand",
+            "place",
+            "district__code",
+            "anonymous",
+            "contact_name",
+            "contact_phone",
+            "status",
+            "outcome",
+            "enterprise__credit_code",
+            "assigned_to__username",
+            "received_at",
+            "triaged_at",
+            "closed_at",
+            "reward_amount",
+        )
+    )
+    nominations = list(
+        Nomination.objects.order_by("submitted_at", "product_name", "reason").values_list(
+            "product_name", "reason", "place", "submitted_at", "status", "campaign__title"
+        )
+    )
+    return [enterprises, licences, users, applications, reviews, targets, complaints, nominations]
 
 
 def reset():
@@ -114,6 +146,7 @@ def test_the_city_is_realistic_and_valid():
     reports = list(SelfReport.objects.all())
     assert sum(report.is_late for report in reports) < len(reports) / 2  # most arrive on time, as in real life
     assert_brands_are_alive()
+    assert_complaints_are_alive()
 
 
 def assert_brands_are_alive():
@@ -167,6 +200,79 @@ def assert_brands_are_alive():
     mine = ReviewAssignment.objects.visible_to(expert)
     assert mine.filter(status=ReviewStatus.ASSIGNED).count() >= 2
     assert mine.filter(status=ReviewStatus.SUBMITTED, application__programme=review).exists()
+
+
+def assert_complaints_are_alive():
+    """Complaints and tips of the last year at every stage, hot spots for the dashboard, a grade they lowered, a
+    rewarded tip, and nominations, some taken into the draft plan; every date where the story puts it."""
+    complaints = list(Complaint.objects.select_related("enterprise__credit", "assigned_to"))
+    assert 50 <= len(complaints) <= 70
+    end = timezone.make_aware(datetime.datetime.combine(AS_OF, datetime.time()))
+    for complaint in complaints:
+        assert end - datetime.timedelta(days=365) < complaint.received_at < end
+        assert complaint.tracking_number[2:10] == f"{timezone.localdate(complaint.received_at):%Y%m%d}"
+        assert complaint.anonymous == (complaint.contact_phone == "")
+        stamps = [complaint.received_at, complaint.triaged_at, complaint.closed_at]
+        assert [stamp is not None for stamp in stamps] == {
+            ComplaintStatus.RECEIVED: [True, False, False],
+            ComplaintStatus.IN_PROGRESS: [True, True, False],
+            ComplaintStatus.RESOLVED: [True, True, True],
+            ComplaintStatus.REJECTED: [True, False, True],
+        }[complaint.status]
+        present = [stamp for stamp in stamps if stamp]
+        assert present == sorted(present) and present[-1] < end
+        assert bool(complaint.public_reply) == (
+            complaint.status in (ComplaintStatus.RESOLVED, ComplaintStatus.REJECTED)
+        )
+    # The change history and the audit trail read the same dates (and numbers) as the complaints.
+    by_pk = {complaint.pk: complaint for complaint in complaints}
+    for version in Complaint.history.all():
+        complaint = by_pk[version.id]
+        assert version.tracking_number == complaint.tracking_number
+        assert version.received_at == complaint.received_at <= version.history_date < end
+        if version.status == ComplaintStatus.RECEIVED:
+            assert version.history_date == complaint.received_at
+    for entry in AuditEntry.objects.filter(action="complaints.file"):
+        assert (
+            entry.at == by_pk[entry.object_id].received_at and entry.summary == by_pk[entry.object_id].tracking_number
+        )
+
+    statuses = {status: [c for c in complaints if c.status == status] for status in ComplaintStatus.values}
+    assert len(statuses[ComplaintStatus.RECEIVED]) >= 3 and len(statuses[ComplaintStatus.REJECTED]) >= 2
+    assert len(statuses[ComplaintStatus.RESOLVED]) > len(complaints) / 2
+    assert {c.outcome for c in statuses[ComplaintStatus.RESOLVED]} == set(Outcome.values)
+    handled = [
+        c for c in statuses[ComplaintStatus.IN_PROGRESS] if c.assigned_to and c.assigned_to.username == "inspector"
+    ]
+    assert len(handled) >= 3 and sum(c.enterprise is not None for c in handled) >= 2
+    assert {c.kind for c in complaints} == set(ComplaintKind.values)
+    assert 0.1 <= sum(c.anonymous for c in complaints) / len(complaints) <= 0.3
+    # Hot spots: a few products named again and again, complaints from most districts.
+    products = Complaint.objects.values("product_name").annotate(n=Count("pk")).order_by("-n")
+    assert products[0]["n"] >= 5 and products[2]["n"] >= 4
+    assert len({c.district_id for c in complaints if c.district_id}) >= 6
+
+    # Substantiated complaints took an enterprise from B to C, the complaints named in its grade history.
+    drops = GradeChange.objects.filter(
+        cause=GradeCause.EVENT, detail="complaints.resolve", previous_grade="B", grade="C"
+    ).select_related("enterprise__credit")
+    assert any(
+        drop.enterprise.credit.grade == "C" and drop.enterprise.credit.indicator_values["complaint_substantiated"] >= 2
+        for drop in drops
+    )
+    # A counterfeit tip led to a case and the leader recorded its reward.
+    [rewarded] = [c for c in complaints if c.reward_amount]
+    assert rewarded.kind == ComplaintKind.COUNTERFEIT and rewarded.led_to_case and not rewarded.anonymous
+    assert rewarded.reward_recorded_by.username == "leader"
+
+    # 你点我检: uneven popularity; the most wanted rice products are in the draft plan.
+    counts = sorted(Nomination.objects.values("product_name").annotate(n=Count("pk")).values_list("n", flat=True))
+    assert 35 <= sum(counts) <= 45 and len(counts) >= 8 and counts[-1] >= 4 * counts[0]
+    adopted = Nomination.objects.filter(status=NominationStatus.ADOPTED).select_related("campaign")
+    assert adopted.count() >= 5
+    assert {n.campaign.status for n in adopted} == {"draft"}
+    assert {n.product_name for n in adopted} <= set(adopted[0].campaign.categories())
+    assert not Nomination.objects.filter(submitted_at__gte=end).exists()
 
 
 def test_the_command_refuses_a_production_database(settings):

@@ -13,9 +13,11 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import Role
+from analysis.services import result_summary_refresh
 from core.bulk import bulk_insert, history_baseline
 from core.demo import city
 from core.demo.brands import seed_brands
+from core.demo.complaints import seed_complaints
 from core.demo.credit import seed_credit
 from core.demo.files import seed_enterprise_files
 from core.demo.spot_checks import seed_spot_checks
@@ -227,6 +229,8 @@ def seed_demo_city(*, seed: int, enterprises: int, as_of: datetime.date, enterpr
     # The expert reviewers are drawn after the city, so adding them left every earlier draw of a seed unchanged.
     User.objects.bulk_create(builder.user(Role.EXPERT, n) for n in range(1, EXPERT_COUNT + 1))
     seed_brands(rng=rng, as_of=as_of, password=builder.password)
+    seed_complaints(rng=rng, as_of=as_of)
+    result_summary_refresh()  # the dashboard's pass rates, as the half-hourly task would
 
     return SeedResult(
         districts=len(districts),
