@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce, ExtractQuarter, ExtractYear
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from analysis.models import ResultSummary
 from analysis.quarters import Quarter, during_quarters, in_quarters, quarters_between
@@ -117,7 +118,7 @@ RESULT_COLUMNS = [
     Column("tested", _("Tested")),
     Column("nonconforming", _("Nonconforming")),
     Column("refused", _("Refused sampling")),
-    Column("failed", _("Failed")),
+    Column("failed", pgettext_lazy("dashboard", "Failed")),
     Column("pass_rate", _("Pass rate (%)"), PERCENT),
 ]
 RESULT_SUMS = {"tested": Sum("tested"), "nonconforming": Sum("nonconforming"), "refused": Sum("refused")}
@@ -166,7 +167,7 @@ def pass_rate_section(filters: DashboardFilters) -> Section:
         Quarter(row["year"], row["quarter"]): row for row in summary.values("year", "quarter").annotate(**RESULT_SUMS)
     }
     by_quarter = [_rated({"label": quarter.label, **counted.get(quarter, {})}) for quarter in filters.quarters]
-    total = _rated(_total(by_quarter, _("Total"), ["tested", "nonconforming", "refused"]))
+    total = _rated(_total(by_quarter, pgettext_lazy("dashboard", "Total"), ["tested", "nonconforming", "refused"]))
     tables = [
         Table(
             key="pass_by_quarter",
@@ -198,7 +199,7 @@ def pass_rate_section(filters: DashboardFilters) -> Section:
     ]
     stats = [
         Stat("tested", _("Results tested"), total["tested"]),
-        Stat("failed", _("Failed"), total["failed"], tone="danger" if total["failed"] else ""),
+        Stat("failed", pgettext_lazy("dashboard", "Failed"), total["failed"], tone="danger" if total["failed"] else ""),
         Stat("pass_rate", _("Pass rate"), total["pass_rate"], PERCENT),
     ]
     note = _(
@@ -218,7 +219,7 @@ def _direction(move: dict) -> dict:
     if not before:
         return {"rank": FIRST_GRADED, "direction": _("First graded")}
     if GRADE_RANK[after] > GRADE_RANK[before]:
-        return {"rank": RAISED, "direction": _("Raised")}
+        return {"rank": RAISED, "direction": pgettext_lazy("dashboard", "Raised")}
     return {"rank": LOWERED, "direction": _("Lowered")}
 
 
@@ -247,7 +248,9 @@ def credit_section(filters: DashboardFilters, *, now: datetime.datetime) -> Sect
     for row in distribution:
         row["change"] = row["now"] - row["then"]
         row["share"] = share(row["now"], graded)
-    total = _total(distribution, _("Total"), ["then", "now", "change"]) | {"share": 100.0 if graded else None}
+    total = _total(distribution, pgettext_lazy("dashboard", "Total"), ["then", "now", "change"]) | {
+        "share": 100.0 if graded else None
+    }
 
     transitions = sorted(
         (
@@ -283,7 +286,11 @@ def credit_section(filters: DashboardFilters, *, now: datetime.datetime) -> Sect
                 Column("n", _("Changes")),
             ],
             rows=transitions,
-            total={"label": _("Total"), "direction": "", "n": sum(row["n"] for row in transitions)},
+            total={
+                "label": pgettext_lazy("dashboard", "Total"),
+                "direction": "",
+                "n": sum(row["n"] for row in transitions),
+            },
             chart=Chart("cartesian", (Series("n"),), horizontal=True),
             empty=_("No grade changed in this period."),
         ),
@@ -325,7 +332,7 @@ def follow_up_section(filters: DashboardFilters, *, today: datetime.date) -> Sec
         .order_by("enterprise__district__code")
     ]
     keys = ["open", *stages, "report_overdue", "recheck_overdue"]
-    total = _total(rows, _("Total"), keys)
+    total = _total(rows, pgettext_lazy("dashboard", "Total"), keys)
     table = Table(
         key="follow_ups",
         title=_("Open follow-ups by district"),
@@ -394,7 +401,7 @@ def warning_section(filters: DashboardFilters) -> Section:
             title=_("Open warnings by kind"),
             columns=[Column("label", _("Kind"), TEXT), Column("n", _("Open"))],
             rows=by_kind,
-            total=_total(by_kind, _("Total"), ["n"]),
+            total=_total(by_kind, pgettext_lazy("dashboard", "Total"), ["n"]),
             chart=Chart("pie", (Series("n"),)),
         ),
         Table(
@@ -406,7 +413,7 @@ def warning_section(filters: DashboardFilters) -> Section:
                 Column("n", _("Open")),
             ],
             rows=by_district,
-            total=_total(by_district, _("Total"), [*kinds, "n"]),
+            total=_total(by_district, pgettext_lazy("dashboard", "Total"), [*kinds, "n"]),
             chart=Chart("cartesian", tuple(Series(kind, stack="kind") for kind in kinds)),
             empty=_("No open warning."),
         ),
@@ -423,8 +430,8 @@ def complaint_tables(filters: DashboardFilters) -> list[Table]:
     """Complaint volume by quarter and kind, and the hot spots (districts, most-named products), for the quarters
     chosen: three grouped queries."""
     complaints = Complaint.objects.filter(during_quarters(filters.start, filters.end, "received_at")).order_by()
-    if filters.district is not None:
-        complaints = complaints.filter(district=filters.district)
+    if filters.district is not None:  # where the complainant said, or where the enterprise found is
+        complaints = complaints.filter(Q(district=filters.district) | Q(enterprise__district=filters.district))
     kinds = [f"kind_{kind}" for kind in ComplaintKind.values]  # prefixed: never a field's name
     by_kind = {f"kind_{kind}": Count("pk", filter=Q(kind=kind)) for kind in ComplaintKind.values}
     local = timezone.get_default_timezone()
@@ -455,17 +462,25 @@ def complaint_tables(filters: DashboardFilters) -> list[Table]:
         Table(
             key="complaints_by_quarter",
             title=_("Complaints and tips by quarter"),
-            columns=[Column("label", _("Quarter"), TEXT), *kind_columns, Column("n", _("Received"))],
+            columns=[
+                Column("label", _("Quarter"), TEXT),
+                *kind_columns,
+                Column("n", pgettext_lazy("dashboard", "Received")),
+            ],
             rows=by_quarter,
-            total=_total(by_quarter, _("Total"), [*kinds, "n"]),
+            total=_total(by_quarter, pgettext_lazy("dashboard", "Total"), [*kinds, "n"]),
             chart=Chart("cartesian", tuple(Series(kind, stack="kind") for kind in kinds)),
         ),
         Table(
             key="complaints_by_district",
             title=_("Complaints and tips by district"),
-            columns=[Column("label", _("District"), TEXT), *kind_columns, Column("n", _("Received"))],
+            columns=[
+                Column("label", _("District"), TEXT),
+                *kind_columns,
+                Column("n", pgettext_lazy("dashboard", "Received")),
+            ],
             rows=by_district,
-            total=_total(by_district, _("Total"), [*kinds, "n"]),
+            total=_total(by_district, pgettext_lazy("dashboard", "Total"), [*kinds, "n"]),
             chart=Chart("cartesian", (Series("n"),)),
             note=_("Most complaints first."),
             empty=_("No complaint in these quarters."),
@@ -473,7 +488,7 @@ def complaint_tables(filters: DashboardFilters) -> list[Table]:
         Table(
             key="complaint_products",
             title=_("Products named most often"),
-            columns=[Column("label", _("Product"), TEXT), Column("n", _("Received"))],
+            columns=[Column("label", _("Product"), TEXT), Column("n", pgettext_lazy("dashboard", "Received"))],
             rows=by_product,
             chart=Chart("cartesian", (Series("n"),), horizontal=True),
             empty=_("No complaint in these quarters."),

@@ -12,15 +12,21 @@ from credit.indicators import RISK, Indicator, Source, Window, register_source
 
 
 def complaint_rows(w: Window) -> QuerySet:
-    linked = Complaint.objects.filter(enterprise__isnull=False, received_at__gte=min(w.start, w.risk_start))
+    # Substantiated complaints count from when they were found so (closed), open ones from when they came in.
     substantiated = Q(status=ComplaintStatus.RESOLVED, outcome__in=SUBSTANTIATED_OUTCOMES)
+    since = min(w.start, w.risk_start)
+    linked = Complaint.objects.filter(enterprise__isnull=False).filter(
+        Q(received_at__gte=since) | Q(closed_at__gte=since)
+    )
     return (
         w.only_listed(linked)
         .values(key=F("enterprise_id"))
         .annotate(
-            complaint_substantiated=Count("pk", filter=substantiated & Q(received_at__gte=w.start)),
+            complaint_substantiated=Count("pk", filter=substantiated & Q(closed_at__gte=w.start)),
             recent_complaints=Count(
-                "pk", filter=(substantiated | Q(status__in=OPEN_STATUSES)) & Q(received_at__gte=w.risk_start)
+                "pk",
+                filter=(substantiated & Q(closed_at__gte=w.risk_start))
+                | (Q(status__in=OPEN_STATUSES) & Q(received_at__gte=w.risk_start)),
             ),
         )
     )

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from complaints.choices import ComplaintKind, ComplaintStatus, NominationStatus, Outcome
@@ -99,7 +100,7 @@ class Complaint(models.Model):
         related_name="+",
         verbose_name=_("accepted by"),
     )
-    triaged_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    triaged_at = models.DateTimeField(pgettext_lazy("complaint", "accepted at"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
     public_reply = models.TextField(
         _("reply to the complainant"), blank=True, help_text=_("Shown on the tracking page.")

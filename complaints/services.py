@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from complaints.choices import ComplaintKind, ComplaintStatus, NominationStatus, Outcome
+from complaints.choices import SUBSTANTIATED_OUTCOMES, ComplaintKind, ComplaintStatus, NominationStatus, Outcome
 from complaints.models import Complaint, ComplaintPhoto, Nomination
 from core.audit import audit
 from core.transitions import require_perm, require_state
@@ -141,6 +141,8 @@ def complaint_resolve(
         errors["reply"] = _("Tell the complainant what was found and done.")
     if led_to_case and complaint.enterprise_id is None:
         errors["led_to_case"] = _("Link the enterprise the case is against first.")
+    elif led_to_case and outcome not in SUBSTANTIATED_OUTCOMES:
+        errors["led_to_case"] = _("A case follows from a substantiated complaint or tip.")
     if errors:
         raise ValidationError(errors)
     complaint.status, complaint.outcome = ComplaintStatus.RESOLVED, outcome
@@ -199,6 +201,16 @@ def nominations_adopt(*, actor, campaign: Campaign, product_names: list[str]) ->
     names = sorted({name.strip() for name in product_names if name.strip()})
     if not names:
         raise ValidationError({"product_names": _("Choose the products to take into the campaign.")})
+    # Only products the public has nominated (and still waiting) are taken in, each once.
+    names = sorted(
+        set(
+            Nomination.objects.filter(status=NominationStatus.OPEN, product_name__in=names).values_list(
+                "product_name", flat=True
+            )
+        )
+    )
+    if not names:
+        raise ValidationError({"product_names": _("None of these products has an open nomination.")})
     listed = set(campaign.categories())
     added = [name for name in names if name not in listed]
     if added:

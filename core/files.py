@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 DOCUMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx")
 PHOTO_TYPES = (".jpg", ".jpeg", ".png", ".heic", ".webp")
@@ -51,4 +52,22 @@ class UploadsField(forms.FileField):
                     _("%(name)s is larger than %(limit)s."),
                     params={"name": upload.name, "limit": filesizeformat(settings.UPLOAD_MAX_BYTES)},
                 )
+            if upload.name.lower().endswith(PHOTO_TYPES) and not is_photo(upload):
+                raise forms.ValidationError(_("%(name)s is not a readable photo."), params={"name": upload.name})
         return cleaned
+
+
+def is_photo(upload: UploadedFile) -> bool:
+    """Whether a file named as a photo really is one: Pillow reads JPEG, PNG and WebP; HEIC (phones) is checked by
+    its file-type box. Anything else with a photo's name (a script, a page) is refused."""
+    try:
+        if upload.name.lower().endswith(".heic"):
+            head = upload.read(12)
+            return head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"hevc")
+        with Image.open(upload) as image:
+            image.verify()
+        return True
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return False
+    finally:
+        upload.seek(0)

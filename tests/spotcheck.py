@@ -1,10 +1,12 @@
 """Builders for spot-check tests: a campaign taken through its steps by the real services, as people would."""
 
 import datetime
+import io
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from accounts.roles import Role
 from inspections.choices import LimitKind
@@ -12,10 +14,15 @@ from inspections.models import Campaign, LabTest, Task, TestItem
 from inspections.services import campaigns, draws, sampling, testing
 from tests.factories import EnterpriseFactory, LaboratoryFactory, ProductFactory, StandardFactory, UserFactory
 
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-    b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
-)
+
+def _png() -> bytes:
+    """A real (tiny) PNG: uploads named as photos are opened and checked."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "green").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()
 
 
 def photo(name: str = "sample.png") -> SimpleUploadedFile:

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import RequestFactory
 from PIL import Image
 from rest_framework.test import APIClient
 
@@ -107,6 +108,14 @@ def test_filing_answers_400_with_the_field_errors(settings):
     many = public.post(f"{API}/public/", {**values(), "photos": [photo(f"{n}.png") for n in range(7)]})
     assert many.status_code == 400 and "photos" in errors(many)
     assert not Complaint.objects.exists()
+
+
+def test_the_api_and_the_web_form_share_one_count_per_address(client):
+    from complaints.views.public import FILINGS
+
+    for _n in range(FILINGS.count):
+        assert FILINGS.take(RequestFactory().post("/"))  # as if filed on the web form from 127.0.0.1
+    assert anonymous().post(f"{API}/public/", values(), format="json").status_code == 429
 
 
 def test_filing_is_throttled_harder_than_the_form():

@@ -81,3 +81,26 @@ def test_popular_nominations_become_a_draft_campaigns_products(actors):
     campaign.refresh_from_db()
     assert adopted == 3 and campaign.categories() == ["电热水壶", "儿童玩具"]
     assert Nomination.objects.filter(status=NominationStatus.OPEN).count() == 1
+
+
+def test_a_case_follows_only_from_a_substantiated_complaint(actors, enterprise, reference_data):
+    complaint = services.complaint_accept(actor=actors[Role.SUPERVISOR], complaint=filed(), enterprise=enterprise)
+    with pytest.raises(ValidationError) as refused:
+        services.complaint_resolve(
+            actor=actors[Role.SUPERVISOR],
+            complaint=complaint,
+            outcome=Outcome.UNSUBSTANTIATED,
+            reply="经查不属实",
+            led_to_case=True,
+        )
+    assert "led_to_case" in refused.value.error_dict
+
+
+def test_only_nominated_products_are_taken_into_a_campaign(actors):
+    services.nomination_submit(values={"product_name": "儿童玩具"})
+    campaign = CampaignFactory(product_categories="电热水壶")
+    with pytest.raises(ValidationError):
+        services.nominations_adopt(actor=actors[Role.SUPERVISOR], campaign=campaign, product_names=["任意产品"])
+    services.nominations_adopt(actor=actors[Role.SUPERVISOR], campaign=campaign, product_names=["儿童玩具", "任意产品"])
+    campaign.refresh_from_db()
+    assert campaign.categories() == ["电热水壶", "儿童玩具"]

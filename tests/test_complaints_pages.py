@@ -170,6 +170,8 @@ def test_filing_is_rate_limited_per_address(client):
         (SimpleUploadedFile("evil.svg", b"<svg/>", content_type="image/svg+xml"), "type"),
         (SimpleUploadedFile("doc.pdf", b"%PDF-1.4", content_type="application/pdf"), "type"),
         (SimpleUploadedFile("huge.jpg", b"x" * 2048, content_type="image/jpeg"), "size"),
+        (SimpleUploadedFile("page.jpg", b"<html><script>alert(1)</script>", content_type="image/jpeg"), "content"),
+        (SimpleUploadedFile("phone.heic", b"not a heic file at all", content_type="image/heic"), "content"),
     ],
 )
 def test_photos_are_checked_for_type_and_size(client, settings, upload, code):

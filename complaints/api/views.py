@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import Throttled
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -21,6 +22,7 @@ from complaints.api import serializers
 from complaints.api.filtersets import ComplaintFilterSet
 from complaints.forms import normalise_number, open_nomination_counts
 from complaints.models import Complaint, ComplaintPhoto
+from complaints.views.public import FILINGS, NOMINATIONS
 from core.api.permissions import ActionPermission
 
 # Until REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] names these scopes, these rates apply.
@@ -159,7 +161,9 @@ class ComplaintViewSet(viewsets.ReadOnlyModelViewSet):
         """Download one of the complaint's photos."""
         complaint = self.get_object()
         stored = get_object_or_404(ComplaintPhoto, pk=photo, complaint=complaint)
-        return FileResponse(stored.file.open("rb"), filename=stored.original_name)
+        response = FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.original_name)
+        response["Content-Security-Policy"] = "sandbox"  # a file from the public never runs in the portal's origin
+        return response
 
 
 class PublicComplaintViewSet(viewsets.GenericViewSet):
@@ -184,6 +188,8 @@ class PublicComplaintViewSet(viewsets.GenericViewSet):
     )
     def create(self, request):
         """File a complaint (质量投诉) or counterfeit tip (打假举报). A phone number is required unless anonymous."""
+        if not FILINGS.take(request):  # the same count per address as the web form, which also asks a question
+            raise Throttled()
         body = _valid(serializers.ComplaintFileSerializer, request)
         complaint = services.complaint_file(
             values=body.values(), photos=body.validated_data["photos"], actor=_actor(request)
@@ -248,6 +254,8 @@ class NominationViewSet(viewsets.GenericViewSet):
     )
     def create(self, request):
         """Nominate a product for testing."""
+        if not NOMINATIONS.take(request):  # shared with the web form
+            raise Throttled()
         body = _valid(serializers.NominationSubmitSerializer, request).validated_data
         nomination = services.nomination_submit(values=dict(body), actor=_actor(request))
         return Response(serializers.NominationReceiptSerializer(nomination).data, status=status.HTTP_201_CREATED)

@@ -37,16 +37,17 @@ class RateLimit:
     def _key(self, request) -> str:
         return f"complaints:{self.name}:{client_ip(request)}"
 
-    def exceeded(self, request) -> bool:
-        return (cache.get(self._key(request)) or 0) >= self.count
-
-    def hit(self, request) -> None:
+    def take(self, request) -> bool:
+        """Count this attempt first, then say whether it is within the limit: requests sent at once cannot all slip
+        under it, and failed attempts count too. The web forms and the API share the count."""
         key = self._key(request)
         cache.add(key, 0, timeout=self.window)  # add() leaves a running count alone
         try:
-            cache.incr(key)
+            used = cache.incr(key)
         except ValueError:  # the key expired between add() and incr()
             cache.set(key, 1, timeout=self.window)
+            used = 1
+        return used <= self.count
 
 
 FILINGS = RateLimit("file", 5)
@@ -71,19 +72,16 @@ def _too_many(form, limit: RateLimit) -> None:
 def _submitted(request, form, limit: RateLimit, save) -> object | None:
     """Validate a public form under its rate limit and call `save(form)`: what it returned, or None with the errors
     on the form (and a fresh question for the next try)."""
-    if limit.exceeded(request):
-        form.full_clean()  # the entered values come back; the question is not used up
+    if not limit.take(request):
+        form.full_clean()  # the entered values come back (with a new question below)
         _too_many(form, limit)
         form.reissue()
         return None
     if form.is_valid():
         try:
-            saved = save(form)
+            return save(form)
         except ValidationError as error:
             add_model_errors(form, error)
-        else:
-            limit.hit(request)
-            return saved
     form.reissue()
     return None
 
@@ -132,9 +130,8 @@ def track(request):
 def track_status(request, number: str):
     """A complaint's public status by its tracking number. Lookups count against the address's limit whether the
     number exists or not; an unknown or malformed number is the same 404."""
-    if LOOKUPS.exceeded(request):
+    if not LOOKUPS.take(request):
         return render(request, "complaints/public/track.html", {"form": forms.TrackForm(), "limited": True}, status=429)
-    LOOKUPS.hit(request)
     number = forms.normalise_number(number)
     complaint = Complaint.objects.only(*PUBLIC_FIELDS).filter(tracking_number=number).first() if number else None
     if complaint is None:
