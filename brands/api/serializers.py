@@ -8,8 +8,6 @@ import json
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import build_choice_description_list
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.utils import html
@@ -48,6 +46,7 @@ from brands.models import (
     RevocationProposal,
     StageResult,
 )
+from core.api.fields import NamedEnumField
 from core.files import UploadsField
 from credit.choices import Grade
 from enterprises.models import Enterprise, Product
@@ -63,31 +62,8 @@ def _is_staff(serializer) -> bool:
     return request is not None and request.user.has_perm("brands.view_all")
 
 
-class EnumField(serializers.ChoiceField):
-    """A choice among one of the brands' TextChoices. The schema shows each set as one named enum, `Brand<Choices>Enum`,
-    wherever it is used: the same set under the same name ("status", "stage", "kind") in several components would
-    otherwise leave drf-spectacular guessing a name (and warning). With `allow_null`, a blank value reads as null."""
-
-    def __init__(self, choices_class, **kwargs):
-        self.choices_class = choices_class
-        super().__init__(choices=choices_class.choices, **kwargs)
-
-    def to_representation(self, value):
-        if value == "" and self.allow_null:
-            return None
-        return super().to_representation(value)
-
-
-class EnumFieldExtension(OpenApiSerializerFieldExtension):
-    target_class = EnumField
-
-    def get_name(self) -> str:
-        return f"Brand{self.target.choices_class.__name__}Enum"
-
-    def map_serializer_field(self, auto_schema, direction) -> dict:
-        choices = self.target.choices_class
-        description = build_choice_description_list(choices.choices)
-        return {"type": "string", "enum": list(choices.values), "description": description}
+class EnumField(NamedEnumField):
+    enum_prefix = "Brand"
 
 
 class ScoresField(serializers.DictField):

@@ -8,44 +8,20 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import build_choice_description_list
 from rest_framework import serializers
 
 from complaints.choices import ComplaintKind, ComplaintStatus, NominationStatus, Outcome
 from complaints.forms import MAX_PHOTOS, handler_roles, lazy_format
 from complaints.models import Complaint, ComplaintPhoto
+from core.api.fields import NamedEnumField
 from core.files import PHOTO_TYPES, UploadsField
 from enterprises.models import District, Enterprise, Product
 from inspections.choices import CampaignStatus
 from inspections.models import Campaign
 
 
-class EnumField(serializers.ChoiceField):
-    """A choice among one of the complaints' TextChoices, shown in the schema as one named enum,
-    `Complaint<Choices>Enum` (ComplaintKindEnum, ComplaintOutcomeEnum, ...), wherever it is used, so that "status"
-    or "kind" of other apps do not collide. With `allow_null`, a blank value reads as null."""
-
-    def __init__(self, choices_class, **kwargs):
-        self.choices_class = choices_class
-        super().__init__(choices=choices_class.choices, **kwargs)
-
-    def to_representation(self, value):
-        if value == "" and self.allow_null:
-            return None
-        return super().to_representation(value)
-
-
-class EnumFieldExtension(OpenApiSerializerFieldExtension):
-    target_class = EnumField
-
-    def get_name(self) -> str:
-        return f"Complaint{self.target.choices_class.__name__.removeprefix('Complaint')}Enum"
-
-    def map_serializer_field(self, auto_schema, direction) -> dict:
-        choices = self.target.choices_class
-        description = build_choice_description_list(choices.choices)
-        return {"type": "string", "enum": list(choices.values), "description": description}
+class EnumField(NamedEnumField):
+    enum_prefix = "Complaint"
 
 
 # The public's side.
