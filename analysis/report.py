@@ -12,12 +12,9 @@ from dataclasses import dataclass, field
 from django import forms
 from django.conf import settings
 from django.db.models import Count, Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from analysis import charts
 from analysis.quarters import Quarter, during_quarters
@@ -29,9 +26,9 @@ from analysis.selectors import (
     pass_rate_section,
 )
 from analysis.tables import PERCENT, TEXT, Column, Table
-from brands.certificate import chinese_date
 from complaints.choices import SUBSTANTIATED_OUTCOMES
 from complaints.models import Complaint
+from core.documents import chinese_date, pdf_from_template
 from credit.choices import Grade, WarningKind
 from enterprises.models import District
 from inspections.choices import FollowUpStage
@@ -525,10 +522,7 @@ def quality_report(
 
 def report_pdf(report: Report) -> bytes:
     context = {"report": report, "advice_number": NUMERALS[len(report.sections) + 1]}
-    html = render_to_string("analysis/report.html", context)
-    # Everything is inline (the charts are SVG in the page): refusing every URL means no data can make the renderer
-    # fetch a file or a web address.
-    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf()
+    return pdf_from_template("analysis/report.html", context)
 
 
 def report_filename(report: Report) -> str:

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from brands import services
-from brands.certificate import chinese_date
 from brands.choices import ApplicationStatus, HonourStatus, ProgrammeKind
 from brands.models import Honour, Objection
+from core.documents import chinese_date
 from inspections.choices import Verdict
 from tests.brands_flow import Call
 from tests.clients import signed_in
