@@ -26,6 +26,7 @@ from credit.models import CreditGrade, GradeChange, RiskWarning
 from enterprises.models import District
 from inspections.choices import FollowUpStage
 from inspections.models import FollowUp
+from inspections.models.followups import recheck_overdue, report_overdue
 
 DEFAULT_QUARTERS = 8
 GRADE_CHANGE_DAYS = 90
@@ -313,20 +314,15 @@ def follow_up_section(filters: DashboardFilters, *, today: datetime.date) -> Sec
     follow_ups = FollowUp.objects.exclude(stage=FollowUpStage.CLOSED)
     if filters.district is not None:
         follow_ups = follow_ups.filter(enterprise__district=filters.district)
-    # The rectification report overdue as the credit grade counts it (credit.indicators.follow_up_rows); a re-check
-    # overdue as the staff deadline worklist lists it (inspections.selectors.overdue_follow_ups).
-    report_overdue = Q(report_submitted_at__isnull=True, rectification_due_on__lt=today)
-    recheck_overdue = Q(
-        stage__in=[FollowUpStage.RECTIFYING, FollowUpStage.FIRST_RECHECK], first_recheck_due_on__lt=today
-    ) | Q(stage=FollowUpStage.SECOND_RECHECK, second_recheck_by__lt=today)
+    report_late, recheck_late = report_overdue(today), recheck_overdue(today)
     stages = [FollowUpStage.RECTIFYING, FollowUpStage.FIRST_RECHECK, FollowUpStage.SECOND_RECHECK]
     rows = [
         {"label": row.pop("enterprise__district__name"), **row}
         for row in follow_ups.values("enterprise__district__code", "enterprise__district__name")
         .annotate(
             open=Count("pk"),
-            report_overdue=Count("pk", filter=report_overdue),
-            recheck_overdue=Count("pk", filter=recheck_overdue),
+            report_overdue=Count("pk", filter=report_late),
+            recheck_overdue=Count("pk", filter=recheck_late),
             **{stage: Count("pk", filter=Q(stage=stage)) for stage in stages},
         )
         .order_by("enterprise__district__code")

@@ -37,6 +37,7 @@ from enterprises.models import Enterprise, Licence, Penalty
 from enterprises.services import quarter_end, self_report_due_on
 from inspections.choices import FAILED_VERDICTS, FollowUpStage, TaskKind, TaskStatus, Verdict
 from inspections.models import FollowUp, Task
+from inspections.models.followups import report_overdue
 
 GRADE, RISK = "grade", "risk"
 
@@ -124,7 +125,7 @@ def task_rows(w: Window) -> QuerySet:
 
 
 def follow_up_rows(w: Window) -> QuerySet:
-    overdue = Q(report_submitted_at__isnull=True, rectification_due_on__lt=w.today)
+    overdue = report_overdue(w.today)
     return (
         w.only_listed(FollowUp.objects.exclude(stage=FollowUpStage.CLOSED))
         .values(key=F("enterprise_id"))

@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from inspections.choices import FollowUpStage, LabTestStatus, TaskStatus
 from inspections.models import Campaign, Draw, FollowUp, LabTest, PublishedResult, Task
+from inspections.models.followups import recheck_overdue, report_overdue
 
 
 def campaign_list() -> QuerySet[Campaign]:
@@ -83,11 +84,7 @@ def overdue_follow_ups(*, today: datetime.date) -> QuerySet[FollowUp]:
     or the second re-check window."""
     return (
         FollowUp.objects.open()
-        .filter(
-            Q(stage=FollowUpStage.RECTIFYING, report_submitted_at__isnull=True, rectification_due_on__lt=today)
-            | Q(stage__in=[FollowUpStage.RECTIFYING, FollowUpStage.FIRST_RECHECK], first_recheck_due_on__lt=today)
-            | Q(stage=FollowUpStage.SECOND_RECHECK, second_recheck_by__lt=today)
-        )
+        .filter((Q(stage=FollowUpStage.RECTIFYING) & report_overdue(today)) | recheck_overdue(today))
         .select_related("enterprise", "task__campaign")
         .order_by("ordered_on", "pk")
     )

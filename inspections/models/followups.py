@@ -10,6 +10,19 @@ from inspections.choices import FollowUpOutcome, FollowUpStage
 from inspections.models.tasks import Task
 
 
+def report_overdue(today) -> models.Q:
+    """The rectification report not filed by its due date: one definition for the credit grade, the deadline
+    worklist and the dashboard."""
+    return models.Q(report_submitted_at__isnull=True, rectification_due_on__lt=today)
+
+
+def recheck_overdue(today) -> models.Q:
+    """The first re-check past its due date, or the second re-check past its window."""
+    return models.Q(
+        stage__in=[FollowUpStage.RECTIFYING, FollowUpStage.FIRST_RECHECK], first_recheck_due_on__lt=today
+    ) | models.Q(stage=FollowUpStage.SECOND_RECHECK, second_recheck_by__lt=today)
+
+
 class FollowUpQuerySet(models.QuerySet):
     def visible_to(self, user) -> "FollowUpQuerySet":
         """Staff see every follow-up; an enterprise its own; nobody else any."""
