@@ -3,22 +3,20 @@ the signed-objection form while a notice runs. Nothing else of a call shows here
 ineligible, not selected or withdrew, nor any honour revoked or past its validity."""
 
 from django import forms
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.security import client_ip
 from brands import services
 from brands.choices import ApplicationStatus, ProgrammeKind
 from brands.models import Application, Honour, Notice
 from core.pages import add_model_errors, paginate
+from core.ratelimit import RateLimit
 
-# Signed objections are read and answered by staff: one address may file this many in OBJECTION_WINDOW seconds.
-OBJECTIONS_PER_WINDOW = 5
-OBJECTION_WINDOW = 60 * 60
+# Signed objections are read and answered by staff: one address may file this many an hour (filed ones count).
+OBJECTIONS = RateLimit("objections", 5)
 
 
 class ProposedChoiceField(forms.ModelChoiceField):
@@ -90,24 +88,6 @@ def notice_list(request):
     return render(request, "brands/public/notice_list.html", {"page": page, "query": query})
 
 
-def _objections_key(request) -> str:
-    return f"brands:objections:{client_ip(request)}"
-
-
-def _rate_limited(request) -> bool:
-    return (cache.get(_objections_key(request)) or 0) >= OBJECTIONS_PER_WINDOW
-
-
-def _count_objection(request) -> None:
-    key = _objections_key(request)
-    # The window starts with the address's first objection; add() leaves a running count alone.
-    cache.add(key, 0, timeout=OBJECTION_WINDOW)
-    try:
-        cache.incr(key)
-    except ValueError:  # the key expired between add() and incr()
-        cache.set(key, 1, timeout=OBJECTION_WINDOW)
-
-
 def notice_detail(request, pk: int):
     notice = get_object_or_404(_published(), pk=pk)
     programme = notice.programme
@@ -120,7 +100,7 @@ def notice_detail(request, pk: int):
     if is_open and any(winner.status == ApplicationStatus.PROPOSED for winner in winners):
         form = ObjectionForm(request.POST if request.method == "POST" else None, proposed=proposed)
         if request.method == "POST":
-            if _rate_limited(request):
+            if OBJECTIONS.exceeded(request):
                 rate_limited, status = True, 429
                 form.add_error(
                     None,
@@ -128,7 +108,7 @@ def notice_detail(request, pk: int):
                         "Too many objections have been filed from your network address: at most %(count)s in an "
                         "hour. Please try again later, or contact the bureau by phone."
                     )
-                    % {"count": OBJECTIONS_PER_WINDOW},
+                    % {"count": OBJECTIONS.count},
                 )
             elif form.is_valid():
                 values = {name: form.cleaned_data[name] for name in ("name", "phone", "organisation", "text")}
@@ -142,7 +122,7 @@ def notice_detail(request, pk: int):
                 except ValidationError as error:
                     add_model_errors(form, error)
                 else:
-                    _count_objection(request)
+                    OBJECTIONS.hit(request)
                     return redirect("brands_public:objection_filed", pk=notice.pk)
     elif request.method == "POST":
         status = 409  # the period ended (or every proposed winner was taken out) while the form was open

@@ -3,21 +3,18 @@ and nominate a product for testing (你点我检). The forms are protected again
 small sum to work out, a honeypot field); the tracking page shows the status and the reply, never who complained,
 the internal notes, the handler or the enterprise linked."""
 
-from dataclasses import dataclass
-
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from accounts.security import client_ip
 from complaints import forms, services
 from complaints.choices import ComplaintStatus
 from complaints.models import Complaint
 from core.pages import add_model_errors
+from core.ratelimit import RateLimit
 
 FILED_SESSION_KEY = "complaints:filed"
 PUBLIC_FIELDS = ("tracking_number", "kind", "product_name", "received_at", "status", "outcome", "public_reply")
@@ -25,31 +22,7 @@ CLOSED = (ComplaintStatus.RESOLVED, ComplaintStatus.REJECTED)
 TOP_NOMINATIONS = 20
 
 
-@dataclass(frozen=True)
-class RateLimit:
-    """At most `count` uses per network address in `window` seconds, counted in the cache. The window starts with
-    the address's first use."""
-
-    name: str
-    count: int
-    window: int = 60 * 60
-
-    def _key(self, request) -> str:
-        return f"complaints:{self.name}:{client_ip(request)}"
-
-    def take(self, request) -> bool:
-        """Count this attempt first, then say whether it is within the limit: requests sent at once cannot all slip
-        under it, and failed attempts count too. The web forms and the API share the count."""
-        key = self._key(request)
-        cache.add(key, 0, timeout=self.window)  # add() leaves a running count alone
-        try:
-            used = cache.incr(key)
-        except ValueError:  # the key expired between add() and incr()
-            cache.set(key, 1, timeout=self.window)
-            used = 1
-        return used <= self.count
-
-
+# The web forms and the API share these counts.
 FILINGS = RateLimit("file", 5)
 LOOKUPS = RateLimit("track", 30)
 NOMINATIONS = RateLimit("nominate", 10)
