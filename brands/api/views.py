@@ -42,6 +42,7 @@ from brands.models import (
 )
 from brands.scoring import stage_scores
 from core.api.permissions import ActionPermission
+from core.api.validation import valid_body as _valid
 
 
 class ObjectionRateThrottle(ScopedRateThrottle):
@@ -570,10 +571,3 @@ class RevocationProposalViewSet(viewsets.ReadOnlyModelViewSet):
     def dismiss(self, request, pk=None):
         """Dismiss with the grounds: the honour stays."""
         return self._decide(request, confirm=False)
-
-
-def _valid(serializer_class, request, **kwargs) -> dict:
-    """The request body checked by `serializer_class` (a 400 with the field errors otherwise)."""
-    serializer = serializer_class(data=request.data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data

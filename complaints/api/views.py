@@ -24,6 +24,7 @@ from complaints.forms import normalise_number, open_nomination_counts
 from complaints.models import Complaint, ComplaintPhoto
 from complaints.views.public import FILINGS, NOMINATIONS
 from core.api.permissions import ActionPermission
+from core.api.validation import checked as _valid
 
 # Until REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] names these scopes, these rates apply.
 FALLBACK_RATES = {
@@ -45,13 +46,6 @@ class ComplaintsRateThrottle(ScopedRateThrottle):
 
 def _actor(request):
     return request.user if request.user.is_authenticated else None
-
-
-def _valid(serializer_class, request, **kwargs) -> dict:
-    """The request body checked by `serializer_class` (a 400 with the field errors otherwise)."""
-    serializer = serializer_class(data=request.data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer
 
 
 class ComplaintViewSet(viewsets.ReadOnlyModelViewSet):

@@ -10,6 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from core.api.permissions import ActionPermission
+from core.api.validation import valid_body as _valid
 from core.models import JobRun
 from credit import services
 from credit.api import serializers
@@ -307,10 +308,3 @@ class CreditRunViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         runs = JobRun.objects.filter(name__startswith="credit.")
         return runs if self.request.user.has_perm("credit.view_runs") else runs.none()
-
-
-def _valid(serializer_class, request, **kwargs) -> dict:
-    """The request body checked by `serializer_class` (a 400 with the field errors otherwise)."""
-    serializer = serializer_class(data=request.data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data

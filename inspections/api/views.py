@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from accounts.models import User
 from accounts.roles import Role
 from core.api.permissions import ActionPermission
+from core.api.validation import valid_body as _valid
 from enterprises.models import Enterprise
 from inspections import selectors
 from inspections.api import serializers
@@ -525,10 +526,3 @@ class ConflictViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         body = _valid(serializers.ReasonSerializer, request)
         declaration = campaigns.conflict_withdraw(actor=request.user, declaration=declaration, reason=body["reason"])
         return Response(serializers.ConflictSerializer(declaration).data)
-
-
-def _valid(serializer_class, request, **kwargs) -> dict:
-    """The request body checked by `serializer_class` (a 400 with the field errors otherwise)."""
-    serializer = serializer_class(data=request.data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
