@@ -550,9 +550,7 @@ class RevocationProposalViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["-raised_at", "-id"]
 
     def get_queryset(self):
-        proposals = RevocationProposal.objects.select_related("honour__enterprise")
-        # Staff only: anyone else finds no proposal at all, as if none existed.
-        return proposals if self.request.user.has_perm("brands.view_all") else proposals.none()
+        return RevocationProposal.objects.visible_to(self.request.user).select_related("honour__enterprise")
 
     def _decide(self, request, confirm: bool) -> Response:
         proposal = self.get_object()

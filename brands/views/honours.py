@@ -91,7 +91,7 @@ def honour_detail(request, pk: int):
 @rule_required("brands.view_all")
 def proposal_list(request):
     shown = request.GET.get("status", ProposalStatus.OPEN)
-    proposals = RevocationProposal.objects.select_related("honour__enterprise", "decided_by")
+    proposals = RevocationProposal.objects.visible_to(request.user).select_related("honour__enterprise", "decided_by")
     if shown in ProposalStatus.values:
         proposals = proposals.filter(status=shown)
     page, query = paginate(request, proposals.order_by("-raised_at", "-pk"))
@@ -102,7 +102,10 @@ def proposal_list(request):
 @rule_required("brands.view_all")
 def proposal_detail(request, pk: int):
     proposal = get_object_or_404(
-        RevocationProposal.objects.select_related("honour__enterprise", "honour__programme", "decided_by"), pk=pk
+        RevocationProposal.objects.visible_to(request.user).select_related(
+            "honour__enterprise", "honour__programme", "decided_by"
+        ),
+        pk=pk,
     )
     user = request.user
     form = forms.ProposalDecisionForm()
