@@ -111,14 +111,14 @@ def overdue_sampling(*, today: datetime.date) -> QuerySet[Task]:
 
 def published_results(campaign: Campaign) -> QuerySet[PublishedResult]:
     """What the public reads of a campaign: its published results, not withdrawn."""
-    return PublishedResult.objects.filter(campaign=campaign, withdrawn_at__isnull=True).order_by(
-        "district_name", "enterprise_name", "pk"
+    return (
+        PublishedResult.objects.standing().filter(campaign=campaign).order_by("district_name", "enterprise_name", "pk")
     )
 
 
 def public_campaigns() -> QuerySet[Campaign]:
     """Campaigns with something public: a published result still standing, or at least a draw commitment. (Not an
     OR over two joins: a campaign with no publication at all would match "not withdrawn" through its NULL row.)"""
-    published = PublishedResult.objects.filter(campaign=OuterRef("pk"), withdrawn_at__isnull=True)
+    published = PublishedResult.objects.standing().filter(campaign=OuterRef("pk"))
     drawn = Draw.objects.filter(campaign=OuterRef("pk"))
     return Campaign.objects.filter(Exists(published) | Exists(drawn)).order_by("-year", "-pk")

@@ -24,9 +24,9 @@ def grades_published() -> bool:
 
 
 def published_results() -> QuerySet[PublishedResult]:
-    """Every published result not withdrawn, across campaigns: inspections.selectors.published_results (which
-    reads one campaign) without the campaign. The snapshot is all the public reads: never the task or lab test."""
-    return PublishedResult.objects.filter(withdrawn_at__isnull=True)
+    """Every published result not withdrawn, across campaigns. The snapshot is all the public reads: never the task
+    or lab test."""
+    return PublishedResult.objects.standing()
 
 
 def result_rows() -> QuerySet[PublishedResult]:

@@ -7,6 +7,12 @@ from inspections.models.campaigns import Campaign
 from inspections.models.tasks import Task
 
 
+class PublishedResultQuerySet(models.QuerySet):
+    def standing(self) -> "PublishedResultQuerySet":
+        """What the public reads: published results not withdrawn (every public page and the open data)."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
 class PublishedResult(models.Model):
     """A final result as published (质量信息公告): a snapshot of what the public may read, so public pages never
     reach into unpublished records. Withdrawn with a reason, never deleted; the enterprise's reply is shown beside."""
@@ -29,6 +35,8 @@ class PublishedResult(models.Model):
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     withdraw_reason = models.TextField(_("reason for withdrawing"), blank=True)
+
+    objects = PublishedResultQuerySet.as_manager()
 
     class Meta:
         ordering = ["campaign", "enterprise_name", "pk"]

@@ -36,9 +36,9 @@ def my_results(request):
     context = {
         "results": enterprise_results(request.user),
         "follow_ups": follow_up_list(request.user).order_by("-ordered_on", "-pk"),
-        "publications": PublishedResult.objects.filter(
-            task__enterprise_id=request.user.enterprise_id, withdrawn_at__isnull=True
-        ).select_related("campaign"),
+        "publications": PublishedResult.objects.standing()
+        .filter(task__enterprise_id=request.user.enterprise_id)
+        .select_related("campaign"),
     }
     return render(request, "inspections/my_results.html", context)
 
