@@ -551,6 +551,17 @@ class HonourQuerySet(models.QuerySet):
         """Honours in force: not revoked and not past their validity."""
         return self.filter(status=HonourStatus.CURRENT, valid_until__gte=today or timezone.localdate())
 
+    def search(self, text: str) -> "HonourQuerySet":
+        """By enterprise name, product name or certificate number; blank text matches everything."""
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(enterprise__name__icontains=text)
+            | Q(product__name__icontains=text)
+            | Q(certificate_number__icontains=text)
+        )
+
     def visible_to(self, user) -> "HonourQuerySet":
         """Staff see every honour; an enterprise its own and the current ones; everyone else the current ones."""
         if _is_staff(user):

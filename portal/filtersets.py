@@ -87,14 +87,7 @@ class PublicHonourFilterSet(django_filters.FilterSet):
         fields = ["q", "programme_kind", "year", "enterprise_id"]
 
     def filter_q(self, rows, name, value):
-        value = value.strip()
-        if not value:
-            return rows
-        return rows.filter(
-            Q(enterprise__name__icontains=value)
-            | Q(product__name__icontains=value)
-            | Q(certificate_number__icontains=value)
-        )
+        return rows.search(value)
 
 
 class PublicEnterpriseFilterSet(django_filters.FilterSet):

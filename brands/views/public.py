@@ -4,7 +4,7 @@ ineligible, not selected or withdrew, nor any honour revoked or past its validit
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -51,14 +51,8 @@ class ObjectionForm(forms.Form):
 
 
 def honour_list(request):
-    honours = Honour.objects.current().select_related("enterprise", "product", "programme")
     search = request.GET.get("q", "").strip()
-    if search:
-        honours = honours.filter(
-            Q(enterprise__name__icontains=search)
-            | Q(product__name__icontains=search)
-            | Q(certificate_number__icontains=search)
-        )
+    honours = Honour.objects.current().search(search).select_related("enterprise", "product", "programme")
     kind = request.GET.get("kind", "")
     if kind in ProgrammeKind.values:
         honours = honours.filter(programme__kind=kind)
