@@ -32,10 +32,11 @@ rules.add_perm("brands.view_all", staff_or_admin)
 rules.add_perm("brands.manage_targets", staff)
 rules.add_perm("brands.view_target", staff_or_admin | (is_enterprise_user & owns_target))
 rules.add_perm("brands.view_own", is_enterprise_user)
-# Lists that several roles read, each only its own rows (`visible_to` decides which).
+# Pages and lists that several roles read, each only its own rows (`visible_to` decides which).
 rules.add_perm("brands.list_targets", staff_or_admin | is_enterprise_user)
 rules.add_perm("brands.list_applications", staff_or_admin | is_enterprise_user | is_expert)
 rules.add_perm("brands.list_reviews", staff_or_admin | is_expert)
+rules.add_perm("brands.list_honours", staff_or_admin | is_enterprise_user)
 rules.add_perm("brands.manage_programmes", staff)
 rules.add_perm("brands.apply", is_enterprise_user)
 rules.add_perm("brands.withdraw_application", is_enterprise_user & owns_application)

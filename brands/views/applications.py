@@ -18,7 +18,7 @@ from brands.criteria import CRITERIA
 from brands.eligibility import explained
 from brands.models import Application, ApplicationAttachment, Programme, ReviewAssignment
 from brands.scoring import stage_score
-from brands.views.common import allow, brands_reader
+from brands.views.common import allow
 from core.decorators import rule_required
 from core.pages import submit
 
@@ -176,7 +176,7 @@ def _application_action(request, application: Application, action: str, page_for
     return None
 
 
-@brands_reader
+@rule_required("brands.list_applications")
 def application_detail(request, pk: int):
     application = _application(request, pk)
     user = request.user
@@ -224,7 +224,7 @@ def application_detail(request, pk: int):
     return render(request, "brands/application_detail.html", context)
 
 
-@brands_reader
+@rule_required("brands.list_applications")
 def attachment(request, pk: int, attachment_pk: int):
     """Attachments are served only through this check, never from a public media URL."""
     application = _application(request, pk)

@@ -12,7 +12,7 @@ from brands import forms, services
 from brands.choices import HonourStatus, ProposalStatus
 from brands.eligibility import explained
 from brands.models import Honour, RevocationProposal
-from brands.views.common import allow, any_rule_required
+from brands.views.common import allow
 from core.decorators import rule_required
 from core.pages import paginate, submit
 
@@ -46,7 +46,7 @@ def honour_list(request):
     return render(request, "brands/honour_list.html", context)
 
 
-@any_rule_required("brands.view_all", "brands.view_own")
+@rule_required("brands.list_honours")
 def honour_detail(request, pk: int):
     """Staff see every honour with its reviews and proposals; the enterprise its own honours (others' current
     honours are on the public list)."""

@@ -11,7 +11,7 @@ from brands.choices import ApplicationStatus, ReviewStatus
 from brands.eligibility import explained
 from brands.models import ReviewAssignment
 from brands.views.applications import criteria_rows, review_panel, self_assessment_rows
-from brands.views.common import allow, any_rule_required
+from brands.views.common import allow
 from core.decorators import rule_required
 from core.pages import paginate, submit
 
@@ -39,7 +39,7 @@ def is_open(assignment: ReviewAssignment) -> bool:
     )
 
 
-@any_rule_required("brands.view_own_reviews", "brands.view_all")
+@rule_required("brands.list_reviews")
 def review_detail(request, pk: int):
     user = request.user
     assignment = get_object_or_404(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from brands import forms, services
 from brands.choices import TargetStatus
 from brands.models import CultivationTarget
-from brands.views.common import allow, any_rule_required
+from brands.views.common import allow
 from core.decorators import rule_required
 from core.pages import form_page, paginate, submit
 
@@ -119,7 +119,7 @@ def _target_forms(request, target) -> tuple[dict, dict, HttpResponse | None]:
     return page_forms, done_forms, None
 
 
-@any_rule_required("brands.view_all", "brands.view_own")
+@rule_required("brands.list_targets")
 def target_detail(request, pk: int):
     target = get_object_or_404(
         CultivationTarget.objects.visible_to(request.user).select_related("enterprise", "officer", "created_by"),
