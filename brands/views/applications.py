@@ -18,9 +18,9 @@ from brands.criteria import CRITERIA
 from brands.eligibility import explained
 from brands.models import Application, ApplicationAttachment, Programme, ReviewAssignment
 from brands.scoring import stage_score
-from brands.views.common import allow
 from core.decorators import rule_required
 from core.pages import submit
+from core.transitions import require_perm
 
 WITHDRAWABLE = (ApplicationStatus.IN_REVIEW, ApplicationStatus.INELIGIBLE, ApplicationStatus.PROPOSED)
 
@@ -168,7 +168,7 @@ def _application_action(request, application: Application, action: str, page_for
     if action not in calls:
         return redirect(application)
     permission, form_class, call, done = calls[action]
-    allow(user, permission, application)
+    require_perm(user, permission, application)
     form = page_forms[action] = form_class(request.POST)
     if submit(form, call):
         messages.success(request, done)

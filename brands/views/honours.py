@@ -12,9 +12,9 @@ from brands import forms, services
 from brands.choices import HonourStatus, ProposalStatus
 from brands.eligibility import explained
 from brands.models import Honour, RevocationProposal
-from brands.views.common import allow
 from core.decorators import rule_required
 from core.pages import paginate, submit
+from core.transitions import require_perm
 
 HONOUR_FILTERS = (
     ("current", gettext_lazy("Current")),
@@ -60,7 +60,7 @@ def honour_detail(request, pk: int):
     if request.method == "POST":
         if request.POST.get("action") != "review":
             return redirect(honour)
-        allow(user, "brands.review_honour")
+        require_perm(user, "brands.review_honour")
         review_form = forms.HonourReviewForm(request.POST)
         if submit(
             review_form,
@@ -112,7 +112,7 @@ def proposal_detail(request, pk: int):
     if request.method == "POST":
         if request.POST.get("action") != "decide":
             return redirect(proposal)
-        allow(user, "brands.decide_revocation")
+        require_perm(user, "brands.decide_revocation")
         form = forms.ProposalDecisionForm(request.POST)
         if submit(
             form,

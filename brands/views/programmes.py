@@ -21,9 +21,9 @@ from brands.choices import (
 )
 from brands.models import Notice, Objection, Programme, StageResult
 from brands.scoring import stage_scores
-from brands.views.common import allow
 from core.decorators import rule_required
 from core.pages import form_page, run_action, submit
+from core.transitions import require_perm
 
 # The order of the groups on the call's page: those still in the review by stage, then the outcomes.
 STATUS_ORDER = (
@@ -119,7 +119,7 @@ def _programme_action(request, programme: Programme, action: str, notice_form) -
     """Run the posted action of the call's page; a redirect when done, None to show the page with the errors."""
     user = request.user
     if action == "start_review":
-        allow(user, "brands.manage_programmes")
+        require_perm(user, "brands.manage_programmes")
         run_action(
             request,
             lambda: services.programme_start_review(actor=user, programme=programme),
@@ -127,7 +127,7 @@ def _programme_action(request, programme: Programme, action: str, notice_form) -
         )
         return redirect(programme)
     if action == "award":
-        allow(user, "brands.award")
+        require_perm(user, "brands.award")
         run_action(
             request,
             lambda: services.programme_award(actor=user, programme=programme),
@@ -135,7 +135,7 @@ def _programme_action(request, programme: Programme, action: str, notice_form) -
         )
         return redirect(programme)
     if action == "notice":
-        allow(user, "brands.publish_notice")
+        require_perm(user, "brands.publish_notice")
         if submit(notice_form, lambda f: services.notice_publish(actor=user, programme=programme, **f.cleaned_data)):
             messages.success(request, _("The public notice is published."))
             return redirect(programme)
@@ -151,7 +151,7 @@ def programme_detail(request, pk: int):
     notice_form = forms.NoticeForm(request.POST if action == "notice" else None)
     resolve_form, resolve_pk = None, None
     if action == "resolve":
-        allow(user, "brands.resolve_objection")
+        require_perm(user, "brands.resolve_objection")
         posted = request.POST.get("objection", "")
         objection = (
             Objection.objects.visible_to(user)

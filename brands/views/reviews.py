@@ -11,9 +11,9 @@ from brands.choices import ApplicationStatus, ReviewStatus
 from brands.eligibility import explained
 from brands.models import ReviewAssignment
 from brands.views.applications import criteria_rows, review_panel, self_assessment_rows
-from brands.views.common import allow
 from core.decorators import rule_required
 from core.pages import paginate, submit
+from core.transitions import require_perm
 
 OPEN_FIRST = Case(When(status=ReviewStatus.ASSIGNED, then=Value(0)), default=Value(1), output_field=IntegerField())
 
@@ -53,7 +53,7 @@ def review_detail(request, pk: int):
     score_form, recuse_form = forms.ScoreForm(), forms.RecuseForm()
     action = request.POST.get("action") if request.method == "POST" else None
     if action == "score":
-        allow(user, "brands.review", assignment)
+        require_perm(user, "brands.review", assignment)
         score_form = forms.ScoreForm(request.POST)
         if submit(
             score_form,
@@ -64,7 +64,7 @@ def review_detail(request, pk: int):
             messages.success(request, _("Your scores are submitted."))
             return redirect(assignment)
     elif action == "recuse":
-        allow(user, "brands.review", assignment)
+        require_perm(user, "brands.review", assignment)
         recuse_form = forms.RecuseForm(request.POST)
         if submit(
             recuse_form,

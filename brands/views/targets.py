@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from brands import forms, services
 from brands.choices import TargetStatus
 from brands.models import CultivationTarget
-from brands.views.common import allow
 from core.decorators import rule_required
 from core.pages import form_page, paginate, submit
+from core.transitions import require_perm
 
 
 @rule_required("brands.view_all")
@@ -79,7 +79,7 @@ def _target_forms(request, target) -> tuple[dict, dict, HttpResponse | None]:
     done_forms = {}
     if action is None:
         return page_forms, done_forms, None
-    allow(user, "brands.manage_targets")
+    require_perm(user, "brands.manage_targets")
     calls = {
         "milestone": lambda f: services.milestone_add(actor=user, target=target, **f.cleaned_data),
         "help": lambda f: services.help_record(actor=user, target=target, **f.cleaned_data),
