@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from complaints import forms, services
 from complaints.choices import ComplaintStatus
 from complaints.models import Complaint
-from core.pages import add_model_errors
+from core.pages import submit
 from core.ratelimit import RateLimit
 
 FILED_SESSION_KEY = "complaints:filed"
@@ -50,13 +50,10 @@ def _submitted(request, form, limit: RateLimit, save) -> object | None:
         _too_many(form, limit)
         form.reissue()
         return None
-    if form.is_valid():
-        try:
-            return save(form)
-        except ValidationError as error:
-            add_model_errors(form, error)
-    form.reissue()
-    return None
+    saved = submit(form, save)
+    if saved is None:
+        form.reissue()
+    return saved
 
 
 def _status(form) -> int:
