@@ -3,7 +3,6 @@ the signed-objection form while a notice runs. Nothing else of a call shows here
 ineligible, not selected or withdrew, nor any honour revoked or past its validity."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from brands import services
 from brands.choices import ApplicationStatus, ProgrammeKind
 from brands.models import Application, Honour, Notice
-from core.pages import add_model_errors, paginate
+from core.pages import paginate, submit
 from core.ratelimit import RateLimit
 
 # Signed objections are read and answered by staff: one address may file this many an hour (filed ones count).
@@ -104,20 +103,17 @@ def notice_detail(request, pk: int):
                     )
                     % {"count": OBJECTIONS.count},
                 )
-            elif form.is_valid():
-                values = {name: form.cleaned_data[name] for name in ("name", "phone", "organisation", "text")}
-                try:
-                    services.objection_file(
-                        actor=request.user if request.user.is_authenticated else None,
-                        notice=notice,
-                        application=form.cleaned_data["application"],
-                        values=values,
-                    )
-                except ValidationError as error:
-                    add_model_errors(form, error)
-                else:
-                    OBJECTIONS.hit(request)
-                    return redirect("brands_public:objection_filed", pk=notice.pk)
+            elif submit(
+                form,
+                lambda f: services.objection_file(
+                    actor=request.user if request.user.is_authenticated else None,
+                    notice=notice,
+                    application=f.cleaned_data["application"],
+                    values={name: f.cleaned_data[name] for name in ("name", "phone", "organisation", "text")},
+                ),
+            ):
+                OBJECTIONS.hit(request)
+                return redirect("brands_public:objection_filed", pk=notice.pk)
     elif request.method == "POST":
         status = 409  # the period ended (or every proposed winner was taken out) while the form was open
     context = {
