@@ -9,9 +9,7 @@ class BrandsConfig(AppConfig):
     def ready(self) -> None:
         from brands import handlers, indicators, permissions  # noqa: F401  (registers the handlers and the rules)
         from brands.timeline import brands_events, brands_section
-        from enterprises.timeline import FILE_SECTIONS, TIMELINE_SOURCES
+        from core.timeline import file_contributions_register
 
         indicators.register()
-        for registry, source in ((TIMELINE_SOURCES, brands_events), (FILE_SECTIONS, brands_section)):
-            if source not in registry:
-                registry.append(source)
+        file_contributions_register(events=brands_events, section=brands_section)

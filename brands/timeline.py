@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from brands.choices import HonourStatus
 from brands.models import Application, CultivationTarget, Honour
+from core.timeline import TimelineEvent
 from enterprises.models import Enterprise
-from enterprises.timeline import TimelineEvent
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,7 @@ class ComplaintsConfig(AppConfig):
     def ready(self) -> None:
         from complaints import indicators, permissions  # noqa: F401  (registers the rules)
         from complaints.timeline import complaints_events, complaints_section
-        from enterprises.timeline import FILE_SECTIONS, TIMELINE_SOURCES
+        from core.timeline import file_contributions_register
 
         indicators.register()
-        for registry, source in ((TIMELINE_SOURCES, complaints_events), (FILE_SECTIONS, complaints_section)):
-            if source not in registry:
-                registry.append(source)
+        file_contributions_register(events=complaints_events, section=complaints_section)

@@ -15,8 +15,8 @@ from django.utils.translation import pgettext
 
 from complaints.choices import OPEN_STATUSES, SUBSTANTIATED_OUTCOMES, ComplaintStatus
 from complaints.models import Complaint
+from core.timeline import TimelineEvent
 from enterprises.models import Enterprise
-from enterprises.timeline import TimelineEvent
 
 LATEST = 5  # complaints listed on the file's card
 

@@ -7,10 +7,8 @@ class CreditConfig(AppConfig):
     verbose_name = _("Credit grading")
 
     def ready(self) -> None:
+        from core.timeline import file_contributions_register
         from credit import handlers, permissions  # noqa: F401  (registers the event handlers and the rules)
         from credit.timeline import credit_events, credit_section
-        from enterprises.timeline import FILE_SECTIONS, TIMELINE_SOURCES
 
-        for registry, source in ((TIMELINE_SOURCES, credit_events), (FILE_SECTIONS, credit_section)):
-            if source not in registry:
-                registry.append(source)
+        file_contributions_register(events=credit_events, section=credit_section)

@@ -4,11 +4,11 @@ and dishonesty-list entries on the timeline. Staff see everything; the enterpris
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core.timeline import TimelineEvent
 from credit.choices import BlacklistStatus, Grade, OverrideStatus
 from credit.models import BlacklistEntry, CreditGrade, GradeChange, GradeOverride
 from credit.selectors import grade_explanation
 from enterprises.models import Enterprise
-from enterprises.timeline import TimelineEvent
 
 HISTORY_SHOWN = 10
 GRADE_RANK = {Grade.A: 3, Grade.B: 2, Grade.C: 1}

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.decorators import rule_required
 from core.pages import form_page, paginate
+from core.timeline import FILE_SECTIONS
 from enterprises import forms, services
 from enterprises.choices import ReportStatus, StandardKind
 from enterprises.filtersets import EnterpriseFilterSet
@@ -26,7 +27,7 @@ from enterprises.models import (
     Standard,
 )
 from enterprises.selectors import licence_worklist, missing_self_reports, pending_self_report, register_queryset
-from enterprises.timeline import FILE_SECTIONS, change_history, enterprise_timeline
+from enterprises.timeline import change_history, enterprise_timeline
 
 SORTS = {
     "name": "name",

@@ -7,10 +7,8 @@ class InspectionsConfig(AppConfig):
     verbose_name = _("Spot-check campaigns")
 
     def ready(self) -> None:
-        from enterprises.timeline import FILE_SECTIONS, TIMELINE_SOURCES
+        from core.timeline import file_contributions_register
         from inspections import permissions  # noqa: F401  (registers the app's rules)
         from inspections.timeline import spot_check_events, spot_check_section
 
-        for registry, source in ((TIMELINE_SOURCES, spot_check_events), (FILE_SECTIONS, spot_check_section)):
-            if source not in registry:
-                registry.append(source)
+        file_contributions_register(events=spot_check_events, section=spot_check_section)

@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext as _
 
+from core.timeline import TimelineEvent
 from enterprises.models import Enterprise
-from enterprises.timeline import TimelineEvent
 from inspections.choices import FollowUpOutcome, TaskStatus, Verdict
 from inspections.models import FollowUp, Task
 

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from brands.choices import ProgrammeKind
 from brands.models import Honour
+from core.filters import IdFilter
 from credit.models import BlacklistEntry
 from enterprises.models import Enterprise
-from inspections.api.filtersets import IdFilter
 from inspections.choices import Verdict
 from inspections.models import Campaign, PublishedResult
 

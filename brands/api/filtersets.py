@@ -15,7 +15,7 @@ from brands.models import (
     ReviewAssignment,
     RevocationProposal,
 )
-from inspections.api.filtersets import IdFilter
+from core.filters import IdFilter
 
 
 class CultivationTargetFilterSet(django_filters.FilterSet):

@@ -9,8 +9,8 @@ from django.utils.translation import pgettext_lazy
 
 from complaints.choices import ComplaintKind, ComplaintStatus, Outcome
 from complaints.models import Complaint
+from core.filters import IdFilter
 from enterprises.models import District
-from inspections.api.filtersets import IdFilter
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

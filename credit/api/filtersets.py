@@ -5,9 +5,9 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import IdFilter
 from core.models import JobRun
 from credit.models import BlacklistEntry, CreditGrade, CreditRepair, GradeOverride, RiskWarning
-from inspections.api.filtersets import IdFilter
 
 
 class CreditGradeFilterSet(django_filters.FilterSet):

@@ -3,24 +3,11 @@ which enterprise ids exist beyond those they may see (a choice filter over the r
 choice" for one and nothing for another)."""
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
+from core.filters import IdFilter
 from inspections.models import FollowUp, LabTest, PublishedResult, Task
-
-MAX_ID = 2**63 - 1  # a primary key is a signed 64-bit integer; anything larger is a 400, not a database error
-
-
-class IdFilter(django_filters.NumberFilter):
-    """A primary key, as a whole number."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
-        super().__init__(*args, **kwargs)
 
 
 class TaskFilterSet(django_filters.FilterSet):

@@ -14,9 +14,9 @@ from rest_framework import serializers
 from accounts.models import User
 from accounts.roles import Role
 from core.files import PHOTO_TYPES, UploadsField
+from core.filters import MAX_ID
 from enterprises.filtersets import EnterpriseFilterSet
 from enterprises.models import Enterprise, Product, Standard
-from inspections.api.filtersets import MAX_ID
 from inspections.choices import ReferralSource, TaskStatus
 from inspections.forms import POOL_FILTERS
 from inspections.models import (
