@@ -16,7 +16,6 @@ api_v1 = [
     path("", include("brands.api.urls")),
     path("", include("complaints.api.urls")),
     path("", include("portal.api.urls")),
-    path("", include("analysis.api.urls")),
 ]
 
 urlpatterns = [
