@@ -2,9 +2,9 @@
 
 import rules
 
+from accounts.model_perms import grant_model_perms
 from accounts.predicates import is_admin
 from accounts.roles import Role
-from core.permissions import grant_model_perms
 
 
 @rules.predicate

@@ -56,9 +56,9 @@ def build(enterprises: int, results: int) -> None:
     from django.utils import timezone
 
     from accounts.models import User
-    from core.demo.seed import seed_demo_city
-    from core.reference_data import restore_reference_data
     from inspections.models import Laboratory
+    from qsportal.demo.seed import seed_demo_city
+    from qsportal.reference_data import restore_reference_data
 
     call_command("migrate", verbosity=0)
     call_command("flush", interactive=False, verbosity=0)

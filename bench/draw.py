@@ -48,10 +48,10 @@ def build(enterprises: int, inspectors: int) -> None:
 
     from accounts.models import User
     from accounts.roles import Role
-    from core.demo.seed import seed_demo_city
-    from core.reference_data import restore_reference_data
     from enterprises.models import Enterprise
     from inspections.models import ConflictDeclaration, Task
+    from qsportal.demo.seed import seed_demo_city
+    from qsportal.reference_data import restore_reference_data
 
     call_command("migrate", verbosity=0)
     call_command("flush", interactive=False, verbosity=0)

@@ -28,10 +28,10 @@ def build(enterprises: int, licences: int) -> None:
     from django.core.management import call_command
 
     from core.bulk import bulk_insert
-    from core.demo.seed import seed_demo_city
-    from core.reference_data import restore_reference_data
     from enterprises.choices import LicenceKind
     from enterprises.models import Enterprise, Licence
+    from qsportal.demo.seed import seed_demo_city
+    from qsportal.reference_data import restore_reference_data
 
     call_command("migrate", verbosity=0)
     call_command("flush", interactive=False, verbosity=0)

@@ -32,8 +32,8 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from core.demo.seed import seed_demo_city
-    from core.reference_data import restore_reference_data
+    from qsportal.demo.seed import seed_demo_city
+    from qsportal.reference_data import restore_reference_data
 
     call_command("migrate", verbosity=0)
     call_command("flush", interactive=False, verbosity=0)

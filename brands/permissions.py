@@ -4,9 +4,9 @@ the public only published notices and current honours."""
 
 import rules
 
+from accounts.model_perms import grant_model_perms
 from accounts.predicates import has_role, is_admin, is_bureau_staff, is_enterprise_user, is_leader
 from accounts.roles import Role
-from core.permissions import grant_model_perms
 
 is_expert = has_role(Role.EXPERT)
 staff = is_bureau_staff

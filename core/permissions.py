@@ -1,18 +1,11 @@
-"""Shared permission machinery. Each app declares its own rules in its `permissions.py`; this module only helps."""
-
-from collections.abc import Iterable
+"""Core's own rules. Each app declares its rules in its `permissions.py` with the helpers of `accounts`
+(`accounts.predicates`, `accounts.model_perms.grant_model_perms`, re-exported here for older imports)."""
 
 import rules
-from rules.predicates import Predicate
 
+from accounts.model_perms import grant_model_perms
 
-def grant_model_perms(app_label: str, model_names: Iterable[str], actions: Iterable[str], predicate: Predicate) -> None:
-    """Register Django-admin model permissions (`app.view_model`, ...) and the app's module permission."""
-    if not rules.perm_exists(app_label):
-        rules.add_perm(app_label, predicate)
-    for model_name in model_names:
-        for action in actions:
-            rules.add_perm(f"{app_label}.{action}_{model_name}", predicate)
+__all__ = ["grant_model_perms"]
 
 
 def _register_core_rules() -> None:

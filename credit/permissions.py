@@ -2,8 +2,8 @@
 
 import rules
 
+from accounts.model_perms import grant_model_perms
 from accounts.predicates import is_admin, is_bureau_staff, is_enterprise_user, is_leader
-from core.permissions import grant_model_perms
 
 
 @rules.predicate

@@ -2,6 +2,7 @@
 
 import rules
 
+from accounts.model_perms import grant_model_perms
 from accounts.predicates import (
     is_admin,
     is_bureau_staff,
@@ -11,7 +12,6 @@ from accounts.predicates import (
     is_leader,
     is_signed_in,
 )
-from core.permissions import grant_model_perms
 from inspections.choices import LabTestStatus
 
 

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "complaints",
     "portal",
     "analysis",
+    "qsportal",  # the project on top: home pages, the demo city, reference-data loading
     "simple_history",
     "axes",
 ]

@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from core import views as core_views
+from qsportal import views
 
 admin.site.site_header = _("QS Portal administration")
 admin.site.site_title = _("QS Portal")
@@ -16,11 +16,10 @@ api_v1 = [
     path("", include("brands.api.urls")),
     path("", include("complaints.api.urls")),
     path("", include("portal.api.urls")),
-    path("", include("analysis.api.urls")),
 ]
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("enterprises/", include("enterprises.urls")),
     path("", include("inspections.urls")),

@@ -95,6 +95,6 @@ def inspector_at_enterprise(actors, enterprise):
 @pytest.fixture
 def reference_data(db):
     """Industries and the working-day calendar, which a transactional test's flush removes for the next one."""
-    from core.reference_data import restore_reference_data
+    from qsportal.reference_data import restore_reference_data
 
     restore_reference_data()

@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from core.decorators import rule_required
-from core.home import HOME_PAGES
+from qsportal.home import HOME_PAGES
 
 
 @rule_required("core.view_home")

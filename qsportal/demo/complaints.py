@@ -31,7 +31,6 @@ from brands.models import Application, CultivationTarget, Honour
 from complaints import services
 from complaints.choices import ComplaintKind, ComplaintStatus, Outcome
 from complaints.models import TRACKING_ALPHABET, Complaint, Nomination
-from core.demo import city
 from core.models import AuditEntry
 from credit.choices import Grade, GradeCause
 from credit.models import BlacklistEntry, GradeOverride, ScoringModel
@@ -40,6 +39,7 @@ from enterprises.choices import EnterpriseStatus
 from enterprises.models import District, Enterprise, Product
 from inspections.choices import CampaignStatus
 from inspections.models import Campaign
+from qsportal.demo import city
 
 C, F = ComplaintKind.COMPLAINT, ComplaintKind.COUNTERFEIT
 

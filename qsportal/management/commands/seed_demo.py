@@ -6,8 +6,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from core.demo.seed import DEMO_PASSWORD, demo_accounts, demo_is_seeded, seed_demo_city
-from core.reference_data import restore_reference_data
+from qsportal.demo.seed import DEMO_PASSWORD, demo_accounts, demo_is_seeded, seed_demo_city
+from qsportal.reference_data import restore_reference_data
 
 
 class Command(BaseCommand):

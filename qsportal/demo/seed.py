@@ -15,15 +15,15 @@ from accounts.models import User
 from accounts.roles import Role
 from analysis.services import result_summary_refresh
 from core.bulk import bulk_insert, history_baseline
-from core.demo import city
-from core.demo.brands import seed_brands
-from core.demo.complaints import seed_complaints
-from core.demo.credit import seed_credit
-from core.demo.files import seed_enterprise_files
-from core.demo.spot_checks import seed_spot_checks
 from enterprises.choices import EnterpriseStatus, LicenceKind, Scale
 from enterprises.credit_code import build_credit_code
 from enterprises.models import IDENTITY_FIELDS, District, Enterprise, Industry, Licence, ResponsibilityArea
+from qsportal.demo import city
+from qsportal.demo.brands import seed_brands
+from qsportal.demo.complaints import seed_complaints
+from qsportal.demo.credit import seed_credit
+from qsportal.demo.files import seed_enterprise_files
+from qsportal.demo.spot_checks import seed_spot_checks
 
 DEMO_PASSWORD = "QsDemo-2026"
 LICENCE_FIELDS = ("enterprise", "kind", "number", "scope", "issued_on", "expires_on")

@@ -48,8 +48,6 @@ from brands.models import (
 )
 from brands.revocation import proposals_raise
 from brands.scoring import stage_scores
-from core.demo import city
-from core.demo.credit import _task
 from core.models import AuditEntry, CalendarYear
 from core.workdays import due_date
 from credit.choices import Grade, GradeCause
@@ -59,6 +57,8 @@ from enterprises.choices import EnterpriseStatus, Scale
 from enterprises.models import Enterprise, Licence
 from inspections.choices import FAILED_VERDICTS, CampaignStatus, TaskStatus, Verdict
 from inspections.models import Campaign, Task
+from qsportal.demo import city
+from qsportal.demo.credit import _task
 
 # Every time stamp a brand service sets by itself, and the models whose change history it writes.
 STAMPS = (

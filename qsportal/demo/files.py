@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from core.demo import city
 from enterprises import services
 from enterprises.choices import CheckRating, StandardKind
 from enterprises.models import Enterprise, Interview, Penalty, Product, QualityStaff, Standard
 from enterprises.selectors import last_finished_quarter
+from qsportal.demo import city
 
 NATIONAL_STANDARDS = {
     "13": [("GB 2762-2022", "食品安全国家标准 食品中污染物限量"), ("GB/T 1354-2018", "大米")],

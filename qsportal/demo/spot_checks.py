@@ -19,12 +19,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from core.demo.files import NATIONAL_STANDARDS
 from enterprises.choices import EnterpriseStatus, Scale
 from enterprises.models import Enterprise, Product, Standard
 from inspections.choices import LimitKind, TaskStatus
 from inspections.models import Campaign, Laboratory, LabTest, Task, TestItem
 from inspections.services import campaigns, draws, followups, publication, sampling, testing
+from qsportal.demo.files import NATIONAL_STANDARDS
 
 LABS = [
     ("岳阳市产品质量检验检测中心", "CMA 181812050123"),
