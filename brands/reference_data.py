@@ -1,7 +1,7 @@
 """Brand honours enter the credit grade through a new scoring model version: the latest with one more weight.
 Issued by a data migration, effective from the day it runs, and again after a flush."""
 
-from credit.reference_data import ensure_weights
+from credit.services import scoring_model_weights_ensure
 
 HONOUR_WEIGHT = {"brand_honour": {"points": 5, "cap": 10}}
 NOTE = (
@@ -10,4 +10,4 @@ NOTE = (
 
 
 def ensure_honour_weight(scoring_model_class) -> None:
-    ensure_weights(scoring_model_class, weights=HONOUR_WEIGHT, note=NOTE)
+    scoring_model_weights_ensure(scoring_model_class, weights=HONOUR_WEIGHT, note=NOTE)

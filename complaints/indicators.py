@@ -6,9 +6,10 @@ complaints' data migration."""
 from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from complaints import events
 from complaints.choices import OPEN_STATUSES, SUBSTANTIATED_OUTCOMES, ComplaintStatus
 from complaints.models import Complaint
-from credit.indicators import RISK, Indicator, Source, Window, register_source
+from core.indicators import RISK, Indicator, Source, Window, register_source
 
 
 def complaint_rows(w: Window) -> QuerySet:
@@ -34,7 +35,7 @@ def complaint_rows(w: Window) -> QuerySet:
 
 def register() -> None:
     register_source(
-        Source("complaints", complaint_rows),
+        Source("complaints", complaint_rows, events=(events.RESOLVED,), order=100),
         Indicator(
             "complaint_substantiated", _("Substantiated complaints"), _("per substantiated complaint"), "complaints"
         ),

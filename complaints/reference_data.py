@@ -1,7 +1,7 @@
 """Complaints enter the credit grade and the risk score through a new scoring model version (the latest plus two
 weights), issued by a data migration effective from the day it runs, and again after a flush."""
 
-from credit.reference_data import ensure_weights
+from credit.services import scoring_model_weights_ensure
 
 COMPLAINT_WEIGHTS = {"complaint_substantiated": {"points": -5, "cap": 20}}
 COMPLAINT_RISK_WEIGHTS = {"recent_complaints": {"points": 10}}
@@ -12,4 +12,6 @@ NOTE = (
 
 
 def ensure_complaint_weights(scoring_model_class) -> None:
-    ensure_weights(scoring_model_class, weights=COMPLAINT_WEIGHTS, risk_weights=COMPLAINT_RISK_WEIGHTS, note=NOTE)
+    scoring_model_weights_ensure(
+        scoring_model_class, weights=COMPLAINT_WEIGHTS, risk_weights=COMPLAINT_RISK_WEIGHTS, note=NOTE
+    )

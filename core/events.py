@@ -8,8 +8,7 @@ A failed dispatch stays pending and is retried; handlers must therefore be idemp
 
 import datetime
 import logging
-from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.db.models import F
@@ -19,23 +18,35 @@ from core.models import DomainEvent
 
 logger = logging.getLogger(__name__)
 Handler = Callable[[DomainEvent], None]
-_HANDLERS: dict[str, list[Handler]] = defaultdict(list)
+Kinds = Callable[[], Iterable[str]]
+# In registration order (apps start in INSTALLED_APPS order): an event's handlers run in that order, so credit's
+# grade is written before brands reads it.
+_HANDLERS: list[tuple[Kinds, Handler]] = []
 
 
 def on_event(*kinds: str) -> Callable[[Handler], Handler]:
     """Register a handler for events of these kinds (call at app start-up, from `AppConfig.ready`)."""
+    return on_events(lambda: kinds)
+
+
+def on_events(kinds: Kinds) -> Callable[[Handler], Handler]:
+    """Register a handler for the kinds `kinds()` names when an event is dispatched: for a consumer whose kinds
+    other apps declare, some of them after it starts (credit recalculates on every indicator source's events)."""
 
     def register(handler: Handler) -> Handler:
-        for kind in kinds:
-            if handler not in _HANDLERS[kind]:
-                _HANDLERS[kind].append(handler)
+        _HANDLERS.append((kinds, handler))
         return handler
 
     return register
 
 
 def handlers_for(kind: str) -> list[Handler]:
-    return list(_HANDLERS.get(kind, ()))
+    """The handlers of this kind, each once, in registration order."""
+    handlers: list[Handler] = []
+    for kinds, handler in _HANDLERS:
+        if kind in kinds() and handler not in handlers:
+            handlers.append(handler)
+    return handlers
 
 
 def event_emit(kind: str, *, enterprise_id: int | None, **payload) -> DomainEvent:

@@ -8,7 +8,8 @@ class CreditConfig(AppConfig):
 
     def ready(self) -> None:
         from core.timeline import file_contributions_register
-        from credit import handlers, permissions  # noqa: F401  (registers the event handlers and the rules)
+        from credit import handlers, indicators, permissions  # noqa: F401  (registers the event handlers and the rules)
         from credit.timeline import credit_events, credit_section
 
+        indicators.register()
         file_contributions_register(events=credit_events, section=credit_section)

@@ -4,30 +4,19 @@ above its baseline (早发现): a small table rebuilt by each full recalculation
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, F, Q
 
+from core.indicators import area_counts
 from credit.choices import WarningKind, WarningStatus
 from credit.models import AreaRate, RiskWarning
-from inspections.choices import FAILED_VERDICTS, TaskKind, TaskStatus
-from inspections.models import Task
 
 
 def area_rates_rebuild(now: datetime.datetime) -> int:
-    """Count routine spot checks and failures per industry and district: the recent period, and the baseline
-    period before it. Re-checks are left out: they sample enterprises already known to have failed."""
+    """Count spot checks and failures per industry and district: the recent period, and the baseline period
+    before it. The counts come from the app that holds the spot checks (`core.indicators.register_area_counts`,
+    inspections: routine checks only)."""
     recent_from = now - datetime.timedelta(days=settings.AREA_RECENT_DAYS)
     baseline_from = recent_from - datetime.timedelta(days=settings.AREA_BASELINE_DAYS)
-    recent, failed = Q(finalised_at__gte=recent_from), Q(verdict__in=FAILED_VERDICTS)
-    rows = (
-        Task.objects.filter(status=TaskStatus.FINAL, kind=TaskKind.ROUTINE, finalised_at__gte=baseline_from)
-        .values(industry=F("enterprise__industry_id"), district=F("enterprise__district_id"))
-        .annotate(
-            recent_tests=Count("pk", filter=recent),
-            recent_failed=Count("pk", filter=recent & failed),
-            baseline_tests=Count("pk", filter=~recent),
-            baseline_failed=Count("pk", filter=~recent & failed),
-        )
-    )
+    rows = area_counts(recent_from, baseline_from)
     AreaRate.objects.all().delete()
     created = AreaRate.objects.bulk_create(
         [

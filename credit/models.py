@@ -84,11 +84,6 @@ class ScoringModel(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("credit:model", args=[self.version])
 
-    def grade_for(self, score: float) -> str:
-        if score >= self.grade_a_min:
-            return Grade.A
-        return Grade.B if score >= self.grade_b_min else Grade.C
-
 
 class CreditGradeQuerySet(models.QuerySet):
     def visible_to(self, user) -> "CreditGradeQuerySet":

@@ -16,11 +16,10 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.indicators import GRADE, INDICATORS, RISK, SOURCES, Indicator, Window
 from credit.areas import area_rates_rebuild, area_warnings_record
 from credit.choices import OverrideStatus, WarningKind, WarningStatus
-from credit.indicators import GRADE, INDICATORS, RISK, SOURCES, Indicator, Window
 from credit.models import CreditGrade, GradeChange, GradeOverride, RiskWarning, ScoringModel
-from enterprises.models import Enterprise
 
 LOCK_ALL = 0x43524544  # "CRED": the recalculation lock (exclusive for a full run, shared for an enterprise's)
 LOCK_ENTERPRISE = 0x4352  # with the enterprise id: one run per enterprise at a time
@@ -94,9 +93,14 @@ def _contribution_sql(column: str, weight: dict | None) -> str | None:
     return sql
 
 
+def _enterprise_table() -> str:
+    """The enterprises' table, through credit's own relation to it (credit does not import enterprises' models)."""
+    return CreditGrade._meta.get_field("enterprise").related_model._meta.db_table
+
+
 def _values_sql(window: Window) -> tuple[str, list]:
     """SELECT every indicator value per enterprise: the enterprise table LEFT JOINed to each source's rows."""
-    enterprise = _q(Enterprise._meta.db_table)
+    enterprise = _q(_enterprise_table())
     columns, joins, params = [], [], []
     for index, source in enumerate(SOURCES.values()):
         alias = f"s{index}"

@@ -1,5 +1,7 @@
-"""Writes in credit grading. Each checks who may act and from which state, is atomic, audited, and recalculates
-the enterprise's grade in the same transaction, so the new grade shows at once and its history names the cause."""
+"""Writes in credit grading. Each checks who may act and from which state, is atomic and audited. A write that
+moves a grade (an override approved or ended, a listing, a repair approved) emits an event (credit.events) in its
+transaction; the grade is recalculated when the event is dispatched after commit (credit.handlers), with the
+cause and detail the event carries, as for any event elsewhere in the record."""
 
 import datetime
 
@@ -13,11 +15,13 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from core.audit import audit
-from core.events import event_emit
+from core.events import event_dispatch, event_emit
+from core.indicators import GRADE, INDICATORS, RISK
+from core.models import DomainEvent
 from core.services import job_run
 from core.transitions import require_perm, require_state
+from credit import events
 from credit.choices import BlacklistStatus, GradeCause, OverrideStatus, RepairStatus, WarningStatus
-from credit.indicators import GRADE, INDICATORS, RISK
 from credit.models import (
     BlacklistEntry,
     CreditRepair,
@@ -27,6 +31,7 @@ from credit.models import (
     ScoringModel,
 )
 from credit.recalculation import Outcome, recalculate
+from credit.reference_data import ensure_weights
 
 OVERRIDE_MAX = relativedelta(years=1)  # a calendar year: 366 days would allow a year and a day outside leap years
 
@@ -39,9 +44,13 @@ def recalculate_enterprises(enterprise_ids, *, cause: str, detail: str = "", now
 def recalculate_all(*, cause: str, now=None) -> Outcome:
     """The full recalculation with its run record (start, end, counts, failure) that staff see."""
     with job_run(f"credit.recalculate.{cause}") as run:
-        ended = overrides_expire(now=now)
+        ended = _overrides_end_expired(now=now)
+        # Their grades first, so the history names the override's end rather than this run (the event's task,
+        # queued at commit, then finds it already handled).
+        for event in ended:
+            event_dispatch(event.pk)
         outcome = recalculate(cause=cause, run=run, now=now)
-        run.counts = {**outcome.as_counts(), "overrides_ended": ended}
+        run.counts = {**outcome.as_counts(), "overrides_ended": len(ended)}
     return outcome
 
 
@@ -145,7 +154,13 @@ def override_decide(*, actor, override: GradeOverride, approve: bool, note: str 
     )
     audit(actor=actor, action="credit.override.decide", target=override, trail=override.enterprise, approved=approve)
     if approve:
-        recalculate_enterprises([override.enterprise_id], cause=GradeCause.OVERRIDE, detail=f"override:{override.pk}")
+        event_emit(
+            events.OVERRIDE_APPROVED,
+            enterprise_id=override.enterprise_id,
+            override=override.pk,
+            cause=GradeCause.OVERRIDE,
+            detail=f"override:{override.pk}",
+        )
     return override
 
 
@@ -163,14 +178,25 @@ def override_end(*, actor, override: GradeOverride, reason: str) -> GradeOverrid
     override._history_user = actor
     override.save()
     audit(actor=actor, action="credit.override.end", target=override, trail=override.enterprise)
-    recalculate_enterprises([override.enterprise_id], cause=GradeCause.OVERRIDE_ENDED, detail=f"override:{override.pk}")
+    event_emit(
+        events.OVERRIDE_ENDED,
+        enterprise_id=override.enterprise_id,
+        override=override.pk,
+        cause=GradeCause.OVERRIDE_ENDED,
+        detail=f"override:{override.pk}",
+    )
     return override
 
 
-@transaction.atomic
 def overrides_expire(*, now: datetime.datetime | None = None) -> int:
-    """End every override whose expiry date has passed and recalculate those enterprises (safe to re-run: an
-    ended override is not ended again)."""
+    """End every override whose expiry date has passed; those grades follow each end's event (safe to re-run: an
+    ended override is not ended again). The number ended."""
+    return len(_overrides_end_expired(now=now))
+
+
+@transaction.atomic
+def _overrides_end_expired(*, now: datetime.datetime | None = None) -> list[DomainEvent]:
+    """End the expired overrides, each with its event."""
     now = now or timezone.now()
     expired = list(
         GradeOverride.objects.select_for_update().filter(
@@ -180,13 +206,19 @@ def overrides_expire(*, now: datetime.datetime | None = None) -> int:
     for override in expired:
         override.status, override.ended_at, override.end_reason = OverrideStatus.ENDED, now, _("Expired")
     # Saved with their history rows (a plain update() would leave the end out of the override's history).
-    ended = bulk_update_with_history(
+    bulk_update_with_history(
         expired, GradeOverride, ["status", "ended_at", "end_reason"], default_date=now, default_change_reason="expired"
     )
-    enterprise_ids = [override.enterprise_id for override in expired]
-    if enterprise_ids:
-        recalculate_enterprises(enterprise_ids, cause=GradeCause.OVERRIDE_ENDED, detail="expired", now=now)
-    return ended
+    return [
+        event_emit(
+            events.OVERRIDE_ENDED,
+            enterprise_id=override.enterprise_id,
+            override=override.pk,
+            cause=GradeCause.OVERRIDE_ENDED,
+            detail="expired",
+        )
+        for override in expired
+    ]
 
 
 BLACKLIST_FIELDS = ("ground", "facts", "decision_number", "published_on", "is_food_or_special_equipment")
@@ -207,9 +239,9 @@ def blacklist_add(*, actor, enterprise, values: dict) -> BlacklistEntry:
     entry._history_user = actor
     entry.save()
     audit(actor=actor, action="credit.blacklist.add", target=entry, trail=enterprise, summary=entry.decision_number)
-    recalculate_enterprises([enterprise.pk], cause=GradeCause.EVENT, detail="credit.blacklist")
-    # Others react to a listing (e.g. a brand honour is proposed for revocation); the grade is already recalculated.
-    event_emit("credit.listed", enterprise_id=enterprise.pk, entry=entry.pk)
+    # The grade (credit.handlers) and others react to the listing: a brand honour is proposed for revocation, after
+    # the grade (credit's handlers run first).
+    event_emit(events.LISTED, enterprise_id=enterprise.pk, entry=entry.pk, detail="credit.blacklist")
     return entry
 
 
@@ -259,7 +291,7 @@ def repair_decide(*, actor, repair: CreditRepair, approve: bool, note: str) -> C
         entry.save()
     audit(actor=actor, action="credit.repair.decide", target=repair, trail=entry.enterprise, approved=approve)
     if approve:
-        recalculate_enterprises([entry.enterprise_id], cause=GradeCause.EVENT, detail="credit.repair")
+        event_emit(events.DELISTED, enterprise_id=entry.enterprise_id, entry=entry.pk, detail="credit.repair")
     return repair
 
 
@@ -278,3 +310,15 @@ def warning_acknowledge(*, actor, warning: RiskWarning, note: str) -> RiskWarnin
     warning.save()
     audit(actor=actor, action="credit.warning.acknowledge", target=warning)
     return warning
+
+
+# Used by brands and complaints (their data migrations)
+
+
+def scoring_model_weights_ensure(
+    scoring_model_class, *, note: str, weights: dict = (), risk_weights: dict = ()
+) -> None:
+    """Issue a new scoring model version, the latest plus these (new) indicator weights, unless a version already
+    has them, effective from the day it runs. For an app whose indicators join the model later (brand honours,
+    complaints): called from its data migration with the migration's historical model, and again after a flush."""
+    ensure_weights(scoring_model_class, note=note, weights=weights, risk_weights=risk_weights)

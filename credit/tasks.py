@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from credit.choices import GradeCause
-from credit.services import overrides_expire, recalculate_all, recalculate_enterprises
+from credit.services import overrides_expire, recalculate_all
 
 
 @shared_task(name="credit.tasks.recalculate_all_task", bind=True, max_retries=3, acks_late=True)
@@ -14,16 +14,6 @@ def recalculate_all_task(self, cause: str = GradeCause.SCHEDULED) -> dict:
         if self.request.is_eager:
             raise
         raise self.retry(exc=exc, countdown=300) from exc
-
-
-@shared_task(name="credit.tasks.recalculate_enterprise_task", bind=True, max_retries=5, acks_late=True)
-def recalculate_enterprise_task(self, enterprise_id: int, cause: str = GradeCause.MANUAL, detail: str = "") -> dict:
-    try:
-        return recalculate_enterprises([enterprise_id], cause=cause, detail=detail).as_counts()
-    except Exception as exc:
-        if self.request.is_eager:
-            raise
-        raise self.retry(exc=exc, countdown=min(600, 30 * 2**self.request.retries)) from exc
 
 
 @shared_task(name="credit.tasks.end_expired_overrides_task")

@@ -7,4 +7,6 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("Enterprise quality files")
 
     def ready(self) -> None:
-        from enterprises import permissions  # noqa: F401  (registers the app's rules)
+        from enterprises import indicators, permissions  # noqa: F401  (registers the app's rules)
+
+        indicators.register()

@@ -8,7 +8,8 @@ class InspectionsConfig(AppConfig):
 
     def ready(self) -> None:
         from core.timeline import file_contributions_register
-        from inspections import permissions  # noqa: F401  (registers the app's rules)
+        from inspections import indicators, permissions  # noqa: F401  (registers the app's rules)
         from inspections.timeline import spot_check_events, spot_check_section
 
+        indicators.register()
         file_contributions_register(events=spot_check_events, section=spot_check_section)

@@ -260,7 +260,7 @@ def test_every_credit_list_runs_a_bounded_number_of_queries(actors, staff, djang
 
 
 def test_an_override_requested_and_approved_by_another_leader_sets_the_grade(
-    actors, staff, enterprise, graded, second_leader
+    actors, staff, enterprise, graded, second_leader, django_capture_on_commit_callbacks
 ):
     requested = staff.post(
         f"{API}/overrides/",
@@ -273,7 +273,8 @@ def test_an_override_requested_and_approved_by_another_leader_sets_the_grade(
     company = api(actors[Role.ENTERPRISE])
     assert company.get(f"{API}/overrides/").json()["count"] == 0  # not until it is in force
 
-    approved = api(second_leader).post(f"{API}/overrides/{override['id']}/approve/", {}, format="json")
+    with django_capture_on_commit_callbacks(execute=True):
+        approved = api(second_leader).post(f"{API}/overrides/{override['id']}/approve/", {}, format="json")
     assert approved.status_code == 200 and approved.json()["status"] == OverrideStatus.APPROVED
     grade = staff.get(f"{API}/grades/{enterprise.pk}/").json()
     assert grade["grade"] == "A" and grade["computed_grade"] == "B" and grade["is_overridden"] is True
@@ -294,7 +295,8 @@ def test_an_override_requested_and_approved_by_another_leader_sets_the_grade(
     assert [row["id"] for row in company.get(f"{API}/overrides/").json()["results"]] == [override["id"]]
 
     # Ended early, the computed grade applies again.
-    ended = staff.post(f"{API}/overrides/{override['id']}/end/", {"reason": "情况变化"}, format="json")
+    with django_capture_on_commit_callbacks(execute=True):
+        ended = staff.post(f"{API}/overrides/{override['id']}/end/", {"reason": "情况变化"}, format="json")
     assert ended.status_code == 200 and ended.json()["status"] == OverrideStatus.ENDED
     grade = staff.get(f"{API}/grades/{enterprise.pk}/").json()
     assert grade["grade"] == "B" and grade["override"] is None
@@ -397,8 +399,11 @@ def test_grade_thresholds_must_be_ordered(actors):
 # The dishonesty list and credit repair.
 
 
-def test_listing_an_enterprise_puts_it_in_grade_c_with_a_veto(actors, staff, enterprise, graded):
-    listed = staff.post(f"{API}/blacklist/", blacklist_body(enterprise), format="json")
+def test_listing_an_enterprise_puts_it_in_grade_c_with_a_veto(
+    actors, staff, enterprise, graded, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        listed = staff.post(f"{API}/blacklist/", blacklist_body(enterprise), format="json")
     assert listed.status_code == 201, listed.json()
     entry = listed.json()
     assert entry["status"] == BlacklistStatus.LISTED and entry["credit_code"] == enterprise.credit_code
@@ -441,8 +446,11 @@ def test_the_dishonesty_list_is_public_to_signed_in_users(actors, enterprise, ot
     assert APIClient().get(f"{API}/blacklist/").status_code == 403
 
 
-def test_credit_repair_from_application_to_removal(actors, staff, enterprise, other_enterprise, graded):
-    entry = staff.post(f"{API}/blacklist/", blacklist_body(enterprise), format="json").json()
+def test_credit_repair_from_application_to_removal(
+    actors, staff, enterprise, other_enterprise, graded, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = staff.post(f"{API}/blacklist/", blacklist_body(enterprise), format="json").json()
     company = api(actors[Role.ENTERPRISE])
     url = f"{API}/blacklist/{entry['id']}/repairs/"
 
@@ -482,7 +490,8 @@ def test_credit_repair_from_application_to_removal(actors, staff, enterprise, ot
 
     bare = staff.post(f"{API}/repairs/{repair['id']}/approve/", {}, format="json")
     assert bare.status_code == 400 and "note" in error_fields(bare)
-    approved = staff.post(f"{API}/repairs/{repair['id']}/approve/", {"note": "整改到位，准予修复"}, format="json")
+    with django_capture_on_commit_callbacks(execute=True):
+        approved = staff.post(f"{API}/repairs/{repair['id']}/approve/", {"note": "整改到位，准予修复"}, format="json")
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
     removed = staff.get(f"{API}/blacklist/{entry['id']}/").json()
     assert removed["status"] == BlacklistStatus.REMOVED and removed["removed_on"] == timezone.localdate().isoformat()
@@ -493,12 +502,13 @@ def test_credit_repair_from_application_to_removal(actors, staff, enterprise, ot
     assert other.get(f"{API}/blacklist/{entry['id']}/").status_code == 404
 
 
-def test_a_rejected_repair_keeps_the_listing(actors, staff, enterprise, graded):
-    entry = staff.post(
-        f"{API}/blacklist/",
-        blacklist_body(enterprise, published_on=(timezone.localdate() - relativedelta(years=1)).isoformat()),
-        format="json",
-    ).json()
+def test_a_rejected_repair_keeps_the_listing(actors, staff, enterprise, graded, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = staff.post(
+            f"{API}/blacklist/",
+            blacklist_body(enterprise, published_on=(timezone.localdate() - relativedelta(years=1)).isoformat()),
+            format="json",
+        ).json()
     company = api(actors[Role.ENTERPRISE])
     repair = company.post(f"{API}/blacklist/{entry['id']}/repairs/", {"statement": "已整改"}).json()
     rejected = staff.post(f"{API}/repairs/{repair['id']}/reject/", {"note": "整改材料不全"}, format="json")

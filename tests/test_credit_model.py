@@ -14,12 +14,12 @@ from accounts.roles import Role
 from core.models import DomainEvent, JobRun
 from credit import services
 from credit.choices import BlacklistGround, BlacklistStatus, Grade, GradeCause, OverrideStatus, WarningKind
-from credit.indicators import recent_due_quarters
 from credit.models import AreaRate, CreditGrade, GradeChange, GradeOverride, RiskWarning, ScoringModel
 from credit.recalculation import recalculate
 from credit.reference_data import FIRST_SCORING_MODEL
 from credit.selectors import grade_explanation
 from enterprises.choices import LicenceKind
+from enterprises.indicators import recent_due_quarters
 from enterprises.models import Enterprise, Industry, Licence, Penalty
 from enterprises.services import quarter_end, record_save, record_void, self_report_due_on, self_report_submit
 from inspections.choices import TaskKind, TaskStatus, Verdict
@@ -482,11 +482,15 @@ def request_override(enterprise, supervisor, *, grade=Grade.A, days=90) -> Grade
     )
 
 
-def test_an_approved_override_sets_the_grade_with_its_own_history_entry(enterprise, supervisor, leader):
+def test_an_approved_override_sets_the_grade_with_its_own_history_entry(
+    enterprise, supervisor, leader, django_capture_on_commit_callbacks
+):
     regrade(enterprise)
     override = request_override(enterprise, supervisor)
     assert grade_of(enterprise).grade == Grade.B  # pending: no effect yet
-    services.override_decide(actor=leader, override=override, approve=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.override_decide(actor=leader, override=override, approve=True)
+        assert CreditGrade.objects.get(enterprise=enterprise).grade == Grade.B  # the grade follows after commit
     grade = CreditGrade.objects.get(enterprise=enterprise)
     assert (grade.grade, grade.computed_grade, grade.override) == (Grade.A, Grade.B, override)
     change = history(enterprise)[-1]
@@ -503,16 +507,20 @@ def test_an_approved_override_sets_the_grade_with_its_own_history_entry(enterpri
             f"The grade in force is set by an override until {override.expires_on.isoformat()}; "
             "the computed grade is B."
         )
-    services.override_end(actor=supervisor, override=override, reason="撤销")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.override_end(actor=supervisor, override=override, reason="撤销")
     grade.refresh_from_db()
     assert (grade.grade, grade.override) == (Grade.B, None)
     assert history(enterprise)[-1].cause == GradeCause.OVERRIDE_ENDED
 
 
-def test_an_override_confirming_the_computed_grade_is_history_too(enterprise, supervisor, leader):
+def test_an_override_confirming_the_computed_grade_is_history_too(
+    enterprise, supervisor, leader, django_capture_on_commit_callbacks
+):
     regrade(enterprise)
     override = request_override(enterprise, supervisor, grade=Grade.B)
-    services.override_decide(actor=leader, override=override, approve=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.override_decide(actor=leader, override=override, approve=True)
     change = history(enterprise)[-1]
     assert (change.previous_grade, change.grade, change.cause, change.override) == (
         Grade.B,
@@ -520,7 +528,8 @@ def test_an_override_confirming_the_computed_grade_is_history_too(enterprise, su
         GradeCause.OVERRIDE,
         override,
     )
-    services.override_end(actor=supervisor, override=override, reason="不再需要")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.override_end(actor=supervisor, override=override, reason="不再需要")
     change = history(enterprise)[-1]
     assert (change.cause, change.override, len(history(enterprise))) == (GradeCause.OVERRIDE_ENDED, None, 3)
 
@@ -533,10 +542,13 @@ def test_an_override_past_its_expiry_date_no_longer_applies_even_before_it_is_en
     assert (grade.grade, grade.override) == (Grade.B, None)
 
 
-def test_the_outlook_of_an_overridden_vetoed_grade_names_the_override(enterprise, supervisor, leader, campaign):
+def test_the_outlook_of_an_overridden_vetoed_grade_names_the_override(
+    enterprise, supervisor, leader, campaign, django_capture_on_commit_callbacks
+):
     checks(enterprise, campaign, R, 10)
     override = request_override(enterprise, supervisor, grade=Grade.B)
-    services.override_decide(actor=leader, override=override, approve=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.override_decide(actor=leader, override=override, approve=True)
     with translation.override("en"):
         sentences = grade_explanation(CreditGrade.objects.get(enterprise=enterprise)).outlook
     assert len(sentences) == 2 and sentences[0].startswith("Grade C whatever the score while this holds")
@@ -582,16 +594,20 @@ def test_one_override_requested_or_in_force_per_enterprise(enterprise, superviso
 
 
 @pytest.mark.parametrize("ended_by", ["the daily expiry", "the nightly run"])
-def test_an_expired_override_ends_and_the_computed_grade_returns(enterprise, supervisor, leader, ended_by):
+def test_an_expired_override_ends_and_the_computed_grade_returns(
+    enterprise, supervisor, leader, ended_by, django_capture_on_commit_callbacks
+):
     regrade(enterprise)
     override = request_override(enterprise, supervisor, days=10)
-    services.override_decide(actor=leader, override=override, approve=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.override_decide(actor=leader, override=override, approve=True)
     assert CreditGrade.objects.get(enterprise=enterprise).grade == Grade.A
     on_expiry_day = timezone.now() + datetime.timedelta(days=10)
     assert services.overrides_expire(now=on_expiry_day) == 0  # in force to the end of its expiry date
     next_day = timezone.now() + datetime.timedelta(days=11)
     if ended_by == "the daily expiry":
-        assert services.overrides_expire(now=next_day) == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            assert services.overrides_expire(now=next_day) == 1
     else:  # the nightly run ends expired overrides first, so the history still names the cause
         services.recalculate_all(cause=GradeCause.SCHEDULED, now=next_day)
         assert JobRun.objects.get().counts["overrides_ended"] == 1
@@ -623,17 +639,21 @@ def listing(published_on: datetime.date, *, food: bool = False, number: str = "�
     }
 
 
-def test_listing_puts_the_enterprise_in_c_and_an_approved_repair_takes_it_off(enterprise, supervisor, actors, campaign):
+def test_listing_puts_the_enterprise_in_c_and_an_approved_repair_takes_it_off(
+    enterprise, supervisor, actors, campaign, django_capture_on_commit_callbacks
+):
     checks(enterprise, campaign, C, 10, 20)
     assert grade_of(enterprise).grade == Grade.A
-    entry = services.blacklist_add(actor=supervisor, enterprise=enterprise, values=listing(days_ago(200)))
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = services.blacklist_add(actor=supervisor, enterprise=enterprise, values=listing(days_ago(200)))
     grade = CreditGrade.objects.get(enterprise=enterprise)
     assert (grade.grade, grade.score) == (Grade.C, 90.0)
     assert (history(enterprise)[-1].cause, history(enterprise)[-1].detail) == (GradeCause.EVENT, "credit.blacklist")
     with pytest.raises(ValidationError):  # listed once at a time
         services.blacklist_add(actor=supervisor, enterprise=enterprise, values=listing(today(), number="另一个"))
     repair = services.repair_apply(actor=actors[Role.ENTERPRISE], entry=entry, statement="已整改并召回", files=[])
-    services.repair_decide(actor=supervisor, repair=repair, approve=True, note="整改到位")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.repair_decide(actor=supervisor, repair=repair, approve=True, note="整改到位")
     entry.refresh_from_db()
     assert (entry.status, entry.removed_on) == (BlacklistStatus.REMOVED, today())
     assert CreditGrade.objects.get(enterprise=enterprise).grade == Grade.A

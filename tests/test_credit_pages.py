@@ -204,7 +204,9 @@ def test_the_overview_reads_a_bounded_number_of_queries(client, actors, rows, dj
 # Overrides
 
 
-def test_an_override_requested_and_approved_by_another_leader_shows_in_the_file(client, actors, enterprise):
+def test_an_override_requested_and_approved_by_another_leader_shows_in_the_file(
+    client, actors, enterprise, django_capture_on_commit_callbacks
+):
     recalculate(cause=GradeCause.MANUAL)
     supervisor = signed_in(client, actors[Role.SUPERVISOR])
     expires_on = TODAY() + datetime.timedelta(days=90)
@@ -225,7 +227,8 @@ def test_an_override_requested_and_approved_by_another_leader_shows_in_the_file(
     leader = signed_in(client, actors[Role.LEADER])
     bad = leader.post(override.get_absolute_url(), {"action": "decide", "decide-decision": "reject"})
     assert bad.status_code == 200 and "note" in bad.context["decide_form"].errors
-    leader.post(override.get_absolute_url(), {"action": "decide", "decide-decision": "approve"})
+    with django_capture_on_commit_callbacks(execute=True):
+        leader.post(override.get_absolute_url(), {"action": "decide", "decide-decision": "approve"})
     override.refresh_from_db()
     assert override.status == OverrideStatus.APPROVED
     grade = CreditGrade.objects.get(enterprise=enterprise)
@@ -233,7 +236,8 @@ def test_an_override_requested_and_approved_by_another_leader_shows_in_the_file(
     page = leader.get(enterprise.get_absolute_url()).content.decode()
     assert 'data-testid="override-badge"' in page and expires_on.isoformat() in page
     # Ending it now brings the computed grade back.
-    leader.post(override.get_absolute_url(), {"action": "end", "end-reason": "情况变化"})
+    with django_capture_on_commit_callbacks(execute=True):
+        leader.post(override.get_absolute_url(), {"action": "end", "end-reason": "情况变化"})
     assert CreditGrade.objects.get(enterprise=enterprise).grade == Grade.B
 
 
@@ -329,7 +333,9 @@ def test_only_a_leader_may_issue_a_model_version(client, actors):
 # The dishonesty list and credit repair
 
 
-def test_staff_list_an_enterprise_and_the_public_page_shows_it(client, actors, enterprise):
+def test_staff_list_an_enterprise_and_the_public_page_shows_it(
+    client, actors, enterprise, django_capture_on_commit_callbacks
+):
     recalculate(cause=GradeCause.MANUAL)
     supervisor = signed_in(client, actors[Role.SUPERVISOR])
     form = supervisor.get(reverse("credit:blacklist_create"), {"enterprise": enterprise.pk}).context["form"]
@@ -343,7 +349,8 @@ def test_staff_list_an_enterprise_and_the_public_page_shows_it(client, actors, e
     }
     unknown = supervisor.post(reverse("credit:blacklist_create"), {**data, "credit_code": "91430602MA4L000000"})
     assert "credit_code" in unknown.context["form"].errors
-    response = supervisor.post(reverse("credit:blacklist_create"), data)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = supervisor.post(reverse("credit:blacklist_create"), data)
     entry = BlacklistEntry.objects.get()
     assert response.status_code == 302 and response.url == entry.get_absolute_url()
     assert CreditGrade.objects.get(enterprise=enterprise).grade == Grade.C
@@ -379,7 +386,9 @@ def test_credit_repair_opens_only_after_the_waiting_period(client, actors, enter
     assert not CreditRepair.objects.exists()
 
 
-def test_credit_repair_approved_takes_the_enterprise_off_the_public_list(client, actors, enterprise):
+def test_credit_repair_approved_takes_the_enterprise_off_the_public_list(
+    client, actors, enterprise, django_capture_on_commit_callbacks
+):
     entry = listed(enterprise, published_on=datetime.date(2020, 1, 1))
     recalculate(cause=GradeCause.MANUAL)
     owner = signed_in(client, actors[Role.ENTERPRISE])
@@ -402,7 +411,10 @@ def test_credit_repair_approved_takes_the_enterprise_off_the_public_list(client,
     assert download.status_code == 200
     no_note = supervisor.post(entry.get_absolute_url(), {"action": "decide", "decide-decision": "approve"})
     assert "note" in no_note.context["decide_form"].errors
-    supervisor.post(entry.get_absolute_url(), {"action": "decide", "decide-decision": "approve", "decide-note": "核实"})
+    with django_capture_on_commit_callbacks(execute=True):
+        supervisor.post(
+            entry.get_absolute_url(), {"action": "decide", "decide-decision": "approve", "decide-note": "核实"}
+        )
     entry.refresh_from_db()
     repair.refresh_from_db()
     assert entry.status == BlacklistStatus.REMOVED and repair.status == RepairStatus.APPROVED

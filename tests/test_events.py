@@ -1,7 +1,5 @@
 """Domain events are written with the change, dispatched once after commit, and retried when a handler fails."""
 
-from collections import defaultdict
-
 import pytest
 
 from core import events
@@ -15,7 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def handled(monkeypatch):
     seen = []
-    monkeypatch.setattr(events, "_HANDLERS", defaultdict(list))
+    monkeypatch.setattr(events, "_HANDLERS", [])
     on_event("test.happened")(lambda event: seen.append(event.payload["n"]))
     return seen
 
@@ -39,7 +37,7 @@ def test_a_rolled_back_change_fires_nothing(handled, enterprise):
 
 def test_a_failing_handler_leaves_the_event_pending_for_the_sweep(monkeypatch, enterprise):
     calls = []
-    monkeypatch.setattr(events, "_HANDLERS", defaultdict(list))
+    monkeypatch.setattr(events, "_HANDLERS", [])
 
     @on_event("test.flaky")
     def flaky(event):

@@ -14,6 +14,7 @@ from core.events import event_emit
 from core.transitions import require_perm, require_state
 from enterprises.choices import EnterpriseStatus
 from enterprises.services import record_save
+from inspections import events
 from inspections.choices import FollowUpOutcome, FollowUpStage, TaskKind, TaskStatus, Verdict
 from inspections.models import FollowUp, RectificationAttachment, Task
 from inspections.services import deadlines
@@ -37,7 +38,7 @@ def follow_up_open(*, task: Task, actor, now: datetime.datetime) -> FollowUp:
 def _record(follow_up: FollowUp, actor, action: str, summary: str) -> None:
     audit(actor=actor, action=action, target=follow_up, trail=follow_up.task.campaign, summary=summary)
     event_emit(
-        "inspection.follow_up",
+        events.FOLLOW_UP,
         enterprise_id=follow_up.enterprise_id,
         follow_up=follow_up.pk,
         stage=follow_up.stage,

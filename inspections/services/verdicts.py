@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from core.audit import audit
 from core.events import event_emit
+from inspections import events
 from inspections.choices import FAILED_VERDICTS, TaskKind, TaskStatus, Verdict
 from inspections.models import FollowUp, Task
 from inspections.services import followups
@@ -41,7 +42,7 @@ def task_finalise(*, task: Task, verdict: str, actor, source: str, now: datetime
         source=source,
     )
     event_emit(
-        "inspection.refusal" if verdict == Verdict.REFUSED else "inspection.verdict",
+        events.REFUSAL if verdict == Verdict.REFUSED else events.VERDICT,
         enterprise_id=task.enterprise_id,
         task=task.pk,
         campaign=task.campaign_id,
