@@ -122,3 +122,19 @@ def public_campaigns() -> QuerySet[Campaign]:
     published = PublishedResult.objects.standing().filter(campaign=OuterRef("pk"))
     drawn = Draw.objects.filter(campaign=OuterRef("pk"))
     return Campaign.objects.filter(Exists(published) | Exists(drawn)).order_by("-year", "-pk")
+
+
+# Read by portal
+
+
+def standing_results() -> QuerySet[PublishedResult]:
+    """Every published result not withdrawn, across campaigns: the snapshot is all the public reads, never the task
+    or lab test."""
+    return PublishedResult.objects.standing()
+
+
+def public_draws() -> QuerySet[Draw]:
+    """Every draw, newest first, with its campaign and without its bulky inputs, result and seed: a draw's
+    verification page is public from its commitment on (its seed and result only once revealed, which
+    Draw.is_revealed decides)."""
+    return Draw.objects.select_related("campaign").defer("inputs", "result", "seed").order_by("-committed_at", "-pk")
