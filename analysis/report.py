@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Model, Q
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -27,10 +27,10 @@ from analysis.selectors import (
 )
 from analysis.tables import PERCENT, TEXT, Column, Table
 from complaints.choices import SUBSTANTIATED_OUTCOMES
-from complaints.models import Complaint
+from complaints.selectors import all_complaints
 from core.documents import chinese_date, pdf_from_template
 from credit.choices import Grade, WarningKind
-from enterprises.models import District
+from enterprises.selectors import districts
 from inspections.choices import FollowUpStage
 
 TREND_QUARTERS = 8
@@ -104,7 +104,7 @@ class ReportPeriod:
     def last_day(self) -> datetime.date:
         return self.end.shifted(1).first_day - datetime.timedelta(days=1)
 
-    def filters(self, district: District | None) -> DashboardFilters:
+    def filters(self, district: Model | None) -> DashboardFilters:
         return DashboardFilters(start=self.start, end=self.end, district=district)
 
 
@@ -128,11 +128,12 @@ def period_choices(today: datetime.date) -> list:
 class ReportForm(forms.Form):
     period = forms.ChoiceField(label=_("Period"))
     district = forms.ModelChoiceField(
-        label=_("District"), required=False, queryset=District.objects.all(), empty_label=_("Whole city")
-    )
+        label=_("District"), required=False, queryset=None, empty_label=_("Whole city")
+    )  # its queryset is set per form
 
     def __init__(self, *args, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = districts()
         self.fields["period"].choices = period_choices(today)
         self.fields["period"].initial = Quarter.of(today).shifted(-1).value  # the last complete quarter
 
@@ -160,7 +161,7 @@ class ReportSection:
 class Report:
     title: str
     period: ReportPeriod
-    district: District | None
+    district: Model | None
     bureau_name: str
     generated_on: str
     overview: list[str]
@@ -169,7 +170,7 @@ class Report:
     numbers: dict  # the headline figures the sentences were written from (for tests and the filename)
 
 
-def _scope_name(district: District | None) -> str:
+def _scope_name(district: Model | None) -> str:
     return district.name if district else "全市"
 
 
@@ -208,7 +209,7 @@ def _names(rows: list[dict], value: str = "pass_rate") -> str:
 
 
 def _complaint_outcomes(filters: DashboardFilters) -> dict:
-    complaints = Complaint.objects.filter(during_quarters(filters.start, filters.end, "received_at"))
+    complaints = all_complaints().filter(during_quarters(filters.start, filters.end, "received_at"))
     if filters.district is not None:
         complaints = complaints.filter(district=filters.district)
     return complaints.aggregate(
@@ -219,7 +220,7 @@ def _complaint_outcomes(filters: DashboardFilters) -> dict:
 
 
 def quality_report(
-    period: ReportPeriod, district: District | None = None, *, now: datetime.datetime | None = None
+    period: ReportPeriod, district: Model | None = None, *, now: datetime.datetime | None = None
 ) -> Report:
     """The report's figures, sentences, tables and charts for `period` (and `district`, or the whole city)."""
     now = now or timezone.now()

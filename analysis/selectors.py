@@ -7,7 +7,7 @@ shown as HTML tables, drawn as charts and exported to .xlsx (analysis.tables).""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Model, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractQuarter, ExtractYear
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -19,14 +19,12 @@ from analysis.quarters import Quarter, during_quarters, in_quarters, quarters_be
 from analysis.services import SUMMARY_JOB
 from analysis.tables import COUNT, PERCENT, TEXT, Chart, Column, Series, Table, pass_rate, share
 from complaints.choices import ComplaintKind
-from complaints.models import Complaint
+from complaints.selectors import all_complaints
 from core.models import JobRun
 from credit.choices import Grade, WarningKind
-from credit.models import CreditGrade, GradeChange, RiskWarning
-from enterprises.models import District
+from credit.selectors import credit_grades, grade_changes_since, open_warnings
 from inspections.choices import FollowUpStage
-from inspections.models import FollowUp
-from inspections.models.followups import recheck_overdue, report_overdue
+from inspections.selectors import follow_up_overdue_conditions, open_follow_ups
 
 DEFAULT_QUARTERS = 8
 GRADE_CHANGE_DAYS = 90
@@ -42,10 +40,10 @@ class DashboardFilters:
 
     start: Quarter
     end: Quarter
-    district: District | None = None
+    district: Model | None = None  # an enterprises.District
 
     @classmethod
-    def default(cls, today: datetime.date, district: District | None = None) -> "DashboardFilters":
+    def default(cls, today: datetime.date, district: Model | None = None) -> "DashboardFilters":
         end = Quarter.of(today)
         return cls(start=end.shifted(1 - DEFAULT_QUARTERS), end=end, district=district)
 
@@ -227,10 +225,8 @@ def _direction(move: dict) -> dict:
 def credit_section(filters: DashboardFilters, *, now: datetime.datetime) -> Section:
     """The grade distribution now and GRADE_CHANGE_DAYS ago, and the changes in between: two grouped queries.
     The distribution then is the one now with each change in the period undone."""
-    grades = CreditGrade.objects.order_by()
-    changes = GradeChange.objects.filter(at__gte=now - datetime.timedelta(days=GRADE_CHANGE_DAYS)).exclude(
-        previous_grade=F("grade")
-    )
+    grades = credit_grades().order_by()
+    changes = grade_changes_since(now - datetime.timedelta(days=GRADE_CHANGE_DAYS)).exclude(previous_grade=F("grade"))
     if filters.district is not None:
         grades = grades.filter(enterprise__district=filters.district)
         changes = changes.filter(enterprise__district=filters.district)
@@ -311,10 +307,10 @@ def credit_section(filters: DashboardFilters, *, now: datetime.datetime) -> Sect
 
 def follow_up_section(filters: DashboardFilters, *, today: datetime.date) -> Section:
     """Open follow-ups by district and stage, with the overdue steps: one grouped query."""
-    follow_ups = FollowUp.objects.exclude(stage=FollowUpStage.CLOSED)
+    follow_ups = open_follow_ups()
     if filters.district is not None:
         follow_ups = follow_ups.filter(enterprise__district=filters.district)
-    report_late, recheck_late = report_overdue(today), recheck_overdue(today)
+    report_late, recheck_late = follow_up_overdue_conditions(today)
     stages = [FollowUpStage.RECTIFYING, FollowUpStage.FIRST_RECHECK, FollowUpStage.SECOND_RECHECK]
     rows = [
         {"label": row.pop("enterprise__district__name"), **row}
@@ -376,7 +372,7 @@ def follow_up_section(filters: DashboardFilters, *, today: datetime.date) -> Sec
 def warning_section(filters: DashboardFilters) -> Section:
     """Open risk warnings by kind and by district (an area warning's district, or the enterprise's): two grouped
     queries."""
-    warnings = RiskWarning.objects.open().order_by()
+    warnings = open_warnings().order_by()
     if filters.district is not None:
         warnings = warnings.filter(Q(district=filters.district) | Q(enterprise__district=filters.district))
     counted = {row["kind"]: row["n"] for row in warnings.values("kind").annotate(n=Count("pk"))}
@@ -425,7 +421,7 @@ def warning_section(filters: DashboardFilters) -> Section:
 def complaint_tables(filters: DashboardFilters) -> list[Table]:
     """Complaint volume by quarter and kind, and the hot spots (districts, most-named products), for the quarters
     chosen: three grouped queries."""
-    complaints = Complaint.objects.filter(during_quarters(filters.start, filters.end, "received_at")).order_by()
+    complaints = all_complaints().filter(during_quarters(filters.start, filters.end, "received_at")).order_by()
     if filters.district is not None:  # where the complainant said, or where the enterprise found is
         complaints = complaints.filter(Q(district=filters.district) | Q(enterprise__district=filters.district))
     kinds = [f"kind_{kind}" for kind in ComplaintKind.values]  # prefixed: never a field's name
@@ -444,8 +440,7 @@ def complaint_tables(filters: DashboardFilters) -> list[Table]:
     per_product = list(
         complaints.values("product_name").annotate(n=Count("pk")).order_by("-n", "product_name")[:HOT_SPOTS]
     )
-    kind_field = Complaint._meta.get_field("kind")
-    kind_columns = [Column(f"kind_{kind}", label) for kind, label in kind_field.choices]
+    kind_columns = [Column(f"kind_{kind}", label) for kind, label in ComplaintKind.choices]
     counted = {Quarter(row["year"], row["quarter"]): row for row in per_quarter}
     by_quarter = [{**counted.get(quarter, {}), "label": quarter.label} for quarter in filters.quarters]
     for row in by_quarter:

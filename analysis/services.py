@@ -9,8 +9,8 @@ from django.db.models.functions import ExtractQuarter, ExtractYear
 
 from analysis.models import ResultSummary
 from core.services import job_run
-from inspections.choices import TaskKind, TaskStatus, Verdict
-from inspections.models import Task
+from inspections.choices import Verdict
+from inspections.selectors import final_routine_tasks
 
 SUMMARY_JOB = "analysis.result_summary"
 SUMMARY_LOCK = 0x414E4C59  # "ANLY": one rebuild at a time
@@ -22,7 +22,7 @@ def summary_rows() -> QuerySet:
     enterprises already known to have failed and would lower the rates of the areas that follow up most."""
     local = ZoneInfo(settings.TIME_ZONE)
     return (
-        Task.objects.filter(status=TaskStatus.FINAL, kind=TaskKind.ROUTINE, finalised_at__isnull=False)
+        final_routine_tasks()
         .values(
             year=ExtractYear("finalised_at", tzinfo=local),
             quarter=ExtractQuarter("finalised_at", tzinfo=local),

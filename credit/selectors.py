@@ -1,6 +1,7 @@
 """Reads over credit grades: for the draw's weights, and each grade's explanation (which indicator moved it, the
 thresholds, and what would change it)."""
 
+import datetime
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from django.utils.translation import ngettext
 
 from credit.choices import Grade, WarningKind
 from credit.indicators import GRADE, INDICATORS, RISK, Indicator
-from credit.models import CreditGrade, RiskWarning, ScoringModel
+from credit.models import BlacklistEntry, CreditGrade, GradeChange, RiskWarning, ScoringModel
 from credit.recalculation import contribution
 
 
@@ -151,3 +152,30 @@ def grade_outlook(explanation: Explanation) -> list[str]:
             % {"date": grade.override.expires_on.isoformat(), "grade": computed}
         )
     return sentences
+
+
+# Read by portal
+
+
+def public_blacklist(today: datetime.date) -> QuerySet[BlacklistEntry]:
+    """Entries on the dishonesty list as the public list shows them (credit.views.public): listed, not removed
+    after credit repair, and published by `today` (a decision dated ahead is not published yet)."""
+    return BlacklistEntry.objects.listed().filter(published_on__lte=today)
+
+
+# Read by analysis
+
+
+def credit_grades() -> QuerySet[CreditGrade]:
+    """Every enterprise's current grade record, for set-based summaries (the dashboard's grade distribution)."""
+    return CreditGrade.objects.all()
+
+
+def grade_changes_since(moment: datetime.datetime) -> QuerySet[GradeChange]:
+    """Grade changes recorded at or after `moment`, for set-based summaries."""
+    return GradeChange.objects.filter(at__gte=moment)
+
+
+def open_warnings() -> QuerySet[RiskWarning]:
+    """Risk warnings still open (not yet acknowledged), of every kind."""
+    return RiskWarning.objects.open()

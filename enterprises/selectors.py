@@ -2,16 +2,21 @@
 
 import datetime
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from enterprises.choices import EnterpriseStatus, Scale
+from enterprises.filtersets import EnterpriseFilterSet
 from enterprises.models import (
     District,
     Enterprise,
     Licence,
+    Product,
     ResponsibilityArea,
     SelfReport,
+    Standard,
     expired_condition,
     expiring_condition,
 )
@@ -103,3 +108,55 @@ def missing_self_reports(*, today: datetime.date) -> tuple[int, int, datetime.da
         .order_by("district__code", "name", "pk")
     )
     return year, quarter, due_on, missing
+
+
+# Read by inspections, portal and analysis
+
+
+def enterprises_on_file() -> QuerySet[Enterprise]:
+    """Every enterprise on file, for a caller that narrows the set itself (the public portal to what is published)
+    or declares a field over enterprises and narrows it per request."""
+    return Enterprise.objects.all()
+
+
+def enterprises_visible_to(user) -> QuerySet[Enterprise]:
+    """The enterprises this user may see (Enterprise.objects.visible_to), without what the register list adds."""
+    return Enterprise.objects.visible_to(user)
+
+
+def enterprise_by_credit_code(code: str) -> Enterprise | None:
+    """The enterprise with this unified social credit code (case and surrounding spaces ignored), or None."""
+    return Enterprise.objects.filter(credit_code=code.strip().upper()).first()
+
+
+def register_filter_form(data: dict | None = None) -> forms.Form:
+    """The register's filter form (EnterpriseFilterSet's), bound to `data` when given: its fields let a campaign
+    choose its eligible pool with the register's own filters, and its validation checks stored pool filters."""
+    return EnterpriseFilterSet(data, queryset=Enterprise.objects.none()).form
+
+
+def enterprise_pool(filters: dict) -> QuerySet[Enterprise]:
+    """A campaign's eligible pool: the active enterprises matching the register filters `filters` (as the filter
+    form reads them back), unordered. ValidationError with the filters' errors when they are not valid."""
+    filterset = EnterpriseFilterSet(filters, queryset=Enterprise.objects.filter(status=EnterpriseStatus.ACTIVE))
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    return filterset.qs.order_by()
+
+
+def current_products(*, enterprises: QuerySet[Enterprise] | Enterprise) -> QuerySet[Product]:
+    """The products on file, not discontinued, of one enterprise or of a set of them (such as those a user may
+    see): what a sampling record may name."""
+    if isinstance(enterprises, Enterprise):
+        return Product.objects.filter(enterprise=enterprises, discontinued_on__isnull=True)
+    return Product.objects.filter(enterprise__in=enterprises, discontinued_on__isnull=True)
+
+
+def standards() -> QuerySet[Standard]:
+    """Every standard on file (test items name theirs by code)."""
+    return Standard.objects.all()
+
+
+def districts() -> QuerySet[District]:
+    """Every district, in the model's order (the dashboard and the report narrow to one)."""
+    return District.objects.all()

@@ -5,9 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.roles import Role
 from core.files import PHOTO_TYPES, UploadsField
-from enterprises.filtersets import EnterpriseFilterSet
-from enterprises.forms import DATE_INPUT
-from enterprises.models import Enterprise, Product
+from enterprises.models import Enterprise
+from enterprises.selectors import current_products, register_filter_form
 from inspections.choices import ReferralSource
 from inspections.models import Campaign, Laboratory, TestItem
 from inspections.models.campaigns import CAMPAIGN_FIELDS
@@ -15,6 +14,8 @@ from inspections.models.tasks import SAMPLING_FIELDS
 
 # The register filters a campaign's eligible pool may use (the same FilterSet as the register list).
 POOL_FILTERS = ("district", "area", "industry", "scale", "licence_kind")
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class CampaignForm(forms.ModelForm):
@@ -45,7 +46,7 @@ class CampaignForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["roster"].initial = self.instance.roster.all()
         # The eligible pool: filters over the enterprise register, stored with the campaign.
-        pool = EnterpriseFilterSet(queryset=Enterprise.objects.none()).form
+        pool = register_filter_form()
         for name in POOL_FILTERS:
             field = pool.fields[name]
             field.required = False
@@ -65,7 +66,7 @@ class CampaignForm(forms.ModelForm):
 
 def pool_description(pool_filters: dict) -> list[tuple[str, str]]:
     """The eligible pool as people read it: each filter's label and chosen value (names, not ids or codes)."""
-    form = EnterpriseFilterSet(pool_filters or {}, queryset=Enterprise.objects.none()).form
+    form = register_filter_form(pool_filters or {})
     if not form.is_valid():
         return [(name, str(value)) for name, value in pool_filters.items()]
     shown = []
@@ -119,7 +120,7 @@ class SamplingForm(forms.Form):
         widget=forms.RadioSelect,
         initial="sampled",
     )
-    product = forms.ModelChoiceField(label=_("Product on file"), queryset=Product.objects.none(), required=False)
+    product = forms.ModelChoiceField(label=_("Product on file"), queryset=None, required=False)  # set per task
     product_name = forms.CharField(
         label=_("Product"), max_length=128, required=False, help_text=_("When the product is not on file.")
     )
@@ -146,9 +147,7 @@ class SamplingForm(forms.Form):
 
     def __init__(self, *args, task, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["product"].queryset = Product.objects.filter(
-            enterprise=task.enterprise, discontinued_on__isnull=True
-        )
+        self.fields["product"].queryset = current_products(enterprises=task.enterprise)
         self.fields["photos"].widget.attrs.update({"accept": "image/*", "capture": "environment"})
         self.initial.setdefault("inspector_signatories", "、".join(i.get_full_name() for i in task.inspectors.all()))
         self.initial.setdefault("sampling_place", task.enterprise.address)

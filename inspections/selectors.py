@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from inspections.choices import FollowUpStage, LabTestStatus, TaskStatus
+from inspections.choices import FollowUpStage, LabTestStatus, TaskKind, TaskStatus
 from inspections.models import Campaign, Draw, FollowUp, LabTest, PublishedResult, Task
 from inspections.models.followups import recheck_overdue, report_overdue
 
@@ -122,3 +122,39 @@ def public_campaigns() -> QuerySet[Campaign]:
     published = PublishedResult.objects.standing().filter(campaign=OuterRef("pk"))
     drawn = Draw.objects.filter(campaign=OuterRef("pk"))
     return Campaign.objects.filter(Exists(published) | Exists(drawn)).order_by("-year", "-pk")
+
+
+# Read by portal
+
+
+def standing_results() -> QuerySet[PublishedResult]:
+    """Every published result not withdrawn, across campaigns: the snapshot is all the public reads, never the task
+    or lab test."""
+    return PublishedResult.objects.standing()
+
+
+def public_draws() -> QuerySet[Draw]:
+    """Every draw, newest first, with its campaign and without its bulky inputs, result and seed: a draw's
+    verification page is public from its commitment on (its seed and result only once revealed, which
+    Draw.is_revealed decides)."""
+    return Draw.objects.select_related("campaign").defer("inputs", "result", "seed").order_by("-committed_at", "-pk")
+
+
+# Read by analysis
+
+
+def final_routine_tasks() -> QuerySet[Task]:
+    """Routine tasks (re-checks left out) with their final result, each with the moment it became final: what the
+    result summary counts."""
+    return Task.objects.filter(status=TaskStatus.FINAL, kind=TaskKind.ROUTINE, finalised_at__isnull=False)
+
+
+def open_follow_ups() -> QuerySet[FollowUp]:
+    """Follow-ups not closed, for set-based summaries."""
+    return FollowUp.objects.open()
+
+
+def follow_up_overdue_conditions(today: datetime.date) -> tuple[Q, Q]:
+    """The conditions on a follow-up of (its rectification report is overdue, its re-check is overdue) on `today`:
+    the one definition the deadline worklist and the credit grade use too."""
+    return report_overdue(today), recheck_overdue(today)

@@ -1,21 +1,21 @@
 """What spot checks add to an enterprise's timeline: final verdicts, stop-sales, notices, referrals."""
 
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from core.timeline import TimelineEvent
-from enterprises.models import Enterprise
 from inspections.choices import FollowUpOutcome, TaskStatus, Verdict
 from inspections.models import FollowUp, Task
 
 
-def _tasks_seen_by(user, enterprise: Enterprise):
+def _tasks_seen_by(user, enterprise: Model):
     """Staff and the enterprise itself see every check of the enterprise; an inspector only their own."""
     if user.has_perm("inspections.view_all_tasks") or user.enterprise_id == enterprise.pk:
         return Task.objects.filter(enterprise=enterprise)
     return Task.objects.visible_to(user).filter(enterprise=enterprise)
 
 
-def spot_check_events(user, enterprise: Enterprise) -> list[TimelineEvent]:
+def spot_check_events(user, enterprise: Model) -> list[TimelineEvent]:
     events = []
     tasks = _tasks_seen_by(user, enterprise).filter(status=TaskStatus.FINAL).select_related("campaign")
     for task in tasks:
@@ -51,7 +51,7 @@ def spot_check_events(user, enterprise: Enterprise) -> list[TimelineEvent]:
     return events
 
 
-def spot_check_section(user, enterprise: Enterprise) -> tuple[str, dict] | None:
+def spot_check_section(user, enterprise: Model) -> tuple[str, dict] | None:
     """The file page's spot-check section: the enterprise's checks and follow-ups, to staff and to itself."""
     if user.has_perm("inspections.view_all_tasks"):
         tasks = Task.objects.filter(enterprise=enterprise).exclude(status=TaskStatus.CANCELLED)

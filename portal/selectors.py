@@ -9,13 +9,13 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, Count, Exists, F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from brands.models import Honour
-from credit.models import BlacklistEntry
-from enterprises.models import Enterprise
-from inspections.models import Campaign, Draw, PublishedResult
+from brands.selectors import public_honours
+from credit.selectors import public_blacklist
+from enterprises.selectors import enterprises_on_file
+from inspections.selectors import public_campaigns, public_draws, standing_results
 
 
 def grades_published() -> bool:
@@ -23,13 +23,13 @@ def grades_published() -> bool:
     return bool(getattr(settings, "PUBLISH_CREDIT_GRADES", False))
 
 
-def published_results() -> QuerySet[PublishedResult]:
+def published_results() -> QuerySet:
     """Every published result not withdrawn, across campaigns. The snapshot is all the public reads: never the task
     or lab test."""
-    return PublishedResult.objects.standing()
+    return standing_results()
 
 
-def result_rows() -> QuerySet[PublishedResult]:
+def result_rows() -> QuerySet:
     """Published results with their campaign and the enterprise's id (for the link to its public page), newest
     first."""
     return (
@@ -40,21 +40,11 @@ def result_rows() -> QuerySet[PublishedResult]:
     )
 
 
-def public_campaigns() -> QuerySet[Campaign]:
-    """Campaigns with something public: a published result not withdrawn, or a draw (its commitment at least).
-
-    What inspections.selectors.public_campaigns means, written with EXISTS: that one's OR across two LEFT JOINs
-    lets every campaign without any publication through (its joined withdrawn_at is NULL), drafts included."""
-    published = published_results().filter(campaign=OuterRef("pk"))
-    drawn = Draw.objects.filter(campaign=OuterRef("pk"))
-    return Campaign.objects.filter(Exists(published) | Exists(drawn))
-
-
-def campaigns() -> QuerySet[Campaign]:
+def campaigns() -> QuerySet:
     """The public campaigns, each with its count of published results, newest first."""
     counted = published_results().filter(campaign=OuterRef("pk")).order_by().values("campaign")
     return (
-        public_campaigns()
+        public_campaigns()  # a published result not withdrawn, or a draw (its commitment at least)
         .annotate(
             published_count=Coalesce(
                 Subquery(counted.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0
@@ -64,19 +54,19 @@ def campaigns() -> QuerySet[Campaign]:
     )
 
 
-def draws() -> QuerySet[Draw]:
+def draws() -> QuerySet:
     """Every draw, newest first: a draw's verification page is public from its commitment on (its seed and result
     only once revealed, which Draw.is_revealed decides)."""
-    return Draw.objects.select_related("campaign").defer("inputs", "result", "seed").order_by("-committed_at", "-pk")
+    return public_draws()
 
 
-def blacklist(today: datetime.date) -> QuerySet[BlacklistEntry]:
+def blacklist(today: datetime.date) -> QuerySet:
     """Entries on the dishonesty list as the public list shows them (credit.views.public): listed, not removed
     after credit repair, and published by `today` (a decision dated ahead is not published yet)."""
-    return BlacklistEntry.objects.listed().filter(published_on__lte=today)
+    return public_blacklist(today)
 
 
-def blacklist_rows(today: datetime.date) -> QuerySet[BlacklistEntry]:
+def blacklist_rows(today: datetime.date) -> QuerySet:
     """What a public list row shows of an entry: only what the decision published (never the facts)."""
     return (
         blacklist(today)
@@ -86,10 +76,10 @@ def blacklist_rows(today: datetime.date) -> QuerySet[BlacklistEntry]:
     )
 
 
-def honours(today: datetime.date) -> QuerySet[Honour]:
+def honours(today: datetime.date) -> QuerySet:
     """Honours in force (brands: not revoked, within their validity), newest first."""
     return (
-        Honour.objects.current(today)
+        public_honours(today)
         .select_related("enterprise", "product", "programme")
         .order_by("-awarded_on", "certificate_number")
     )
@@ -103,13 +93,13 @@ def _count(rows: QuerySet, enterprise_field: str) -> Coalesce:
     )
 
 
-def public_enterprises(today: datetime.date) -> QuerySet[Enterprise]:
+def public_enterprises(today: datetime.date) -> QuerySet:
     """Enterprises with something published: a published result, a current honour, or a listing in force; with
     those counts, and the credit grade only where the bureau publishes grades. One query for any number of them
     (the test for "something published" is three uncorrelated id lists, which the database reads once each)."""
-    current_honours = Honour.objects.current(today)
+    current_honours = public_honours(today)
     listing = blacklist(today)
-    enterprises = Enterprise.objects.filter(
+    enterprises = enterprises_on_file().filter(
         Q(pk__in=published_results().values("task__enterprise_id"))
         | Q(pk__in=current_honours.values("enterprise_id"))
         | Q(pk__in=listing.values("enterprise_id"))
@@ -130,23 +120,24 @@ def public_enterprises(today: datetime.date) -> QuerySet[Enterprise]:
 class EnterpriseProfile:
     """An enterprise's public page: what is published about it, and its grade where grades are published."""
 
-    enterprise: Enterprise
-    results: QuerySet[PublishedResult]
-    honours: list[Honour]
-    listing: BlacklistEntry | None
+    enterprise: Model
+    results: QuerySet  # of published results
+    honours: list  # of honours in force
+    listing: Model | None  # the dishonesty-list entry in force
 
     @property
     def credit_grade(self) -> str | None:
         return self.enterprise.credit_grade
 
     @property
-    def replies(self) -> QuerySet[PublishedResult]:
+    def replies(self) -> QuerySet:
         """Its replies beside its published results, latest first."""
         return self.results.exclude(reply="").order_by("-replied_at", "-pk")
 
 
 def enterprise_profile(pk: int, *, today: datetime.date) -> EnterpriseProfile:
-    """The public profile of enterprise `pk`; Enterprise.DoesNotExist unless something about it is published.
+    """The public profile of enterprise `pk`; ObjectDoesNotExist (Enterprise.DoesNotExist) unless something about
+    it is published.
     A fixed number of queries."""
     enterprise = public_enterprises(today).get(pk=pk)
     listing = blacklist(today).filter(enterprise=enterprise).order_by("-published_on", "-pk").first()

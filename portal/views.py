@@ -2,12 +2,12 @@
 and the list of draws. Everything is read through portal.selectors, which hold what "published" means; an
 enterprise with nothing published answers 404 like one that does not exist."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
 from core.pages import paginate
-from enterprises.models import Enterprise
 from inspections.choices import Verdict
 from portal import selectors
 from portal.filtersets import PublicResultFilterSet
@@ -47,7 +47,7 @@ def results(request):
 def enterprise(request, pk: int):
     try:
         profile = selectors.enterprise_profile(pk, today=timezone.localdate())
-    except Enterprise.DoesNotExist:
+    except ObjectDoesNotExist:  # nothing about it is published
         raise Http404 from None
     page, query = paginate(request, profile.results)
     context = {"profile": profile, "enterprise": profile.enterprise, "page": page, "query": query}

@@ -5,6 +5,7 @@ Results are rendered three ways: bureau staff see everything; a laboratory sees 
 test items and its own findings, nothing that names the enterprise); an enterprise sees its notified result with
 its deadline to object."""
 
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -15,8 +16,14 @@ from accounts.models import User
 from accounts.roles import Role
 from core.files import PHOTO_TYPES, UploadsField
 from core.filters import MAX_ID
-from enterprises.filtersets import EnterpriseFilterSet
-from enterprises.models import Enterprise, Product, Standard
+from enterprises.selectors import (
+    current_products,
+    enterprise_by_credit_code,
+    enterprises_on_file,
+    enterprises_visible_to,
+    register_filter_form,
+    standards,
+)
 from inspections.choices import ReferralSource, TaskStatus
 from inspections.forms import POOL_FILTERS
 from inspections.models import (
@@ -81,7 +88,7 @@ class CampaignItemSerializer(serializers.ModelSerializer):
 class TestItemSerializer(serializers.ModelSerializer):
     """A test item of a campaign (the standard by its code); the limit is checked by the model like the form."""
 
-    standard = serializers.SlugRelatedField(slug_field="code", queryset=Standard.objects.all())
+    standard = serializers.SlugRelatedField(slug_field="code", queryset=standards())
     standard_title = serializers.CharField(source="standard.title", read_only=True)
     limit_text = serializers.CharField(read_only=True)
 
@@ -169,16 +176,16 @@ class CampaignSerializer(serializers.ModelSerializer):
                 % {"unknown": ", ".join(unknown), "known": ", ".join(POOL_FILTERS)}
             )
         filters = {name: value.strip() for name, value in filters.items() if value.strip()}
-        filterset = EnterpriseFilterSet(filters, queryset=Enterprise.objects.none())
-        if not filterset.is_valid():
+        form = register_filter_form(filters)
+        if not form.is_valid():
             raise serializers.ValidationError(
-                {name: [str(message) for message in messages] for name, messages in filterset.errors.items()}
+                {name: [str(message) for message in messages] for name, messages in form.errors.items()}
             )
         return filters
 
 
 class ReferralCreateSerializer(serializers.Serializer):
-    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=enterprises_on_file())
     source = serializers.ChoiceField(choices=ReferralSource.choices)
     note = serializers.CharField(max_length=255)
 
@@ -186,7 +193,7 @@ class ReferralCreateSerializer(serializers.Serializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["enterprise"].queryset = Enterprise.objects.visible_to(request.user)
+            self.fields["enterprise"].queryset = enterprises_visible_to(request.user)
 
 
 class CommitDrawSerializer(serializers.Serializer):
@@ -328,9 +335,7 @@ class SamplingSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None:
             # Current products of the enterprises this user may see; another one is "not found", like a missing id.
-            self.fields["product"].queryset = Product.objects.filter(
-                enterprise__in=Enterprise.objects.visible_to(request.user), discontinued_on__isnull=True
-            )
+            self.fields["product"].queryset = current_products(enterprises=enterprises_visible_to(request.user))
 
     def validate_photos(self, photos: list) -> list:
         # The same type and size checks as the sampling form.
@@ -723,8 +728,8 @@ class ConflictDeclareSerializer(serializers.Serializer):
     credit_code = serializers.CharField(max_length=18)
     reason = serializers.CharField(max_length=255)
 
-    def validate_credit_code(self, code: str) -> Enterprise:
-        enterprise = Enterprise.objects.filter(credit_code=code.strip().upper()).first()
+    def validate_credit_code(self, code: str) -> Model:
+        enterprise = enterprise_by_credit_code(code)
         if enterprise is None:
             raise serializers.ValidationError(_("No enterprise on file has this credit code."))
         return enterprise

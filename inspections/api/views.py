@@ -13,7 +13,7 @@ from accounts.models import User
 from accounts.roles import Role
 from core.api.permissions import ActionPermission
 from core.api.validation import valid_body as _valid
-from enterprises.models import Enterprise
+from enterprises.selectors import enterprises_visible_to
 from inspections import selectors
 from inspections.api import serializers
 from inspections.api.filtersets import FollowUpFilterSet, LabTestFilterSet, PublishedResultFilterSet, TaskFilterSet
@@ -465,7 +465,7 @@ class PublishedResultViewSet(viewsets.ReadOnlyModelViewSet):
         if user.has_perm("inspections.view_campaigns"):
             return rows
         if user.has_perm("inspections.view_own_results"):
-            return rows.filter(task__enterprise__in=Enterprise.objects.visible_to(user))
+            return rows.filter(task__enterprise__in=enterprises_visible_to(user))
         return rows.none()
 
     @extend_schema(request=serializers.ReplySerializer, responses=serializers.PublishedResultSerializer)

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -11,8 +12,7 @@ from django.utils.translation import ngettext
 from accounts.roles import Role
 from core.audit import audit
 from core.transitions import require_perm, require_state
-from enterprises.filtersets import EnterpriseFilterSet
-from enterprises.models import Enterprise
+from enterprises.selectors import register_filter_form
 from inspections.choices import CampaignStatus, TaskKind, TaskStatus
 from inspections.models import Campaign, CampaignReferral, ConflictDeclaration, TestItem
 
@@ -41,7 +41,7 @@ def campaign_save(*, actor, campaign: Campaign, roster: Iterable | None = None) 
 
 def _validate_pool_and_roster(campaign: Campaign, roster: Iterable | None) -> None:
     errors = {}
-    if not EnterpriseFilterSet(campaign.pool_filters or {}, queryset=Enterprise.objects.none()).is_valid():
+    if not register_filter_form(campaign.pool_filters or {}).is_valid():
         errors["pool_filters"] = _("The eligible pool's filters are not valid.")
     if roster is not None and any(user.role != Role.INSPECTOR or not user.is_active for user in roster):
         errors["roster"] = _("The roster takes active inspectors only.")
@@ -142,7 +142,7 @@ def _save(campaign: Campaign, actor, action: str) -> Campaign:
 
 
 @transaction.atomic
-def referral_add(*, actor, campaign: Campaign, enterprise: Enterprise, source: str, note: str) -> CampaignReferral:
+def referral_add(*, actor, campaign: Campaign, enterprise: Model, source: str, note: str) -> CampaignReferral:
     """Flag an enterprise into the draw (a complaint, referral or alert), before the draw is committed."""
     require_perm(actor, "inspections.plan_campaign")
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
@@ -155,7 +155,7 @@ def referral_add(*, actor, campaign: Campaign, enterprise: Enterprise, source: s
 
 
 @transaction.atomic
-def conflict_declare(*, actor, enterprise: Enterprise, reason: str) -> ConflictDeclaration:
+def conflict_declare(*, actor, enterprise: Model, reason: str) -> ConflictDeclaration:
     """An inspector declares a conflict of interest with an enterprise; no draw sends them there again."""
     require_perm(actor, "inspections.declare_conflict")
     declaration = ConflictDeclaration(inspector=actor, enterprise=enterprise, reason=reason.strip())

@@ -16,23 +16,19 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.transitions import require_perm, require_state
-from enterprises.choices import EnterpriseStatus
-from enterprises.filtersets import EnterpriseFilterSet
-from enterprises.models import Enterprise
+from enterprises.selectors import enterprise_pool
 from inspections import draw as algorithm
 from inspections.choices import CampaignStatus, DrawStatus, TaskStatus
 from inspections.models import Campaign, ConflictDeclaration, Draw, Task
 from inspections.weights import pool_weights
 
 
-def pool_queryset(campaign: Campaign) -> QuerySet[Enterprise]:
+def pool_queryset(campaign: Campaign) -> QuerySet:
     """The campaign's eligible pool: active enterprises matching its filters over the register."""
-    filterset = EnterpriseFilterSet(
-        campaign.pool_filters or {}, queryset=Enterprise.objects.filter(status=EnterpriseStatus.ACTIVE)
-    )
-    if not filterset.is_valid():
-        raise ValidationError({"pool_filters": _("The eligible pool's filters are not valid.")})
-    return filterset.qs.order_by()
+    try:
+        return enterprise_pool(campaign.pool_filters or {})
+    except ValidationError:
+        raise ValidationError({"pool_filters": _("The eligible pool's filters are not valid.")}) from None
 
 
 def draw_conflicts(campaign: Campaign, roster: list[int]) -> set[tuple[int, int]]:

@@ -1,118 +1,99 @@
 """What the open-data API publishes of each record: the published snapshot of a result, a campaign's plan, what a
 dishonesty-list decision published, an honour's certificate, and an enterprise's public profile. Read-only."""
 
+from django.db.models import Model
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from brands.choices import ProgrammeKind
-from brands.models import Honour
-from credit.choices import Grade
-from credit.models import BlacklistEntry
-from enterprises.models import Enterprise
-from inspections.models import Campaign, PublishedResult
+from credit.choices import BlacklistGround, Grade
+from inspections.choices import CampaignStatus, Verdict
+
+# Plain serializers over the querysets portal.selectors returns (the records belong to other apps): each field is
+# the type, label and help text a ModelSerializer would derive from the model field, so the API and its schema
+# read as before. A label is the model field's verbose name (the same message, so the same translation).
 
 
-class OpenDataResultSerializer(serializers.ModelSerializer):
+class OpenDataResultSerializer(serializers.Serializer):
     """A published spot-check result, as the bureau published it (质量信息公告), with the enterprise's reply."""
 
+    id = serializers.BigIntegerField(read_only=True)
+    published_at = serializers.DateTimeField(read_only=True, label=capfirst(_("published at")))
+    campaign = serializers.IntegerField(source="campaign_id", read_only=True)
+    campaign_title = serializers.CharField(source="campaign.title", read_only=True)
+    year = serializers.IntegerField(source="campaign.year", read_only=True)
     enterprise = serializers.IntegerField(
         source="enterprise_id", read_only=True, help_text=_("The enterprise's id (see /api/v1/public/enterprises/).")
     )
-    campaign_title = serializers.CharField(source="campaign.title", read_only=True)
-    year = serializers.IntegerField(source="campaign.year", read_only=True)
-
-    class Meta:
-        model = PublishedResult
-        fields = [
-            "id",
-            "published_at",
-            "campaign",
-            "campaign_title",
-            "year",
-            "enterprise",
-            "enterprise_name",
-            "credit_code",
-            "district_name",
-            "product_name",
-            "specification",
-            "trademark",
-            "batch_number",
-            "verdict",
-            "failed_items",
-            "lab_name",
-            "reply",
-            "replied_at",
-        ]
-        read_only_fields = fields
+    enterprise_name = serializers.CharField(read_only=True, label=capfirst(_("enterprise")))
+    credit_code = serializers.CharField(read_only=True, label=capfirst(_("unified social credit code")))
+    district_name = serializers.CharField(read_only=True, label=capfirst(_("district")))
+    product_name = serializers.CharField(read_only=True, label=capfirst(_("product")))
+    specification = serializers.CharField(read_only=True, label=capfirst(_("model or specification")))
+    trademark = serializers.CharField(read_only=True, label=capfirst(_("trademark")))
+    batch_number = serializers.CharField(read_only=True, label=capfirst(_("batch")))
+    verdict = serializers.ChoiceField(choices=Verdict.choices, read_only=True, label=capfirst(_("verdict")))
+    failed_items = serializers.CharField(read_only=True, label=capfirst(_("failed items")))
+    lab_name = serializers.CharField(read_only=True, label=capfirst(_("testing laboratory")))
+    reply = serializers.CharField(read_only=True, label=capfirst(_("the enterprise's reply")))
+    replied_at = serializers.DateTimeField(read_only=True, allow_null=True, label=capfirst(_("replied at")))
 
 
-class OpenDataCampaignSerializer(serializers.ModelSerializer):
+class OpenDataCampaignSerializer(serializers.Serializer):
     """A spot-check campaign with something public (a published result or a draw)."""
 
+    id = serializers.BigIntegerField(read_only=True)
+    year = serializers.IntegerField(read_only=True, label=capfirst(_("year")))
+    title = serializers.CharField(read_only=True, label=capfirst(_("title")))
+    legal_basis = serializers.CharField(read_only=True, label=capfirst(_("legal basis")))
     product_categories = serializers.ListField(source="categories", child=serializers.CharField(), read_only=True)
+    is_food = serializers.BooleanField(
+        read_only=True,
+        label=capfirst(_("food products")),
+        help_text=_("Food-safety rules apply: objections within working days rather than calendar days."),
+    )
+    period_start = serializers.DateField(read_only=True, label=capfirst(_("period starts")))
+    period_end = serializers.DateField(read_only=True, label=capfirst(_("period ends")))
+    status = serializers.ChoiceField(choices=CampaignStatus.choices, read_only=True, label=capfirst(_("status")))
     published_count = serializers.IntegerField(read_only=True, help_text=_("Its published results."))
 
-    class Meta:
-        model = Campaign
-        fields = [
-            "id",
-            "year",
-            "title",
-            "legal_basis",
-            "product_categories",
-            "is_food",
-            "period_start",
-            "period_end",
-            "status",
-            "published_count",
-        ]
-        read_only_fields = fields
 
-
-class OpenDataBlacklistEntrySerializer(serializers.ModelSerializer):
+class OpenDataBlacklistEntrySerializer(serializers.Serializer):
     """An entry in force on the dishonesty list: only what the decision published."""
 
+    id = serializers.BigIntegerField(read_only=True)
+    enterprise = serializers.IntegerField(source="enterprise_id", read_only=True, label=capfirst(_("enterprise")))
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
-
-    class Meta:
-        model = BlacklistEntry
-        fields = ["id", "enterprise", "enterprise_name", "credit_code", "ground", "decision_number", "published_on"]
-        read_only_fields = fields
+    ground = serializers.ChoiceField(choices=BlacklistGround.choices, read_only=True, label=capfirst(_("ground")))
+    decision_number = serializers.CharField(read_only=True, label=capfirst(_("decision number")))
+    published_on = serializers.DateField(read_only=True, label=capfirst(_("published on")))
 
 
-class OpenDataHonourSerializer(serializers.ModelSerializer):
+class OpenDataHonourSerializer(serializers.Serializer):
     """A famous-brand product or quality award in force."""
 
+    id = serializers.BigIntegerField(read_only=True)
+    certificate_number = serializers.CharField(read_only=True, label=capfirst(_("certificate number")))
+    title = serializers.CharField(read_only=True, label=capfirst(_("honour")))
     programme_kind = serializers.ChoiceField(source="programme.kind", choices=ProgrammeKind.choices, read_only=True)
     programme_title = serializers.CharField(source="programme.title", read_only=True)
     year = serializers.IntegerField(source="programme.year", read_only=True)
+    enterprise = serializers.IntegerField(source="enterprise_id", read_only=True, label=capfirst(_("enterprise")))
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
     product_name = serializers.CharField(source="product.name", read_only=True, allow_null=True, default=None)
-
-    class Meta:
-        model = Honour
-        fields = [
-            "id",
-            "certificate_number",
-            "title",
-            "programme_kind",
-            "programme_title",
-            "year",
-            "enterprise",
-            "enterprise_name",
-            "credit_code",
-            "product_name",
-            "awarded_on",
-            "valid_until",
-        ]
-        read_only_fields = fields
+    awarded_on = serializers.DateField(read_only=True, label=capfirst(_("awarded on")))
+    valid_until = serializers.DateField(read_only=True, label=capfirst(_("valid until")))
 
 
-class OpenDataEnterpriseSerializer(serializers.ModelSerializer):
+class OpenDataEnterpriseSerializer(serializers.Serializer):
     """An enterprise with something published, with how much of each."""
 
+    id = serializers.BigIntegerField(read_only=True)
+    name = serializers.CharField(read_only=True, label=capfirst(_("name")))
+    credit_code = serializers.CharField(read_only=True, label=capfirst(_("unified social credit code")))
     district = serializers.CharField(source="district.name", read_only=True)
     industry = serializers.CharField(source="industry.name", read_only=True)
     published_count = serializers.IntegerField(read_only=True, help_text=_("Its published results."))
@@ -125,36 +106,21 @@ class OpenDataEnterpriseSerializer(serializers.ModelSerializer):
         help_text=_("The quality credit grade in force; null when the bureau does not publish grades, or none yet."),
     )
 
-    class Meta:
-        model = Enterprise
-        fields = [
-            "id",
-            "name",
-            "credit_code",
-            "district",
-            "industry",
-            "published_count",
-            "honour_count",
-            "is_listed",
-            "credit_grade",
-        ]
-        read_only_fields = fields
+
+class OpenDataListingSerializer(serializers.Serializer):
+    id = serializers.BigIntegerField(read_only=True)
+    ground = serializers.ChoiceField(choices=BlacklistGround.choices, read_only=True, label=capfirst(_("ground")))
+    decision_number = serializers.CharField(read_only=True, label=capfirst(_("decision number")))
+    published_on = serializers.DateField(read_only=True, label=capfirst(_("published on")))
 
 
-class OpenDataListingSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = BlacklistEntry
-        fields = ["id", "ground", "decision_number", "published_on"]
-        read_only_fields = fields
-
-
-class OpenDataEnterpriseHonourSerializer(serializers.ModelSerializer):
+class OpenDataEnterpriseHonourSerializer(serializers.Serializer):
+    id = serializers.BigIntegerField(read_only=True)
+    certificate_number = serializers.CharField(read_only=True, label=capfirst(_("certificate number")))
+    title = serializers.CharField(read_only=True, label=capfirst(_("honour")))
     product_name = serializers.CharField(source="product.name", read_only=True, allow_null=True, default=None)
-
-    class Meta:
-        model = Honour
-        fields = ["id", "certificate_number", "title", "product_name", "awarded_on", "valid_until"]
-        read_only_fields = fields
+    awarded_on = serializers.DateField(read_only=True, label=capfirst(_("awarded on")))
+    valid_until = serializers.DateField(read_only=True, label=capfirst(_("valid until")))
 
 
 class OpenDataEnterpriseProfileSerializer(OpenDataEnterpriseSerializer):
@@ -166,12 +132,8 @@ class OpenDataEnterpriseProfileSerializer(OpenDataEnterpriseSerializer):
     honours = OpenDataEnterpriseHonourSerializer(source="public_honours", many=True, read_only=True)
     results = OpenDataResultSerializer(source="public_results", many=True, read_only=True)
 
-    class Meta(OpenDataEnterpriseSerializer.Meta):
-        fields = [*OpenDataEnterpriseSerializer.Meta.fields, "listing", "honours", "results"]
-        read_only_fields = fields
 
-
-def public_parts(profile) -> Enterprise:
+def public_parts(profile) -> Model:
     """The profile's enterprise carrying its published parts, as OpenDataEnterpriseProfileSerializer reads them."""
     enterprise = profile.enterprise
     enterprise.public_listing = profile.listing

@@ -2,6 +2,7 @@
 (the default) or CSV (`?format=csv`, one page of `?page_size=` up to 500 rows). It serves exactly what the public
 pages show, read through portal.selectors: anything unpublished answers 404, as if it did not exist."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.openapi import AutoSchema
@@ -12,7 +13,6 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from enterprises.models import Enterprise
 from portal import selectors
 from portal.api import serializers
 from portal.api.pagination import OpenDataPagination
@@ -156,6 +156,6 @@ class PublicEnterpriseViewSet(OpenDataViewSet):
         listing in force, and its grade where the bureau publishes grades."""
         try:
             profile = selectors.enterprise_profile(int(kwargs["pk"]), today=timezone.localdate())
-        except Enterprise.DoesNotExist:
+        except ObjectDoesNotExist:  # nothing about it is published
             raise Http404 from None
         return Response(self.get_serializer(serializers.public_parts(profile)).data)
