@@ -3,6 +3,7 @@
 import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from enterprises.choices import EnterpriseStatus, Scale
@@ -10,6 +11,7 @@ from enterprises.models import (
     District,
     Enterprise,
     Licence,
+    Product,
     ResponsibilityArea,
     SelfReport,
     expired_condition,
@@ -103,3 +105,50 @@ def missing_self_reports(*, today: datetime.date) -> tuple[int, int, datetime.da
         .order_by("district__code", "name", "pk")
     )
     return year, quarter, due_on, missing
+
+
+# Read by credit, brands and complaints
+
+
+def enterprises_visible(user) -> QuerySet[Enterprise]:
+    """The enterprises this user may see: the one access path other apps take to the register."""
+    return Enterprise.objects.visible_to(user)
+
+
+def enterprise_visible_or_404(user, pk: int) -> Enterprise:
+    """The enterprise (with its district) if this user may see it; else 404, as if it did not exist."""
+    return get_object_or_404(enterprises_visible(user).select_related("district"), pk=pk)
+
+
+def enterprises() -> QuerySet[Enterprise]:
+    """Every enterprise on file: the choices an API field starts from before it is narrowed to what a user sees."""
+    return Enterprise.objects.all()
+
+
+def districts() -> QuerySet[District]:
+    """Every district: the choices of a district filter or field."""
+    return District.objects.all()
+
+
+def products() -> QuerySet[Product]:
+    """Every product on file: the choices a field starts from before it is narrowed (to an enterprise's, say)."""
+    return Product.objects.all()
+
+
+def products_visible(user) -> QuerySet[Product]:
+    """The products of the enterprises this user may see."""
+    return Product.objects.filter(enterprise__in=enterprises_visible(user))
+
+
+def products_current(enterprise_id: int) -> QuerySet[Product]:
+    """The enterprise's products still made (not discontinued)."""
+    return Product.objects.filter(enterprise_id=enterprise_id, discontinued_on__isnull=True)
+
+
+def licence_kinds(enterprise_id: int, *, valid_on: datetime.date | None = None) -> set[str]:
+    """The kinds of licence the enterprise holds; with `valid_on`, only those valid that day (neither expired nor
+    revoked). One query."""
+    licences = Licence.objects.filter(enterprise_id=enterprise_id)
+    if valid_on is not None:
+        licences = licences.filter(revoked_on__isnull=True, expires_on__gte=valid_on)
+    return set(licences.values_list("kind", flat=True))
