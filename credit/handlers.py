@@ -11,6 +11,8 @@ GRADE_EVENTS = (
     "inspection.refusal",
     "inspection.follow_up",
     "enterprise.record",  # a licence, self-report or penalty recorded or changed
+    "brands.honour",
+    "complaints.resolved",
 )
 
 
