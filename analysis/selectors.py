@@ -22,7 +22,7 @@ from complaints.choices import ComplaintKind
 from complaints.selectors import all_complaints
 from core.models import JobRun
 from credit.choices import Grade, WarningKind
-from credit.selectors import credit_grades, grade_changes_since, open_warnings
+from credit.selectors import grade_changes, grades, open_warnings
 from inspections.choices import FollowUpStage
 from inspections.selectors import follow_up_overdue_conditions, open_follow_ups
 
@@ -225,12 +225,16 @@ def _direction(move: dict) -> dict:
 def credit_section(filters: DashboardFilters, *, now: datetime.datetime) -> Section:
     """The grade distribution now and GRADE_CHANGE_DAYS ago, and the changes in between: two grouped queries.
     The distribution then is the one now with each change in the period undone."""
-    grades = credit_grades().order_by()
-    changes = grade_changes_since(now - datetime.timedelta(days=GRADE_CHANGE_DAYS)).exclude(previous_grade=F("grade"))
+    graded = grades().order_by()
+    changes = (
+        grade_changes()
+        .filter(at__gte=now - datetime.timedelta(days=GRADE_CHANGE_DAYS))
+        .exclude(previous_grade=F("grade"))
+    )
     if filters.district is not None:
-        grades = grades.filter(enterprise__district=filters.district)
+        graded = graded.filter(enterprise__district=filters.district)
         changes = changes.filter(enterprise__district=filters.district)
-    current = {row["grade"]: row["n"] for row in grades.values("grade").annotate(n=Count("pk"))}
+    current = {row["grade"]: row["n"] for row in graded.values("grade").annotate(n=Count("pk"))}
     moves = list(changes.order_by().values("previous_grade", "grade").annotate(n=Count("pk")))
     labels = dict(Grade.choices)
     distribution = []

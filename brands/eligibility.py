@@ -6,40 +6,29 @@ language."""
 import datetime
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Max, Q
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from credit.choices import BlacklistStatus
-from credit.models import BlacklistEntry, CreditGrade
+from credit.selectors import current_grade, listing_decisions
 from enterprises.choices import LicenceKind
-from enterprises.models import Enterprise, Licence
-from inspections.choices import FAILED_VERDICTS, TaskStatus
-from inspections.models import Task
+from enterprises.selectors import licence_kinds
+from inspections.selectors import failed_results_since
 
 
-def _start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-def eligibility_checks(enterprise: Enterprise, rules: dict, *, today: datetime.date | None = None) -> list[dict]:
-    """Each rule of the call applied to the enterprise's record today (a fixed number of queries)."""
+def eligibility_checks(enterprise: Model, rules: dict, *, today: datetime.date | None = None) -> list[dict]:
+    """Each rule of the call applied to the enterprise's record today (a fixed number of queries, each read
+    from the app that keeps that part of the record)."""
     today = today or timezone.localdate()
     checks = []
     grades = list(rules.get("grades") or [])
     if grades:
-        grade = CreditGrade.objects.filter(enterprise=enterprise).values_list("grade", flat=True).first()
+        grade = current_grade(enterprise.pk)
         checks.append({"code": "grade", "passed": grade in grades, "params": {"grade": grade, "allowed": grades}})
     clean_years = rules.get("clean_years")
     if clean_years is not None:
         since = today - relativedelta(years=int(clean_years))
-        failed = Task.objects.filter(
-            enterprise=enterprise,
-            status=TaskStatus.FINAL,
-            verdict__in=FAILED_VERDICTS,
-            finalised_at__gte=_start_of(since),
-            finalised_at__lt=_start_of(today + datetime.timedelta(days=1)),
-        ).aggregate(count=Count("pk"), latest=Max("finalised_at"))
+        failed = failed_results_since(enterprise.pk, since, today=today)
         latest = failed["latest"] and timezone.localdate(failed["latest"]).isoformat()
         checks.append(
             {
@@ -53,11 +42,7 @@ def eligibility_checks(enterprise: Enterprise, rules: dict, *, today: datetime.d
                 },
             }
         )
-        listings = list(
-            BlacklistEntry.objects.filter(enterprise=enterprise, published_on__lte=today)
-            .filter(Q(status=BlacklistStatus.LISTED) | Q(published_on__gte=since) | Q(removed_on__gte=since))
-            .values_list("decision_number", flat=True)
-        )
+        listings = listing_decisions(enterprise.pk, since=since, today=today)
         checks.append(
             {
                 "code": "blacklist",
@@ -66,12 +51,8 @@ def eligibility_checks(enterprise: Enterprise, rules: dict, *, today: datetime.d
             }
         )
     if rules.get("valid_licences"):
-        held = set(Licence.objects.filter(enterprise=enterprise).values_list("kind", flat=True))
-        valid = set(
-            Licence.objects.filter(enterprise=enterprise, revoked_on__isnull=True, expires_on__gte=today).values_list(
-                "kind", flat=True
-            )
-        )
+        held = licence_kinds(enterprise.pk)
+        valid = licence_kinds(enterprise.pk, valid_on=today)
         lacking = sorted(held - valid)
         checks.append({"code": "licences", "passed": not lacking, "params": {"lacking": lacking, "held": len(held)}})
     trading_years = rules.get("trading_years")

@@ -14,7 +14,8 @@ from brands.criteria import CRITERIA
 from brands.models import ReviewAssignment
 from core.files import UploadsField
 from credit.choices import Grade
-from enterprises.models import Enterprise, Product
+from enterprises.models import Enterprise
+from enterprises.selectors import current_products
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOTE = forms.Textarea(attrs={"rows": 3})
@@ -255,15 +256,13 @@ class ApplicationForm(PointsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("The enterprise's (or the product's) quality achievements."),
     )
-    product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none(), required=False)
+    product = forms.ModelChoiceField(label=_("Product"), queryset=None, required=False)  # the enterprise's
     attachments = UploadsField(label=_("Attachments"), required=False)
 
     def __init__(self, *args, programme, enterprise, **kwargs):
         super().__init__(*args, **kwargs)
         if programme.needs_product:
-            self.fields["product"].queryset = Product.objects.filter(
-                enterprise=enterprise, discontinued_on__isnull=True
-            )
+            self.fields["product"].queryset = current_products(enterprises=enterprise)
         else:
             del self.fields["product"]
         self.add_points_fields()

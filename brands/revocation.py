@@ -11,22 +11,20 @@ from django.utils import timezone
 
 from brands.choices import RevocationCause
 from brands.models import Honour, RevocationProposal
-from credit.choices import BlacklistStatus, Grade
-from credit.models import BlacklistEntry, CreditGrade, GradeChange
-from inspections.choices import FAILED_VERDICTS, TaskStatus
-from inspections.models import Task
+from credit.choices import Grade
+from credit.selectors import grade_changes, grades, listings_in_force
+from inspections.selectors import failed_results
 
 VETOES = ("refused", "failed_recheck", "blacklisted")  # the credit indicators that put a grade in C by themselves
 
 
 def _candidates(honours, today: datetime.date) -> list[RevocationProposal]:
     current = {"enterprise__honours__in": honours}
-    failed = Task.objects.filter(
-        status=TaskStatus.FINAL,
-        verdict__in=FAILED_VERDICTS,
-        finalised_at__gt=F("enterprise__honours__application__checked_at"),
-        **current,
-    ).values_list("enterprise__honours__pk", "pk", "campaign__title", "finalised_at")
+    failed = (
+        failed_results()
+        .filter(finalised_at__gt=F("enterprise__honours__application__checked_at"), **current)
+        .values_list("enterprise__honours__pk", "pk", "campaign__title", "finalised_at")
+    )
     proposals = [
         RevocationProposal(
             honour_id=honour_id,
@@ -36,18 +34,17 @@ def _candidates(honours, today: datetime.date) -> list[RevocationProposal]:
         )
         for honour_id, task_id, campaign, at in failed
     ]
-    listed = BlacklistEntry.objects.filter(status=BlacklistStatus.LISTED, **current).values_list(
-        "enterprise__honours__pk", "pk", "decision_number"
-    )
+    listed = listings_in_force().filter(**current).values_list("enterprise__honours__pk", "pk", "decision_number")
     listings = [
         RevocationProposal(
             honour_id=honour_id, cause=RevocationCause.BLACKLISTED, trigger=f"blacklist:{entry_id}", detail=number
         )
         for honour_id, entry_id, number in listed
     ]
-    latest_c = GradeChange.objects.filter(enterprise_id=OuterRef("enterprise_id"), grade=Grade.C).order_by("-at", "-pk")
+    latest_c = grade_changes().filter(enterprise_id=OuterRef("enterprise_id"), grade=Grade.C).order_by("-at", "-pk")
     graded_c = (
-        CreditGrade.objects.filter(grade=Grade.C, **current)
+        grades()
+        .filter(grade=Grade.C, **current)
         .annotate(change=Subquery(latest_c.values("pk")[:1]))
         .values_list("enterprise__honours__pk", "change", "score", "indicator_values")
     )

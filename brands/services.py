@@ -1,6 +1,6 @@
 """Writes in brand cultivation and the quality award. Each checks who may act and from which state, is atomic and
-audited; awarding and revoking an honour recalculate the holder's credit grade (honours are a positive
-indicator) in the same transaction."""
+audited; awarding and revoking an honour emit their events (brands.events), and the holder's credit grade
+(honours are a positive indicator) follows once the write has committed."""
 
 import datetime
 
@@ -26,6 +26,7 @@ from brands.choices import (
     TargetStatus,
 )
 from brands.eligibility import eligibility_checks
+from brands.events import HONOUR_AWARDED, HONOUR_REVOKED
 from brands.models import (
     Application,
     ApplicationAttachment,
@@ -44,10 +45,10 @@ from brands.models import (
 )
 from brands.scoring import stage_scores
 from core.audit import audit
+from core.events import event_emit
 from core.transitions import require_perm, require_state
 from core.workdays import due_date
-from credit.choices import Grade, GradeCause
-from credit.services import recalculate_enterprises
+from credit.choices import Grade
 
 
 def _required(values: dict, *names: str) -> None:
@@ -645,7 +646,7 @@ def honour_title(application: Application) -> str:
 @transaction.atomic
 def programme_award(*, actor, programme: Programme, today: datetime.date | None = None) -> list[Honour]:
     """After the notice period, with every objection resolved, award the proposed winners; each honour is valid
-    for the call's number of years, and counts in its holder's credit grade at once."""
+    for the call's number of years, and counts in its holder's credit grade once this commits."""
     require_perm(actor, "brands.award")
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     require_state(programme, [ProgrammeStatus.NOTICE])
@@ -691,10 +692,9 @@ def programme_award(*, actor, programme: Programme, today: datetime.date | None 
         summary=", ".join(honour.certificate_number for honour in honours),
         honours=[honour.pk for honour in honours],
     )
-    if honours:
-        recalculate_enterprises(
-            {honour.enterprise_id for honour in honours}, cause=GradeCause.EVENT, detail="brands.award"
-        )
+    # Each holder's grade counts its current honours: it follows once the award has committed.
+    for enterprise_id in sorted({honour.enterprise_id for honour in honours}):
+        event_emit(HONOUR_AWARDED, enterprise_id=enterprise_id)
     return honours
 
 
@@ -756,5 +756,5 @@ def proposal_decide(*, actor, proposal: RevocationProposal, confirm: bool, note:
             other.record_decision(actor=actor, status=ProposalStatus.DISMISSED, note=_("The honour is revoked."))
     audit(actor=actor, action="brands.revocation.decide", target=proposal, trail=honour, confirmed=confirm)
     if confirm:
-        recalculate_enterprises([honour.enterprise_id], cause=GradeCause.EVENT, detail="brands.revocation")
+        event_emit(HONOUR_REVOKED, enterprise_id=honour.enterprise_id, honour=honour.pk, proposal=proposal.pk)
     return proposal

@@ -4,13 +4,12 @@ models' `visible_to` lets them: staff everything, the enterprise its own, everyo
 
 from dataclasses import dataclass
 
-from django.db.models import Value
+from django.db.models import Model, Value
 from django.utils.translation import gettext as _
 
 from brands.choices import HonourStatus
 from brands.models import Application, CultivationTarget, Honour
 from core.timeline import TimelineEvent
-from enterprises.models import Enterprise
 
 
 @dataclass(frozen=True)
@@ -20,7 +19,7 @@ class BrandRecords:
     honours: list
 
 
-def visible_records(user, enterprise: Enterprise) -> BrandRecords:
+def visible_records(user, enterprise: Model) -> BrandRecords:
     """The enterprise's brand records `user` may see. The file page asks twice (its card and its timeline) for
     the same enterprise object, so the answer is kept on it for the request: one query when there is nothing to
     show (most files), one more per kind of record there is."""
@@ -42,7 +41,7 @@ def visible_records(user, enterprise: Enterprise) -> BrandRecords:
     return records
 
 
-def brands_section(user, enterprise: Enterprise) -> tuple[str, dict] | None:
+def brands_section(user, enterprise: Model) -> tuple[str, dict] | None:
     """The file page's brands card, or None when this viewer may see nothing of it."""
     records = visible_records(user, enterprise)
     if not (records.targets or records.applications or records.honours):
@@ -62,7 +61,7 @@ def brands_section(user, enterprise: Enterprise) -> tuple[str, dict] | None:
     )
 
 
-def brands_events(user, enterprise: Enterprise) -> list[TimelineEvent]:
+def brands_events(user, enterprise: Model) -> list[TimelineEvent]:
     """Applications submitted, honours awarded and revoked."""
     records = visible_records(user, enterprise)
     events = []

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, Model, Q
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -19,9 +19,9 @@ from accounts.roles import Role
 from complaints.choices import ComplaintKind, NominationStatus, Outcome
 from complaints.models import Complaint, Nomination
 from core.files import PHOTO_TYPES, UploadsField
-from enterprises.models import District, Enterprise, Product
-from inspections.choices import CampaignStatus
-from inspections.models import Campaign
+from enterprises import selectors as register
+from enterprises.models import Enterprise
+from inspections.selectors import draft_campaigns
 
 NOTE = forms.Textarea(attrs={"rows": 3})
 MAX_PHOTOS = 6
@@ -135,9 +135,7 @@ class ComplaintFileForm(ChallengeForm):
         max_length=255,
         help_text=_("Shop, market or address."),
     )
-    district = forms.ModelChoiceField(
-        label=_("District"), queryset=District.objects.all(), required=False, empty_label=_("Not sure")
-    )
+    district = forms.ModelChoiceField(label=_("District"), queryset=None, required=False, empty_label=_("Not sure"))
     description = forms.CharField(
         label=_("What is wrong with it?"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
     )
@@ -185,6 +183,7 @@ class ComplaintFileForm(ChallengeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["photos"].widget.attrs["accept"] = "image/*," + ",".join(PHOTO_TYPES)
+        self.fields["district"].queryset = register.districts()
         self.fields["kind"].initial = ComplaintKind.COMPLAINT
 
     def clean_photos(self) -> list:
@@ -260,12 +259,12 @@ class HandlerChoiceField(forms.ModelChoiceField):
 
 
 class ProductChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, product: Product) -> str:
+    def label_from_instance(self, product: Model) -> str:
         return f"{product.enterprise.name} · {product.name}"
 
 
 class EnterpriseChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, enterprise: Enterprise) -> str:
+    def label_from_instance(self, enterprise: Model) -> str:
         return f"{enterprise.name} ({enterprise.credit_code})"
 
 
@@ -282,14 +281,14 @@ class LinkForm(forms.Form):
     )
     enterprise = EnterpriseChoiceField(
         label=_("Or choose the enterprise"),
-        queryset=Enterprise.objects.none(),
+        queryset=None,  # set per form: the enterprises this user may see that the complaint may concern
         required=False,
         empty_label=_("None"),
         widget=forms.Select(attrs={"data-testid": "link-enterprise"}),
     )
     product = ProductChoiceField(
         label=_("Product"),
-        queryset=Product.objects.none(),
+        queryset=None,  # set per form: the products of those enterprises
         required=False,
         empty_label=_("Not known"),
         widget=forms.Select(attrs={"data-testid": "link-product"}),
@@ -319,7 +318,7 @@ class LinkForm(forms.Form):
         self.user = user
         posted = self.data.get(self.add_prefix("credit_code"), "") if self.is_bound else ""
         codes = {code.strip().upper() for code in (lookup_code, posted) if code and code.strip()}
-        visible = Enterprise.objects.visible_to(user)
+        visible = register.enterprises_visible(user)
         wanted = Q(credit_code__in=codes)
         if complaint.enterprise_id:
             wanted |= Q(pk=complaint.enterprise_id)
@@ -330,7 +329,8 @@ class LinkForm(forms.Form):
         candidates = visible.filter(wanted).order_by("name", "pk")
         self.fields["enterprise"].queryset = candidates
         self.fields["product"].queryset = (
-            Product.objects.filter(enterprise__in=candidates.values("pk"))
+            register.products()
+            .filter(enterprise__in=candidates.values("pk"))
             .select_related("enterprise")
             .order_by("enterprise__name", "name", "pk")
         )
@@ -415,7 +415,7 @@ def open_nomination_counts(limit: int):
 
 
 class CampaignChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, campaign: Campaign) -> str:
+    def label_from_instance(self, campaign: Model) -> str:
         return str(campaign)
 
 
@@ -424,7 +424,7 @@ class AdoptForm(forms.Form):
 
     campaign = CampaignChoiceField(
         label=_("Draft campaign"),
-        queryset=Campaign.objects.filter(status=CampaignStatus.DRAFT),
+        queryset=None,  # set per form: the draft campaigns
         widget=forms.Select(attrs={"data-testid": "adopt-campaign"}),
     )
     product_names = forms.MultipleChoiceField(
@@ -433,6 +433,7 @@ class AdoptForm(forms.Form):
 
     def __init__(self, *args, products: list[dict], **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = draft_campaigns()
         self.fields["product_names"].choices = [
             (row["product_name"], f"{row['product_name']} ({row['nominations']})") for row in products
         ]

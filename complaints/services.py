@@ -1,6 +1,7 @@
 """Writes in complaints and tips. Filing is open to anyone (the views add the rate limit and the challenge);
-everything else is staff work, checked, atomic and audited. Resolving a complaint about an enterprise
-recalculates its credit grade and risk score at once (complaints are indicators of both)."""
+everything else is staff work, checked, atomic and audited. Resolving a complaint about an enterprise emits
+`complaints.resolve` (complaints.events): its credit grade and risk score (complaints are indicators of both)
+follow once the write has committed."""
 
 import re
 from decimal import Decimal
@@ -8,17 +9,18 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints.choices import SUBSTANTIATED_OUTCOMES, ComplaintKind, ComplaintStatus, NominationStatus, Outcome
+from complaints.events import RESOLVED
 from complaints.models import Complaint, ComplaintPhoto, Nomination
 from core.audit import audit
+from core.events import event_emit
 from core.transitions import require_perm, require_state
-from credit.choices import GradeCause
-from credit.services import recalculate_enterprises
 from inspections.choices import CampaignStatus
-from inspections.models import Campaign
+from inspections.selectors import campaigns
 
 PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,19}$")
 FILED_FIELDS = ("kind", "product_name", "brand", "enterprise_name", "place", "district", "description", "anonymous")
@@ -130,7 +132,7 @@ def complaint_resolve(
     *, actor, complaint: Complaint, outcome: str, reply: str, led_to_case: bool = False, note: str = ""
 ) -> Complaint:
     """The handler (or staff) closes the complaint with its outcome and a reply to the complainant. A complaint
-    about an enterprise moves its credit grade and risk score at once."""
+    about an enterprise moves its credit grade and risk score once this commits."""
     complaint = _locked(complaint)
     require_perm(actor, "complaints.resolve", complaint)  # on the locked row: the handler as assigned now
     require_state(complaint, [ComplaintStatus.IN_PROGRESS])
@@ -152,7 +154,7 @@ def complaint_resolve(
     _saved(complaint, actor)
     audit(actor=actor, action="complaints.resolve", target=complaint, outcome=outcome, led_to_case=led_to_case)
     if complaint.enterprise_id:
-        recalculate_enterprises([complaint.enterprise_id], cause=GradeCause.EVENT, detail="complaints.resolve")
+        event_emit(RESOLVED, enterprise_id=complaint.enterprise_id, complaint=complaint.pk, outcome=outcome)
     return complaint
 
 
@@ -193,10 +195,10 @@ def nomination_submit(*, values: dict, actor=None) -> Nomination:
 
 
 @transaction.atomic
-def nominations_adopt(*, actor, campaign: Campaign, product_names: list[str]) -> int:
+def nominations_adopt(*, actor, campaign: Model, product_names: list[str]) -> int:
     """Take the open nominations of these products into a draft campaign's product list (each product once)."""
     require_perm(actor, "complaints.adopt_nominations")
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    campaign = campaigns().select_for_update().get(pk=campaign.pk)
     require_state(campaign, [CampaignStatus.DRAFT])
     names = sorted({name.strip() for name in product_names if name.strip()})
     if not names:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, Model, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,6 @@ from django.utils.translation import pgettext
 from complaints.choices import OPEN_STATUSES, SUBSTANTIATED_OUTCOMES, ComplaintStatus
 from complaints.models import Complaint
 from core.timeline import TimelineEvent
-from enterprises.models import Enterprise
 
 LATEST = 5  # complaints listed on the file's card
 
@@ -32,7 +31,7 @@ class ComplaintRecords:
     substantiated_rows: list  # every substantiated complaint, for the timeline
 
 
-def file_records(user, enterprise: Enterprise) -> ComplaintRecords | None:
+def file_records(user, enterprise: Model) -> ComplaintRecords | None:
     """The enterprise's complaints as staff see them on its file, or None for anyone else. One query: the latest
     complaints and the substantiated ones, each row carrying the counts over all of the enterprise's complaints.
     The file page asks twice (its card and its timeline), so the answer is kept on the enterprise object."""
@@ -67,7 +66,7 @@ def file_records(user, enterprise: Enterprise) -> ComplaintRecords | None:
     return records
 
 
-def complaints_section(user, enterprise: Enterprise) -> tuple[str, dict] | None:
+def complaints_section(user, enterprise: Model) -> tuple[str, dict] | None:
     """The file page's complaints card: staff only, and only when complaints are linked to the enterprise."""
     records = file_records(user, enterprise)
     if records is None or not records.total:
@@ -78,7 +77,7 @@ def complaints_section(user, enterprise: Enterprise) -> tuple[str, dict] | None:
     )
 
 
-def complaints_events(user, enterprise: Enterprise) -> list[TimelineEvent]:
+def complaints_events(user, enterprise: Model) -> list[TimelineEvent]:
     """Substantiated complaints, when they were closed (staff only)."""
     records = file_records(user, enterprise)
     if records is None:

@@ -9,7 +9,8 @@ from core.files import UploadsField
 from credit.choices import BlacklistGround, Grade
 from credit.indicators import GRADE, INDICATORS, RISK, Indicator
 from credit.models import ScoringModel
-from enterprises.models import District, Enterprise
+from enterprises.models import Enterprise
+from enterprises.selectors import districts
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOTE = forms.Textarea(attrs={"rows": 3})
@@ -24,8 +25,12 @@ class GradeFilterForm(forms.Form):
 
     grade = forms.ChoiceField(label=_("Grade"), required=False, choices=[("", _("All")), *Grade.choices])
     overridden = _yes_no(_("Overridden"))
-    district = forms.ModelChoiceField(label=_("District"), required=False, queryset=District.objects.all())
+    district = forms.ModelChoiceField(label=_("District"), required=False, queryset=None)  # set per form
     q = forms.CharField(label=_("Name or credit code"), required=False, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = districts()
 
     def filter(self, grades):
         """Apply each filter that is valid (an unknown district, say, is shown as an error and ignored)."""

@@ -6,11 +6,11 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from credit.choices import Grade, WarningKind
+from credit.choices import BlacklistStatus, Grade, WarningKind
 from credit.indicators import GRADE, INDICATORS, RISK, Indicator
 from credit.models import BlacklistEntry, CreditGrade, GradeChange, RiskWarning, ScoringModel
 from credit.recalculation import contribution
@@ -166,16 +166,38 @@ def public_blacklist(today: datetime.date) -> QuerySet[BlacklistEntry]:
 # Read by analysis
 
 
-def credit_grades() -> QuerySet[CreditGrade]:
-    """Every enterprise's current grade record, for set-based summaries (the dashboard's grade distribution)."""
-    return CreditGrade.objects.all()
-
-
-def grade_changes_since(moment: datetime.datetime) -> QuerySet[GradeChange]:
-    """Grade changes recorded at or after `moment`, for set-based summaries."""
-    return GradeChange.objects.filter(at__gte=moment)
-
-
 def open_warnings() -> QuerySet[RiskWarning]:
     """Risk warnings still open (not yet acknowledged), of every kind."""
     return RiskWarning.objects.open()
+
+
+# Read by brands
+
+
+def current_grade(enterprise_id: int) -> str | None:
+    """The enterprise's grade in force ("A", "B" or "C"), or None when it has not been graded yet. One query."""
+    return CreditGrade.objects.filter(enterprise_id=enterprise_id).values_list("grade", flat=True).first()
+
+
+def grades() -> QuerySet[CreditGrade]:
+    """Every enterprise's grade in force, for a caller that narrows it (by grade, by the enterprises it holds)."""
+    return CreditGrade.objects.all()
+
+
+def grade_changes() -> QuerySet[GradeChange]:
+    """Every recorded grade change, for a caller that narrows it (to one enterprise, to changes into C)."""
+    return GradeChange.objects.all()
+
+
+def listings_in_force() -> QuerySet[BlacklistEntry]:
+    """Entries on the dishonesty list still listed (not removed after credit repair)."""
+    return BlacklistEntry.objects.filter(status=BlacklistStatus.LISTED)
+
+
+def listing_decisions(enterprise_id: int, *, since: datetime.date, today: datetime.date) -> list[str]:
+    """The decision numbers of the enterprise's listings published by `today` that are still in force or were
+    published or removed since `since`: its dishonesty record over a look-back window. One query."""
+    entries = BlacklistEntry.objects.filter(enterprise_id=enterprise_id, published_on__lte=today).filter(
+        Q(status=BlacklistStatus.LISTED) | Q(published_on__gte=since) | Q(removed_on__gte=since)
+    )
+    return list(entries.values_list("decision_number", flat=True))

@@ -2,23 +2,23 @@
 and dishonesty-list entries on the timeline. Staff see everything; the enterprise its own grade; nobody else any."""
 
 from django.conf import settings
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from core.timeline import TimelineEvent
 from credit.choices import BlacklistStatus, Grade, OverrideStatus
 from credit.models import BlacklistEntry, CreditGrade, GradeChange, GradeOverride
 from credit.selectors import grade_explanation
-from enterprises.models import Enterprise
 
 HISTORY_SHOWN = 10
 GRADE_RANK = {Grade.A: 3, Grade.B: 2, Grade.C: 1}
 
 
-def _sees_grade(user, enterprise: Enterprise) -> bool:
+def _sees_grade(user, enterprise: Model) -> bool:
     return user.has_perm("credit.view_grade", enterprise)
 
 
-def credit_section(user, enterprise: Enterprise) -> tuple[str, dict] | None:
+def credit_section(user, enterprise: Model) -> tuple[str, dict] | None:
     """The file page's credit card: the grade, how it was computed and what would change it, the risk (staff
     only: it weighs the spot-check draw), and the latest grade changes."""
     if not _sees_grade(user, enterprise):
@@ -56,7 +56,7 @@ def credit_section(user, enterprise: Enterprise) -> tuple[str, dict] | None:
     )
 
 
-def credit_events(user, enterprise: Enterprise) -> list[TimelineEvent]:
+def credit_events(user, enterprise: Model) -> list[TimelineEvent]:
     """Grade changes, and listings on (and removals from) the dishonesty list."""
     if not _sees_grade(user, enterprise):
         return []

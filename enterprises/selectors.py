@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from enterprises.choices import EnterpriseStatus, Scale
@@ -160,3 +161,30 @@ def standards() -> QuerySet[Standard]:
 def districts() -> QuerySet[District]:
     """Every district, in the model's order (the dashboard and the report narrow to one)."""
     return District.objects.all()
+
+
+# Read by credit, brands and complaints
+
+
+def enterprise_visible_or_404(user, pk: int) -> Enterprise:
+    """The enterprise (with its district) if this user may see it; else 404, as if it did not exist."""
+    return get_object_or_404(enterprises_visible_to(user).select_related("district"), pk=pk)
+
+
+def products() -> QuerySet[Product]:
+    """Every product on file: the choices a field starts from before it is narrowed (to an enterprise's, say)."""
+    return Product.objects.all()
+
+
+def products_visible(user) -> QuerySet[Product]:
+    """The products of the enterprises this user may see."""
+    return Product.objects.filter(enterprise__in=enterprises_visible_to(user))
+
+
+def licence_kinds(enterprise_id: int, *, valid_on: datetime.date | None = None) -> set[str]:
+    """The kinds of licence the enterprise holds; with `valid_on`, only those valid that day (neither expired nor
+    revoked). One query."""
+    licences = Licence.objects.filter(enterprise_id=enterprise_id)
+    if valid_on is not None:
+        licences = licences.filter(revoked_on__isnull=True, expires_on__gte=valid_on)
+    return set(licences.values_list("kind", flat=True))

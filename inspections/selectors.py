@@ -4,9 +4,10 @@ fixed number of queries whatever its length."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
-from inspections.choices import FollowUpStage, LabTestStatus, TaskKind, TaskStatus
+from inspections.choices import FAILED_VERDICTS, CampaignStatus, FollowUpStage, LabTestStatus, TaskKind, TaskStatus
 from inspections.models import Campaign, Draw, FollowUp, LabTest, PublishedResult, Task
 from inspections.models.followups import recheck_overdue, report_overdue
 
@@ -158,3 +159,39 @@ def follow_up_overdue_conditions(today: datetime.date) -> tuple[Q, Q]:
     """The conditions on a follow-up of (its rectification report is overdue, its re-check is overdue) on `today`:
     the one definition the deadline worklist and the credit grade use too."""
     return report_overdue(today), recheck_overdue(today)
+
+
+# Read by brands and complaints
+
+
+def failed_results() -> QuerySet[Task]:
+    """Final spot-check results with a failing verdict, for a caller that narrows them (by enterprise, by date)."""
+    return Task.objects.filter(status=TaskStatus.FINAL, verdict__in=FAILED_VERDICTS)
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def failed_results_since(enterprise_id: int, since: datetime.date, *, today: datetime.date) -> dict:
+    """The enterprise's failed spot-check results finalised from `since` through `today` (local days): their
+    `count` and when the `latest` was finalised (None when there is none). One query."""
+    return (
+        failed_results()
+        .filter(
+            enterprise_id=enterprise_id,
+            finalised_at__gte=_start_of(since),
+            finalised_at__lt=_start_of(today + datetime.timedelta(days=1)),
+        )
+        .aggregate(count=Count("pk"), latest=Max("finalised_at"))
+    )
+
+
+def campaigns() -> QuerySet[Campaign]:
+    """Every campaign, for a caller that narrows it (by pk, under a row lock in its own transaction)."""
+    return Campaign.objects.all()
+
+
+def draft_campaigns() -> QuerySet[Campaign]:
+    """Campaigns still in draft: the ones whose product list may still change."""
+    return Campaign.objects.filter(status=CampaignStatus.DRAFT)

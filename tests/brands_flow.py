@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.test import TestCase
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -83,7 +84,10 @@ class Call:
         return self.notice
 
     def award(self, *, on=None):
-        return services.programme_award(actor=self.leader, programme=self.programme, today=on)
+        """Award the proposed winners, and run what follows the award's commit (the holders' new grades), as the
+        `django_capture_on_commit_callbacks(execute=True)` fixture does."""
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return services.programme_award(actor=self.leader, programme=self.programme, today=on)
 
     def honoured(self, user, *, product=None):
         """One applicant's way from application to honour in this call (applications close at once)."""

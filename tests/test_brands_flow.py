@@ -17,7 +17,7 @@ from tests.factories import final_task
 pytestmark = pytest.mark.django_db
 
 
-def test_a_call_from_application_to_revocation(reference_data):
+def test_a_call_from_application_to_revocation(reference_data, django_capture_on_commit_callbacks):
     call = Call(award_count=2, reviewers=5)
     good, good_user = call.applicant()
     failed, failed_user = call.applicant()
@@ -61,7 +61,8 @@ def test_a_call_from_application_to_revocation(reference_data):
         )
     objection = services.objection_resolve(actor=call.supervisor, objection=objection, upheld=True, note="经核实属实")
     assert objection.status == ObjectionStatus.UPHELD
-    [honour] = services.programme_award(actor=call.leader, programme=call.programme)
+    with django_capture_on_commit_callbacks(execute=True):  # the grade follows the award's commit
+        [honour] = services.programme_award(actor=call.leader, programme=call.programme)
     assert honour.enterprise == good and honour.valid_until.year == honour.awarded_on.year + 5
     assert CreditGrade.objects.get(pk=good.pk).indicator_values["brand_honour"] == 1
 

@@ -27,6 +27,7 @@ from brands.choices import (
     TargetStatus,
 )
 from brands.eligibility import eligibility_checks, explained
+from brands.events import HONOUR_AWARDED
 from brands.models import (
     Application,
     CultivationTarget,
@@ -1033,7 +1034,9 @@ def test_nothing_is_raised_for_a_revoked_honour(holder):
     assert proposals_raise() == 0 and proposals(holder).count() == 1
 
 
-def test_confirming_a_proposal_revokes_the_honour_and_lowers_the_credit_score(holder):
+def test_confirming_a_proposal_revokes_the_honour_and_lowers_the_credit_score(
+    holder, django_capture_on_commit_callbacks
+):
     call, enterprise = holder.call, holder.enterprise
     before = CreditGrade.objects.get(enterprise=enterprise)
     assert before.indicator_values["brand_honour"] == 1
@@ -1048,7 +1051,10 @@ def test_confirming_a_proposal_revokes_the_honour_and_lowers_the_credit_score(ho
         services.proposal_decide(actor=call.supervisor, proposal=nonconforming, confirm=True, note="")
     call.regrade(enterprise)
     score_with_honour = CreditGrade.objects.get(enterprise=enterprise).score
-    services.proposal_decide(actor=call.supervisor, proposal=nonconforming, confirm=True, note="抽查不合格，撤销称号")
+    with django_capture_on_commit_callbacks(execute=True):  # the grade follows the revocation's commit
+        services.proposal_decide(
+            actor=call.supervisor, proposal=nonconforming, confirm=True, note="抽查不合格，撤销称号"
+        )
     honour = Honour.objects.get(pk=holder.honour.pk)
     assert honour.status == HonourStatus.REVOKED and honour.revoked_on == today()
     assert "抽查不合格，撤销称号" in honour.revocation_reason
@@ -1159,6 +1165,21 @@ def test_a_current_honour_adds_points_to_the_credit_score():
     assert grade.indicator_values["brand_honour"] == 1
     assert grade.score == before + honour_weight()["points"]
     assert grade.model == ScoringModel.objects.in_force(today())
+
+
+def test_the_grade_follows_an_award_through_the_honour_event_only():
+    call = quick_call()
+    enterprise, user = call.applicant()
+    application = call.apply(user)
+    call.start_review()
+    call.propose(application)
+    call.publish()
+    services.programme_award(actor=call.leader, programme=call.programme)  # not committed yet: nothing follows
+    assert CreditGrade.objects.get(enterprise=enterprise).indicator_values["brand_honour"] == 0
+    event = DomainEvent.objects.get(kind=HONOUR_AWARDED, enterprise=enterprise)
+    assert event.kind == "brands.award" and event.dispatched_at is None  # the kind is the history's detail
+    assert event_dispatch(event.pk)  # as after the commit
+    assert CreditGrade.objects.get(enterprise=enterprise).indicator_values["brand_honour"] == 1
 
 
 def test_honour_points_are_capped():

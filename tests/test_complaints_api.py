@@ -172,7 +172,9 @@ def test_following_is_throttled_so_numbers_cannot_be_enumerated():
 # The bureau's side
 
 
-def test_staff_accept_and_the_handler_resolves_to_a_credit_effect(actors, enterprise, reference_data):
+def test_staff_accept_and_the_handler_resolves_to_a_credit_effect(
+    actors, enterprise, reference_data, django_capture_on_commit_callbacks
+):
     complaint = filed()
     product = ProductFactory(enterprise=enterprise)
     staff, inspector = api(actors[Role.SUPERVISOR]), api(actors[Role.INSPECTOR])
@@ -192,9 +194,10 @@ def test_staff_accept_and_the_handler_resolves_to_a_credit_effect(actors, enterp
     empty = inspector.post(f"{API}/{complaint.pk}/resolve/", {"outcome": "substantiated", "reply": ""}, format="json")
     assert empty.status_code == 400 and "reply" in errors(empty)
     assert "outcome" in errors(inspector.post(f"{API}/{complaint.pk}/resolve/", {"reply": "x"}, format="json"))
-    resolved = inspector.post(
-        f"{API}/{complaint.pk}/resolve/", {"outcome": "substantiated", "reply": "经查属实"}, format="json"
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the grade follows the resolution's commit
+        resolved = inspector.post(
+            f"{API}/{complaint.pk}/resolve/", {"outcome": "substantiated", "reply": "经查属实"}, format="json"
+        )
     assert resolved.status_code == 200 and resolved.json()["outcome"] == "substantiated"
     assert CreditGrade.objects.get(enterprise=enterprise).indicator_values["complaint_substantiated"] == 1
 

@@ -8,7 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from accounts.roles import Role
 from complaints import services
 from complaints.choices import ComplaintKind, ComplaintStatus, NominationStatus, Outcome
+from complaints.events import RESOLVED
 from complaints.models import Nomination
+from core.events import event_dispatch
+from core.models import DomainEvent
 from credit.models import CreditGrade
 from credit.services import recalculate_enterprises
 from tests.factories import CampaignFactory
@@ -30,7 +33,25 @@ def filed(**values):
     )
 
 
-def test_a_substantiated_complaint_lowers_the_grade_and_raises_the_risk(actors, enterprise, reference_data):
+def test_the_grade_follows_a_resolution_through_the_resolved_event_only(actors, enterprise, reference_data):
+    recalculate_enterprises([enterprise.pk], cause="manual")
+    complaint = services.complaint_accept(
+        actor=actors[Role.SUPERVISOR], complaint=filed(), enterprise=enterprise, assigned_to=actors[Role.INSPECTOR]
+    )
+    services.complaint_resolve(  # not committed yet: nothing follows
+        actor=actors[Role.INSPECTOR], complaint=complaint, outcome=Outcome.SUBSTANTIATED, reply="经查属实"
+    )
+    assert CreditGrade.objects.get(pk=enterprise.pk).indicator_values["complaint_substantiated"] == 0
+    event = DomainEvent.objects.get(kind=RESOLVED, enterprise=enterprise)
+    assert event.payload == {"complaint": complaint.pk, "outcome": Outcome.SUBSTANTIATED}
+    assert event.kind == "complaints.resolve" and event.dispatched_at is None  # the kind is the history's detail
+    assert event_dispatch(event.pk)  # as after the commit
+    assert CreditGrade.objects.get(pk=enterprise.pk).indicator_values["complaint_substantiated"] == 1
+
+
+def test_a_substantiated_complaint_lowers_the_grade_and_raises_the_risk(
+    actors, enterprise, reference_data, django_capture_on_commit_callbacks
+):
     recalculate_enterprises([enterprise.pk], cause="manual")
     before = CreditGrade.objects.get(pk=enterprise.pk)
     complaint = filed()
@@ -42,9 +63,13 @@ def test_a_substantiated_complaint_lowers_the_grade_and_raises_the_risk(actors, 
     assert complaint.status == ComplaintStatus.IN_PROGRESS
     with pytest.raises(ValidationError):
         services.complaint_resolve(actor=actors[Role.INSPECTOR], complaint=complaint, outcome="substantiated", reply="")
-    complaint = services.complaint_resolve(
-        actor=actors[Role.INSPECTOR], complaint=complaint, outcome=Outcome.SUBSTANTIATED, reply="经查属实，已责令整改"
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the grade follows the resolution's commit
+        complaint = services.complaint_resolve(
+            actor=actors[Role.INSPECTOR],
+            complaint=complaint,
+            outcome=Outcome.SUBSTANTIATED,
+            reply="经查属实，已责令整改",
+        )
     after = CreditGrade.objects.get(pk=enterprise.pk)
     assert after.indicator_values["complaint_substantiated"] == 1
     assert after.score == before.score - 5 and after.risk_score == before.risk_score + 10

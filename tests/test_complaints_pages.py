@@ -262,14 +262,17 @@ def accept_and_resolve(client, actors, complaint, enterprise, *, outcome=Outcome
     return complaint
 
 
-def test_staff_triage_and_the_handler_resolves_to_a_credit_effect(client, actors, enterprise, reference_data):
+def test_staff_triage_and_the_handler_resolves_to_a_credit_effect(
+    client, actors, enterprise, reference_data, django_capture_on_commit_callbacks
+):
     complaint = filed(enterprise_name=enterprise.name[:4])
     supervisor = signed_in(client, actors[Role.SUPERVISOR])
     page = supervisor.get(complaint.get_absolute_url())
     assert page.status_code == 200
     assert enterprise in page.context["link_form"].fields["enterprise"].queryset  # matched by the reported name
     assert 'data-testid="accept-submit"' in page.content.decode()
-    complaint = accept_and_resolve(client, actors, complaint, enterprise)
+    with django_capture_on_commit_callbacks(execute=True):  # the grade follows the resolution's commit
+        complaint = accept_and_resolve(client, actors, complaint, enterprise)
     assert complaint.status == ComplaintStatus.RESOLVED and complaint.enterprise == enterprise
     assert complaint.assigned_to == actors[Role.INSPECTOR] and complaint.closed_by == actors[Role.INSPECTOR]
     grade = CreditGrade.objects.get(enterprise=enterprise)

@@ -49,7 +49,7 @@ from brands.models import (
 from core.api.fields import NamedEnumField
 from core.files import UploadsField
 from credit.choices import Grade
-from enterprises.models import Enterprise, Product
+from enterprises.selectors import enterprises_visible_to, products, products_visible
 
 CATEGORIES_HELP = format_lazy(
     _("Points per GB/T 19580 category ({categories}), each from 0 to its maximum."),
@@ -157,7 +157,7 @@ class CultivationTargetSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None and "enterprise" in self.fields:
-            self.fields["enterprise"].queryset = Enterprise.objects.visible_to(request.user)
+            self.fields["enterprise"].queryset = enterprises_visible_to(request.user)
 
 
 class CultivationTargetDetailSerializer(CultivationTargetSerializer):
@@ -380,7 +380,7 @@ class ApplicationDetailSerializer(ApplicationSerializer):
 class ApplicationSubmitSerializer(serializers.Serializer):
     programme = serializers.PrimaryKeyRelatedField(queryset=Programme.objects.all())
     product = serializers.PrimaryKeyRelatedField(
-        queryset=Product.objects.none(),
+        queryset=products().none(),
         required=False,
         allow_null=True,
         help_text=_("One of your current products (famous-brand calls)."),
@@ -394,8 +394,7 @@ class ApplicationSubmitSerializer(serializers.Serializer):
         request = self.context.get("request")
         if request is not None:
             # Another enterprise's product is "not found", like a missing id.
-            visible = Enterprise.objects.visible_to(request.user)
-            self.fields["product"].queryset = Product.objects.filter(enterprise__in=visible)
+            self.fields["product"].queryset = products_visible(request.user)
 
     def validate_attachments(self, files: list) -> list:
         return UploadsField(required=False).clean(files)  # the same type and size checks as the form

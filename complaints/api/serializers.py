@@ -15,9 +15,8 @@ from complaints.forms import MAX_PHOTOS, handler_roles, lazy_format
 from complaints.models import Complaint, ComplaintPhoto
 from core.api.fields import NamedEnumField
 from core.files import PHOTO_TYPES, UploadsField
-from enterprises.models import District, Enterprise, Product
-from inspections.choices import CampaignStatus
-from inspections.models import Campaign
+from enterprises.selectors import districts, enterprises_on_file, enterprises_visible_to, products
+from inspections.selectors import draft_campaigns
 
 
 class EnumField(NamedEnumField):
@@ -37,9 +36,7 @@ class ComplaintFileSerializer(serializers.Serializer):
         max_length=128, required=False, allow_blank=True, default="", help_text=_("Maker or seller, as reported.")
     )
     place = serializers.CharField(max_length=255, allow_blank=True)
-    district = serializers.PrimaryKeyRelatedField(
-        queryset=District.objects.all(), required=False, allow_null=True, default=None
-    )
+    district = serializers.PrimaryKeyRelatedField(queryset=districts(), required=False, allow_null=True, default=None)
     description = serializers.CharField(max_length=5000, allow_blank=True)
     anonymous = serializers.BooleanField(required=False, default=False)
     contact_name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
@@ -130,9 +127,7 @@ class NominationCountSerializer(serializers.Serializer):
 
 
 class AdoptSerializer(serializers.Serializer):
-    campaign = serializers.PrimaryKeyRelatedField(
-        queryset=Campaign.objects.filter(status=CampaignStatus.DRAFT), help_text=_("A draft campaign.")
-    )
+    campaign = serializers.PrimaryKeyRelatedField(queryset=draft_campaigns(), help_text=_("A draft campaign."))
     product_names = serializers.ListField(child=serializers.CharField(max_length=128), allow_empty=True)
 
 
@@ -222,9 +217,11 @@ class LinkSerializer(serializers.Serializer):
     """The enterprise and product a complaint concerns and who handles it. On update, a field left out keeps its
     value; null unlinks the enterprise or product."""
 
-    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.none(), required=False, allow_null=True)
+    enterprise = serializers.PrimaryKeyRelatedField(
+        queryset=enterprises_on_file().none(), required=False, allow_null=True
+    )
     product = serializers.PrimaryKeyRelatedField(
-        queryset=Product.objects.all(), required=False, allow_null=True, help_text=_("One of the enterprise's.")
+        queryset=products(), required=False, allow_null=True, help_text=_("One of the enterprise's.")
     )
     assigned_to = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.none(),
@@ -238,7 +235,7 @@ class LinkSerializer(serializers.Serializer):
         request = self.context.get("request")
         if request is not None:
             # Only enterprises the user may see can be named: another is "not found", like a missing id.
-            self.fields["enterprise"].queryset = Enterprise.objects.visible_to(request.user)
+            self.fields["enterprise"].queryset = enterprises_visible_to(request.user)
         self.fields["assigned_to"].queryset = get_user_model().objects.filter(is_active=True, role__in=handler_roles())
 
 

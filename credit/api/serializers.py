@@ -19,14 +19,14 @@ from credit.models import (
     ScoringModel,
 )
 from credit.selectors import grade_explanation
-from enterprises.models import Enterprise
+from enterprises.selectors import enterprises_on_file, enterprises_visible_to
 
 
 def _limit_enterprise_choices(serializer) -> None:
     """Only enterprises the user may see can be named: another one is "not found", like a missing id."""
     request = serializer.context.get("request")
     if request is not None:
-        serializer.fields["enterprise"].queryset = Enterprise.objects.visible_to(request.user)
+        serializer.fields["enterprise"].queryset = enterprises_visible_to(request.user)
 
 
 # Grades and their explanation.
@@ -210,7 +210,7 @@ class GradeOverrideSerializer(serializers.ModelSerializer):
 
 
 class OverrideRequestSerializer(serializers.Serializer):
-    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=enterprises_on_file())
     grade = serializers.ChoiceField(choices=Grade.choices)
     reason = serializers.CharField(allow_blank=True)
     expires_on = serializers.DateField()
@@ -259,7 +259,7 @@ class BlacklistEntrySerializer(serializers.ModelSerializer):
 class BlacklistAddSerializer(serializers.Serializer):
     """The listing decision; the service checks the facts and that the enterprise is not listed already."""
 
-    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=enterprises_on_file())
     ground = serializers.ChoiceField(choices=BlacklistGround.choices)
     facts = serializers.CharField(allow_blank=True)
     decision_number = serializers.CharField(max_length=64)

@@ -15,7 +15,7 @@ from core.pages import form_page, paginate, submit
 from credit import forms, services
 from credit.choices import BlacklistStatus, RepairStatus
 from credit.models import BlacklistEntry, RepairAttachment
-from enterprises.models import Enterprise
+from enterprises.selectors import enterprises_visible_to
 
 
 @rule_required("credit.view_grades")
@@ -38,7 +38,7 @@ def blacklist_create(request):
     initial = {}
     chosen = request.GET.get("enterprise", "")
     if chosen.isdigit():
-        enterprise = Enterprise.objects.visible_to(request.user).filter(pk=chosen).first()
+        enterprise = enterprises_visible_to(request.user).filter(pk=chosen).first()
         initial["credit_code"] = enterprise.credit_code if enterprise else ""
     form = forms.BlacklistEntryForm(request.POST or None, initial=initial)
     return form_page(

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +16,7 @@ from credit.forms import GradeFilterForm
 from credit.models import CreditGrade, GradeChange, GradeOverride, RiskWarning, ScoringModel
 from credit.timeline import credit_section
 from credit.views.common import enterprise_for
-from enterprises.models import Enterprise
+from enterprises.selectors import enterprise_visible_or_404
 
 SORTS = {
     "risk": ("-risk_score", "enterprise_id"),
@@ -63,7 +63,7 @@ def grade_history(request, pk: int):
 @rule_required("credit.view_own_grade")
 def my_grade(request):
     """The enterprise's own grade, how it was computed, and what would change it."""
-    enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=request.user.enterprise_id)
+    enterprise = enterprise_visible_or_404(request.user, request.user.enterprise_id)
     section = credit_section(request.user, enterprise)
     if section is None:
         raise PermissionDenied

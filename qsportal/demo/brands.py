@@ -469,8 +469,11 @@ def _last_year_award(demo: _Demo) -> None:
         services.objection_resolve(actor=supervisor, objection=objection, upheld=False, note=OBJECTION_DISMISSED)
     awarded = max(datetime.date(year, 11, 10), ends + datetime.timedelta(days=3))
     with demo.on(awarded):
-        # Each holder's credit grade is recalculated with its honour by the service.
+        # The award's event moves the holders' grades only once the seed commits: regrade them on the demo's clock.
         honours = services.programme_award(actor=leader, programme=programme, today=awarded)
+        recalculate_enterprises(
+            sorted({h.enterprise_id for h in honours}), cause=GradeCause.EVENT, detail="brands.award"
+        )
     # The winners had been on that year's list of cultivation targets; winning closed their cultivation.
     for n, honour in enumerate(honours):
         target = demo.target(honour.enterprise, year=year, category=CATEGORIES[n], day=datetime.date(year, 2, 20))

@@ -6,7 +6,7 @@ the public and the bureau would do it:
 - the newest just received and waiting for triage; some being handled, linked to an enterprise of the register and
   assigned (several to the demo inspector); most resolved with an outcome and a reply; a couple not accepted;
 - the B-grade enterprise closest to grade C with substantiated complaints enough to drop it to C: its grade
-  history names the complaints (the service recalculates the grade when it resolves one);
+  history names the complaints (the demo regrades it when it resolves one);
 - a counterfeit tip that led to a case, its reward recorded by the leader;
 - about forty nominations for ten products, the most wanted rice products taken into the draft "你点我检" plan.
 
@@ -516,7 +516,12 @@ class _Demo:
         # The handler closes their own; the desk those it kept.
         actor = complaint.assigned_to or self.desk
         with self.on(self.moment(day, 9, 17)):
-            return services.complaint_resolve(actor=actor, complaint=complaint, outcome=outcome, reply=reply, **extra)
+            complaint = services.complaint_resolve(
+                actor=actor, complaint=complaint, outcome=outcome, reply=reply, **extra
+            )
+            if complaint.enterprise_id:  # its event moves the grade only once the seed commits: regrade it now
+                recalculate_enterprises([complaint.enterprise_id], cause=GradeCause.EVENT, detail="complaints.resolve")
+            return complaint
 
 
 def seed_complaints(*, rng: random.Random, as_of: datetime.date) -> None:
