@@ -4,7 +4,6 @@ import rules
 
 from accounts.predicates import is_admin
 from accounts.roles import Role
-from core.permissions import grant_model_perms
 
 
 @rules.predicate
@@ -15,5 +14,8 @@ def is_ordinary_account(user, target) -> bool:
 
 rules.add_perm("accounts.manage_users", is_admin)
 # Accounts are deactivated, never deleted. API tokens are not exposed in the admin: their keys are credentials.
-grant_model_perms("accounts", ["user"], ["view", "add"], is_admin)
+# Written out rather than with core.permissions.grant_model_perms: accounts sits below core.
+rules.add_perm("accounts", is_admin)  # the admin's module permission
+rules.add_perm("accounts.view_user", is_admin)
+rules.add_perm("accounts.add_user", is_admin)
 rules.add_perm("accounts.change_user", is_admin & is_ordinary_account)
