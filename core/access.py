@@ -38,7 +38,7 @@ ACCESS_RULES: dict[type[models.Model], AccessRule] = {}
 
 
 def access_rule(model: type[models.Model], *, actions: Iterable[str]) -> Callable[[AccessFunction], AccessFunction]:
-    """Register `function(user, action)` as the one access definition of `model` for `actions` ("view" first)."""
+    """Register `function(user, action)` as the one access definition of `model`, answering `actions`."""
 
     def register(function: AccessFunction) -> AccessFunction:
         if model in ACCESS_RULES:
