@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.predicates import has_role
 from accounts.roles import BUREAU_STAFF_ROLES, Role
 from brands.choices import (
     ApplicationStatus,
@@ -29,9 +30,11 @@ from brands.choices import (
     TargetCategory,
     TargetStatus,
 )
+from core.access import RestrictedQuerySet, access_rule
 from core.models import Decided, StoredFile
 
 STAFF_ONLY = {"role__in": sorted(BUREAU_STAFF_ROLES)}
+is_expert = has_role(Role.EXPERT)
 
 
 def _is_staff(user) -> bool:
@@ -47,13 +50,8 @@ def _own_enterprise(user) -> int | None:
 # Cultivation targets.
 
 
-class CultivationTargetQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "CultivationTargetQuerySet":
-        """Staff see every target; an enterprise its own plans; nobody else any."""
-        if _is_staff(user):
-            return self
-        enterprise_id = _own_enterprise(user)
-        return self.filter(enterprise_id=enterprise_id) if enterprise_id else self.none()
+class CultivationTargetQuerySet(RestrictedQuerySet):
+    """Who reads which target is `cultivation_target_access`, below."""
 
 
 class CultivationTarget(models.Model):
@@ -101,6 +99,15 @@ class CultivationTarget(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("brands:target", args=[self.pk])
+
+
+@access_rule(CultivationTarget, actions=("view",))
+def cultivation_target_access(user, action: str) -> Q | bool:
+    """Staff read every target; an enterprise its own plans; nobody else any."""
+    if _is_staff(user):
+        return True
+    enterprise_id = _own_enterprise(user)
+    return Q(enterprise_id=enterprise_id) if enterprise_id else False
 
 
 class Milestone(models.Model):
@@ -183,10 +190,8 @@ def default_eligibility() -> dict:
     }
 
 
-class ProgrammeQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ProgrammeQuerySet":
-        """Calls are public once made: everyone signed in reads them (the application rules are part of the call)."""
-        return self if getattr(user, "is_active", False) else self.none()
+class ProgrammeQuerySet(RestrictedQuerySet):
+    """Who reads the calls is `programme_access`, below."""
 
 
 class Programme(models.Model):
@@ -254,10 +259,16 @@ class Programme(models.Model):
         return stages[index + 1] if index + 1 < len(stages) else None
 
 
+@access_rule(Programme, actions=("view",))
+def programme_access(user, action: str) -> Q | bool:
+    """Calls are public once made: everyone signed in reads them (the application rules are part of the call)."""
+    return bool(getattr(user, "is_active", False))
+
+
 # Applications and their review.
 
 
-class ApplicationQuerySet(models.QuerySet):
+class ApplicationQuerySet(RestrictedQuerySet):
     def on_notice(self) -> "ApplicationQuerySet":
         """What a public notice names: the proposed winners, and once awarded those whose honour still stands
         (one whose objection was upheld, or whose honour was revoked since, is no longer shown)."""
@@ -265,20 +276,6 @@ class ApplicationQuerySet(models.QuerySet):
             Q(status=ApplicationStatus.PROPOSED)
             | Q(status=ApplicationStatus.AWARDED, honour__status=HonourStatus.CURRENT)
         )
-
-    def visible_to(self, user) -> "ApplicationQuerySet":
-        """Staff see every application; an enterprise its own; a reviewer those assigned to them, unless they
-        recused; nobody else any."""
-        if _is_staff(user):
-            return self
-        enterprise_id = _own_enterprise(user)
-        if enterprise_id:
-            return self.filter(enterprise_id=enterprise_id)
-        if getattr(user, "is_active", False) and user.role == Role.EXPERT:
-            # A reviewer who recused for a conflict of interest no longer reads the file.
-            assigned = ReviewAssignment.objects.filter(reviewer=user).exclude(status=ReviewStatus.RECUSED)
-            return self.filter(pk__in=assigned.values("application_id"))
-        return self.none()
 
 
 class Application(models.Model):
@@ -353,6 +350,24 @@ class Application(models.Model):
         return [check for check in self.eligibility if not check["passed"]]
 
 
+@access_rule(Application, actions=("view", "withdraw"))
+def application_access(user, action: str) -> Q | bool:
+    """Staff read every application; an enterprise reads, and withdraws, its own; a reviewer reads those assigned
+    to them, unless they recused; nobody else any."""
+    enterprise_id = _own_enterprise(user)
+    if action == "withdraw":
+        return Q(enterprise_id=enterprise_id) if enterprise_id else False
+    if _is_staff(user):
+        return True
+    if enterprise_id:
+        return Q(enterprise_id=enterprise_id)
+    if is_expert.test(user):
+        # A reviewer who recused for a conflict of interest no longer reads the file.
+        assigned = ReviewAssignment.objects.filter(reviewer=user).exclude(status=ReviewStatus.RECUSED)
+        return Q(pk__in=assigned.values("application_id"))
+    return False
+
+
 class ApplicationAttachment(StoredFile):
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(_("file"), upload_to="brand-applications/%Y/%m/")
@@ -362,14 +377,8 @@ class ApplicationAttachment(StoredFile):
         verbose_name_plural = _("attachments")
 
 
-class ReviewAssignmentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ReviewAssignmentQuerySet":
-        """Staff see every assignment; a reviewer their own; nobody else any (the enterprise sees the outcome)."""
-        if _is_staff(user):
-            return self
-        if getattr(user, "is_active", False) and user.role == Role.EXPERT:
-            return self.filter(reviewer=user)
-        return self.none()
+class ReviewAssignmentQuerySet(RestrictedQuerySet):
+    """Who reads and fills in which assignment is `review_assignment_access`, below."""
 
 
 class ReviewAssignment(models.Model):
@@ -418,6 +427,15 @@ class ReviewAssignment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("brands:review", args=[self.pk])
+
+
+@access_rule(ReviewAssignment, actions=("view", "review"))
+def review_assignment_access(user, action: str) -> Q | bool:
+    """Staff read every assignment; a reviewer reads, and fills in, their own; nobody else any (the enterprise
+    sees the outcome)."""
+    if action == "view" and _is_staff(user):
+        return True
+    return Q(reviewer=user) if is_expert.test(user) else False
 
 
 class StageResult(models.Model):
@@ -492,11 +510,8 @@ class Notice(models.Model):
         return (today or timezone.localdate()) <= self.ends_on
 
 
-class ObjectionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ObjectionQuerySet":
-        """Objections name the people who filed them: the bureau staff who resolve them, nobody else (not even
-        the administrators)."""
-        return self if getattr(user, "is_active", False) and user.has_perm("brands.resolve_objection") else self.none()
+class ObjectionQuerySet(RestrictedQuerySet):
+    """Who reads the objections is `objection_access`, below."""
 
 
 class Objection(models.Model):
@@ -542,13 +557,24 @@ class Objection(models.Model):
         return f"{self.name} → {self.application.enterprise}"
 
 
+@access_rule(Objection, actions=("view",))
+def objection_access(user, action: str) -> Q | bool:
+    """Objections name the people who filed them: the bureau staff who resolve them read them, nobody else (not
+    even the administrators)."""
+    return bool(getattr(user, "is_active", False) and user.has_perm("brands.resolve_objection"))
+
+
 # Honours, their yearly review and revocation.
 
 
-class HonourQuerySet(models.QuerySet):
+def _honour_in_force(today: datetime.date | None = None) -> Q:
+    return Q(status=HonourStatus.CURRENT, valid_until__gte=today or timezone.localdate())
+
+
+class HonourQuerySet(RestrictedQuerySet):
     def current(self, today: datetime.date | None = None) -> "HonourQuerySet":
         """Honours in force: not revoked and not past their validity."""
-        return self.filter(status=HonourStatus.CURRENT, valid_until__gte=today or timezone.localdate())
+        return self.filter(_honour_in_force(today))
 
     def search(self, text: str) -> "HonourQuerySet":
         """By enterprise name, product name or certificate number; blank text matches everything."""
@@ -560,15 +586,6 @@ class HonourQuerySet(models.QuerySet):
             | Q(product__name__icontains=text)
             | Q(certificate_number__icontains=text)
         )
-
-    def visible_to(self, user) -> "HonourQuerySet":
-        """Staff see every honour; an enterprise its own and the current ones; everyone else the current ones."""
-        if _is_staff(user):
-            return self
-        enterprise_id = _own_enterprise(user)
-        if enterprise_id:
-            return self.filter(Q(pk__in=self.current().values("pk")) | Q(enterprise_id=enterprise_id))
-        return self.current()
 
 
 class Honour(models.Model):
@@ -621,6 +638,15 @@ class Honour(models.Model):
         return awarded_on + relativedelta(years=years) - datetime.timedelta(days=1)
 
 
+@access_rule(Honour, actions=("view",))
+def honour_access(user, action: str) -> Q | bool:
+    """Staff read every honour; an enterprise its own and the current ones; everyone else the current ones."""
+    if _is_staff(user):
+        return True
+    enterprise_id = _own_enterprise(user)
+    return (_honour_in_force() | Q(enterprise_id=enterprise_id)) if enterprise_id else _honour_in_force()
+
+
 class HonourReview(models.Model):
     """The yearly check of a current honour: did the holder still meet the rules? A failed review proposes
     revocation."""
@@ -651,13 +677,9 @@ class HonourReview(models.Model):
         return f"{self.honour} {self.year}"
 
 
-class RevocationProposalQuerySet(models.QuerySet):
+class RevocationProposalQuerySet(RestrictedQuerySet):
     def open(self) -> "RevocationProposalQuerySet":
         return self.filter(status=ProposalStatus.OPEN)
-
-    def visible_to(self, user) -> "RevocationProposalQuerySet":
-        """Staff only: a proposal is internal until it is confirmed (then the honour shows revoked)."""
-        return self if _is_staff(user) else self.none()
 
 
 class RevocationProposal(Decided):
@@ -690,3 +712,9 @@ class RevocationProposal(Decided):
 
     def get_absolute_url(self) -> str:
         return reverse("brands:proposal", args=[self.pk])
+
+
+@access_rule(RevocationProposal, actions=("view",))
+def revocation_proposal_access(user, action: str) -> Q | bool:
+    """Staff only: a proposal is internal until it is confirmed (then the honour shows revoked)."""
+    return bool(_is_staff(user))

@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from complaints.choices import ComplaintKind, ComplaintStatus, NominationStatus, Outcome
+from core.access import RestrictedQuerySet, access_rule
 from core.models import StoredFile
 
 # Tracking numbers are shown to the public and open a complaint's status page: long enough not to be guessed.
@@ -26,18 +27,7 @@ def new_tracking_number() -> str:
     return f"TS{timezone.localdate():%Y%m%d}{random_part}"
 
 
-class ComplaintQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ComplaintQuerySet":
-        """Staff see every complaint; an inspector those assigned to them; nobody else any (the public follows
-        its own by tracking number, which shows the status, never the complainant's details)."""
-        if not getattr(user, "is_active", False):
-            return self.none()
-        if user.has_perm("complaints.view_all"):
-            return self
-        if user.has_perm("complaints.view_assigned"):
-            return self.filter(assigned_to=user)
-        return self.none()
-
+class ComplaintQuerySet(RestrictedQuerySet):
     def open(self) -> "ComplaintQuerySet":
         return self.filter(status__in=[ComplaintStatus.RECEIVED, ComplaintStatus.IN_PROGRESS])
 
@@ -153,6 +143,15 @@ class Complaint(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("complaints:complaint", args=[self.pk])
+
+
+@access_rule(Complaint, actions=("view", "resolve"))
+def complaint_access(user, action: str) -> Q | bool:
+    """Staff read and resolve every complaint; an inspector those assigned to them; nobody else any (the public
+    follows its own by tracking number, which shows the status, never the complainant's details)."""
+    if user.has_perm("complaints.view_all"):
+        return True
+    return Q(assigned_to=user) if user.has_perm("complaints.view_assigned") else False
 
 
 class ComplaintPhoto(StoredFile):

@@ -1,11 +1,9 @@
 """Core's own rules. Each app declares its rules in its `permissions.py` with the helpers of `accounts`
-(`accounts.predicates`, `accounts.model_perms.grant_model_perms`, re-exported here for older imports)."""
+(`accounts.predicates`, `accounts.model_perms.grant_model_perms`) and the row-level rules of `core.access`."""
 
 import rules
 
 from accounts.model_perms import grant_model_perms
-
-__all__ = ["grant_model_perms"]
 
 
 def _register_core_rules() -> None:

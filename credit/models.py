@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.roles import Role
+from accounts.predicates import is_enterprise_user, is_leader
+from core.access import RestrictedQuerySet, access_rule
 from core.models import Decided, StoredFile
 from credit.choices import (
     BlacklistGround,
@@ -84,16 +85,8 @@ class ScoringModel(models.Model):
         return reverse("credit:model", args=[self.version])
 
 
-class CreditGradeQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "CreditGradeQuerySet":
-        """Staff see every grade; an enterprise its own; nobody else any."""
-        if not getattr(user, "is_active", False):
-            return self.none()
-        if user.has_perm("credit.view_grades"):
-            return self
-        if user.role == Role.ENTERPRISE and user.enterprise_id:
-            return self.filter(enterprise_id=user.enterprise_id)
-        return self.none()
+class CreditGradeQuerySet(RestrictedQuerySet):
+    """Who reads which grade is `credit_grade_access`, below."""
 
 
 class CreditGrade(models.Model):
@@ -145,6 +138,21 @@ class CreditGrade(models.Model):
         return self.override_id is not None
 
 
+def _own_enterprise_id(user) -> int | None:
+    """The enterprise an enterprise user acts for (None for every other user)."""
+    return user.enterprise_id if is_enterprise_user.test(user) else None
+
+
+@access_rule(CreditGrade, actions=("view",))
+def credit_grade_access(user, action: str) -> Q | bool:
+    """Staff read every grade; an enterprise its own; nobody else any. The rule `credit.view_grade` checks this on
+    the enterprise itself, so an enterprise not graded yet is still its own."""
+    if user.has_perm("credit.view_grades"):
+        return True
+    enterprise_id = _own_enterprise_id(user)
+    return Q(enterprise_id=enterprise_id) if enterprise_id else False
+
+
 class GradeChange(models.Model):
     """One change of an enterprise's grade: when, why, by which model version. Never edited or deleted."""
 
@@ -181,19 +189,7 @@ class GradeChange(models.Model):
         return f"{self.enterprise_id}: {self.previous_grade or '–'} → {self.grade}"
 
 
-class GradeOverrideQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "GradeOverrideQuerySet":
-        if not getattr(user, "is_active", False):
-            return self.none()
-        if user.has_perm("credit.view_grades"):
-            return self
-        if user.role == Role.ENTERPRISE and user.enterprise_id:
-            # What applied to it: overrides put in force (then perhaps ended), not requests withdrawn or refused.
-            return self.filter(enterprise_id=user.enterprise_id, decided_at__isnull=False).exclude(
-                status=OverrideStatus.REJECTED
-            )
-        return self.none()
-
+class GradeOverrideQuerySet(RestrictedQuerySet):
     def in_force(self, on: datetime.date) -> "GradeOverrideQuerySet":
         return self.filter(status=OverrideStatus.APPROVED, expires_on__gte=on)
 
@@ -241,7 +237,22 @@ class GradeOverride(Decided):
         return reverse("credit:override", args=[self.pk])
 
 
-class BlacklistEntryQuerySet(models.QuerySet):
+@access_rule(GradeOverride, actions=("view", "approve"))
+def grade_override_access(user, action: str) -> Q | bool:
+    """Staff read every override; an enterprise those that applied to it. A leader approves or rejects any
+    request but their own (another leader decides that one)."""
+    if action == "approve":
+        return ~Q(requested_by=user) if is_leader.test(user) else False
+    if user.has_perm("credit.view_grades"):
+        return True
+    enterprise_id = _own_enterprise_id(user)
+    if not enterprise_id:
+        return False
+    # What applied to it: overrides put in force (then perhaps ended), not requests withdrawn or refused.
+    return Q(enterprise_id=enterprise_id, decided_at__isnull=False) & ~Q(status=OverrideStatus.REJECTED)
+
+
+class BlacklistEntryQuerySet(RestrictedQuerySet):
     def listed(self) -> "BlacklistEntryQuerySet":
         return self.filter(status=BlacklistStatus.LISTED)
 
@@ -255,14 +266,6 @@ class BlacklistEntryQuerySet(models.QuerySet):
             | Q(enterprise__credit_code=text.upper())
             | Q(decision_number__icontains=text)
         )
-
-    def visible_to(self, user) -> "BlacklistEntryQuerySet":
-        """The list is public; staff also see removed entries, an enterprise its own."""
-        if getattr(user, "is_active", False) and user.has_perm("credit.view_grades"):
-            return self
-        if getattr(user, "is_active", False) and user.role == Role.ENTERPRISE and user.enterprise_id:
-            return self.filter(Q(status=BlacklistStatus.LISTED) | Q(enterprise_id=user.enterprise_id))
-        return self.listed()
 
 
 class BlacklistEntry(models.Model):
@@ -323,16 +326,21 @@ class BlacklistEntry(models.Model):
         return self.published_on + relativedelta(months=months)
 
 
-class CreditRepairQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "CreditRepairQuerySet":
-        """Staff read every application; an enterprise its own (the list is public, the applications are not)."""
-        if not getattr(user, "is_active", False):
-            return self.none()
-        if user.has_perm("credit.view_grades"):
-            return self
-        if user.role == Role.ENTERPRISE and user.enterprise_id:
-            return self.filter(entry__enterprise_id=user.enterprise_id)
-        return self.none()
+@access_rule(BlacklistEntry, actions=("view", "apply_repair"))
+def blacklist_entry_access(user, action: str) -> Q | bool:
+    """The list is public: everyone reads the listed entries; staff also the removed ones, an enterprise its own.
+    Only the enterprise applies for the repair of its own entry."""
+    enterprise_id = _own_enterprise_id(user)
+    if action == "apply_repair":
+        return Q(enterprise_id=enterprise_id) if enterprise_id else False
+    if user.has_perm("credit.view_grades"):
+        return True
+    listed = Q(status=BlacklistStatus.LISTED)
+    return (listed | Q(enterprise_id=enterprise_id)) if enterprise_id else listed
+
+
+class CreditRepairQuerySet(RestrictedQuerySet):
+    """Who reads which application is `credit_repair_access`, below."""
 
 
 class CreditRepair(Decided):
@@ -366,6 +374,15 @@ class CreditRepair(Decided):
 
     def __str__(self) -> str:
         return f"{self.entry} · {self.get_status_display()}"
+
+
+@access_rule(CreditRepair, actions=("view",))
+def credit_repair_access(user, action: str) -> Q | bool:
+    """Staff read every application; an enterprise its own (the list is public, the applications are not)."""
+    if user.has_perm("credit.view_grades"):
+        return True
+    enterprise_id = _own_enterprise_id(user)
+    return Q(entry__enterprise_id=enterprise_id) if enterprise_id else False
 
 
 class RepairAttachment(StoredFile):

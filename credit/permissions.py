@@ -1,31 +1,19 @@
-"""Who may see and do what in credit grading. Reads are also scoped by each model's `visible_to`."""
+"""Who may see and do what in credit grading. Which rows a user may see or act on is each model's access rule
+(`credit_grade_access`, ...): the object rules here come from it (`object_rule`), as does `visible_to`."""
 
 import rules
 
 from accounts.model_perms import grant_model_perms
 from accounts.predicates import is_admin, is_bureau_staff, is_enterprise_user, is_leader
-
-
-@rules.predicate
-def is_own_enterprise(user, enterprise) -> bool:
-    return enterprise is not None and user.enterprise_id == getattr(enterprise, "pk", enterprise)
-
-
-@rules.predicate
-def owns_entry(user, entry) -> bool:
-    return entry is not None and entry.enterprise_id == user.enterprise_id
-
-
-@rules.predicate
-def requested_it(user, override) -> bool:
-    return override is not None and override.requested_by_id == user.pk
-
+from core.access import object_rule
+from credit.models import BlacklistEntry, CreditGrade, GradeOverride
 
 staff = is_bureau_staff
 staff_or_admin = is_bureau_staff | is_admin
 
 rules.add_perm("credit.view_grades", staff_or_admin)
-rules.add_perm("credit.view_grade", staff_or_admin | (is_enterprise_user & is_own_enterprise))
+# Checked on the enterprise (a grade, an override, a repair are read by their enterprise).
+rules.add_perm("credit.view_grade", staff_or_admin | object_rule(CreditGrade, "view", via="enterprise"))
 rules.add_perm("credit.view_own_grade", is_enterprise_user)
 rules.add_perm("credit.list_grades", staff_or_admin | is_enterprise_user)  # API: rows scoped by visible_to
 rules.add_perm("credit.recalculate", staff)
@@ -35,11 +23,11 @@ rules.add_perm("credit.view_model", staff_or_admin | is_enterprise_user)
 rules.add_perm("credit.change_model", is_leader)
 # Overrides: a supervisor or leader requests, another leader approves (never the requester).
 rules.add_perm("credit.request_override", staff)
-rules.add_perm("credit.approve_override", is_leader & ~requested_it)
+rules.add_perm("credit.approve_override", object_rule(GradeOverride, "approve"))
 rules.add_perm("credit.end_override", staff)
 # The dishonesty list: staff decide entries; the enterprise applies for credit repair; staff decide repair.
 rules.add_perm("credit.manage_blacklist", staff)
-rules.add_perm("credit.apply_repair", is_enterprise_user & owns_entry)
+rules.add_perm("credit.apply_repair", object_rule(BlacklistEntry, "apply_repair"))
 rules.add_perm("credit.decide_repair", staff)
 # Early warnings and the runs that raise them.
 rules.add_perm("credit.view_warnings", staff_or_admin)

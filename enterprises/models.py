@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.predicates import is_enterprise_user, is_inspector
 from accounts.roles import Role
+from core.access import RestrictedQuerySet, access_rule
 from core.models import StoredFile
 from enterprises.choices import (
     SUPERVISED_LICENCE_KINDS,
@@ -81,22 +83,7 @@ class Industry(models.Model):
         return f"{self.section}{self.code} {self.name}"
 
 
-class EnterpriseQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "EnterpriseQuerySet":
-        """The one access path for reads: who reads the whole register is decided by the rule
-        `enterprises.view_register`; an enterprise user sees only its own enterprise; an inspector the enterprises
-        of the spot-check tasks assigned to them; anyone else nothing."""
-        if not getattr(user, "is_active", False):
-            return self.none()
-        if user.has_perm("enterprises.view_register"):
-            return self
-        if user.role == Role.ENTERPRISE and user.enterprise_id:
-            return self.filter(pk=user.enterprise_id)
-        if user.role == Role.INSPECTOR:
-            tasks = apps.get_model("inspections", "Task").objects.visible_to(user).live()
-            return self.filter(Exists(tasks.filter(enterprise=OuterRef("pk"))))
-        return self.none()
-
+class EnterpriseQuerySet(RestrictedQuerySet):
     def with_is_supervised(self) -> "EnterpriseQuerySet":
         """Annotate `is_supervised`: above-scale, or holding one of the five licences. Derived, never typed in."""
         return self.annotate(is_supervised=_supervised_condition())
@@ -181,6 +168,26 @@ class Enterprise(models.Model):
     def clean(self) -> None:
         if self.area_id and self.district_id and self.area.district_id != self.district_id:
             raise ValidationError({"area": _("The responsibility area must lie in the enterprise's district.")})
+
+
+@access_rule(Enterprise, actions=("view", "change", "submit_self_report"))
+def enterprise_access(user, action: str) -> Q | bool:
+    """Who reads the whole register is the rule `enterprises.view_register`, who keeps it `edit_identity`. An
+    enterprise user reads and keeps its own file (contact data, products, quality staff, standards) and alone
+    submits its self-reports; an inspector reads the files of the enterprises of the live spot-check tasks assigned
+    to them; anyone else nothing."""
+    own = user.enterprise_id if is_enterprise_user.test(user) else None
+    own_file = Q(pk=own) if own else False
+    if action == "submit_self_report":
+        return own_file
+    if action == "change":
+        return True if user.has_perm("enterprises.edit_identity") else own_file
+    if user.has_perm("enterprises.view_register"):
+        return True
+    if is_inspector.test(user):
+        tasks = apps.get_model("inspections", "Task").objects.visible_to(user).live()
+        return Q(Exists(tasks.filter(enterprise=OuterRef("pk"))))
+    return own_file
 
 
 def expired_condition(*, today: datetime.date, prefix: str = "") -> Q:

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.predicates import is_bureau_staff, is_inspector
 from accounts.roles import Role
+from core.access import RestrictedQuerySet, access_rule
 from inspections.choices import CampaignStatus, LimitKind, ReferralSource
 
 
@@ -237,6 +239,10 @@ class CampaignReferral(models.Model):
         return f"{self.enterprise} ({self.get_source_display()})"
 
 
+class ConflictDeclarationQuerySet(RestrictedQuerySet):
+    """Who may act on which declaration is `conflict_declaration_access`, below."""
+
+
 class ConflictDeclaration(models.Model):
     """An inspector's declared conflict of interest with an enterprise: the draw never sends them there.
     Withdrawn with a reason, never deleted."""
@@ -256,6 +262,8 @@ class ConflictDeclaration(models.Model):
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     withdraw_reason = models.CharField(_("reason for withdrawing"), max_length=255, blank=True)
 
+    objects = ConflictDeclarationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-declared_at", "-pk"]
         verbose_name = _("declared conflict of interest")
@@ -271,3 +279,12 @@ class ConflictDeclaration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inspector} ↔ {self.enterprise}"
+
+
+@access_rule(ConflictDeclaration, actions=("withdraw",))
+def conflict_declaration_access(user, action: str) -> Q | bool:
+    """Bureau staff withdraw any declaration; an inspector only their own. (Who reads them is decided where they
+    are listed.)"""
+    if is_bureau_staff.test(user):
+        return True
+    return Q(inspector=user) if is_inspector.test(user) else False

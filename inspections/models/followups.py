@@ -4,7 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.roles import Role
+from accounts.predicates import is_enterprise_user
+from core.access import RestrictedQuerySet, access_rule
 from core.models import StoredFile
 from inspections.choices import FollowUpOutcome, FollowUpStage
 from inspections.models.tasks import Task
@@ -23,17 +24,7 @@ def recheck_overdue(today) -> models.Q:
     ) | models.Q(stage=FollowUpStage.SECOND_RECHECK, second_recheck_by__lt=today)
 
 
-class FollowUpQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "FollowUpQuerySet":
-        """Staff see every follow-up; an enterprise its own; nobody else any."""
-        if not getattr(user, "is_active", False):
-            return self.none()
-        if user.has_perm("inspections.view_follow_ups"):
-            return self
-        if user.role == Role.ENTERPRISE and user.enterprise_id:
-            return self.filter(enterprise_id=user.enterprise_id)
-        return self.none()
-
+class FollowUpQuerySet(RestrictedQuerySet):
     def open(self) -> "FollowUpQuerySet":
         return self.exclude(stage=FollowUpStage.CLOSED)
 
@@ -92,6 +83,16 @@ class FollowUp(models.Model):
     @property
     def is_open(self) -> bool:
         return self.stage != FollowUpStage.CLOSED
+
+
+@access_rule(FollowUp, actions=("view", "submit_rectification"))
+def follow_up_access(user, action: str) -> models.Q | bool:
+    """Staff read every follow-up; an enterprise reads its own and reports its rectification; nobody else any."""
+    if action == "view" and user.has_perm("inspections.view_follow_ups"):
+        return True
+    if is_enterprise_user.test(user) and user.enterprise_id:
+        return models.Q(enterprise_id=user.enterprise_id)
+    return False
 
 
 class RectificationAttachment(StoredFile):

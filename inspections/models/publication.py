@@ -2,12 +2,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.predicates import is_enterprise_user
+from core.access import RestrictedQuerySet, access_rule
 from inspections.choices import Verdict
 from inspections.models.campaigns import Campaign
 from inspections.models.tasks import Task
 
 
-class PublishedResultQuerySet(models.QuerySet):
+class PublishedResultQuerySet(RestrictedQuerySet):
     def standing(self) -> "PublishedResultQuerySet":
         """What the public reads: published results not withdrawn (every public page and the open data)."""
         return self.filter(withdrawn_at__isnull=True)
@@ -45,3 +47,12 @@ class PublishedResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_name} {self.product_name}"
+
+
+@access_rule(PublishedResult, actions=("reply",))
+def published_result_access(user, action: str) -> models.Q | bool:
+    """An enterprise replies to its own published results; nobody else does. (Who reads them is decided where
+    they are listed.)"""
+    if is_enterprise_user.test(user) and user.enterprise_id:
+        return models.Q(task__enterprise_id=user.enterprise_id)
+    return False

@@ -5,25 +5,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.roles import Role
+from accounts.predicates import is_enterprise_user, is_lab_technician
+from core.access import RestrictedQuerySet, access_rule
 from inspections.choices import LabTestKind, LabTestStatus, TaskStatus, Verdict
 from inspections.models.campaigns import Laboratory, TestItem
 from inspections.models.tasks import Task
 
 
-class LabTestQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "LabTestQuerySet":
-        """Staff see every test; a technician only their laboratory's (by code); an enterprise only the results
-        notified to it; nobody else any."""
-        if not getattr(user, "is_active", False):
-            return self.none()
-        if user.has_perm("inspections.view_all_tasks"):
-            return self
-        if user.role == Role.LAB_TECHNICIAN:
-            return self.filter(lab__technicians=user)
-        if user.role == Role.ENTERPRISE and user.enterprise_id:
-            return self.filter(task__enterprise_id=user.enterprise_id, status=LabTestStatus.NOTIFIED)
-        return self.none()
+class LabTestQuerySet(RestrictedQuerySet):
+    """Who reads which test is `lab_test_access`, below."""
 
 
 class LabTest(models.Model):
@@ -103,6 +93,19 @@ class LabTest(models.Model):
 
     def failed_items(self) -> list[TestItem]:
         return [result.item for result in self.item_results.all() if not result.passed]
+
+
+@access_rule(LabTest, actions=("view", "enter_results", "respond"))
+def lab_test_access(user, action: str) -> Q | bool:
+    """Staff read every test; a technician reads, and enters the results of, their own laboratory's tests (by code,
+    never the enterprise); an enterprise reads, and answers, only the results notified to it; nobody else any."""
+    if action == "view" and user.has_perm("inspections.view_all_tasks"):
+        return True
+    if action in ("view", "enter_results") and is_lab_technician.test(user):
+        return Q(lab__technicians=user)
+    if action in ("view", "respond") and is_enterprise_user.test(user) and user.enterprise_id:
+        return Q(task__enterprise_id=user.enterprise_id, status=LabTestStatus.NOTIFIED)
+    return False
 
 
 class ItemResult(models.Model):

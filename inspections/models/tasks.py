@@ -5,24 +5,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.roles import Role
+from accounts.predicates import is_inspector
+from core.access import RestrictedQuerySet, access_rule
 from core.models import StoredFile
 from inspections.choices import SamplingOutcome, TaskKind, TaskStatus, Verdict
 from inspections.models.campaigns import Campaign
 from inspections.models.draws import Draw
 
 
-class TaskQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "TaskQuerySet":
-        """Bureau staff see every task; an inspector only the tasks assigned to them; nobody else any."""
-        if not getattr(user, "is_active", False):
-            return self.none()
-        if user.has_perm("inspections.view_all_tasks"):
-            return self
-        if user.role == Role.INSPECTOR:
-            return self.filter(inspectors=user)
-        return self.none()
-
+class TaskQuerySet(RestrictedQuerySet):
     def live(self) -> "TaskQuerySet":
         return self.exclude(status=TaskStatus.CANCELLED)
 
@@ -87,6 +78,15 @@ class Task(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("inspections:task", args=[self.pk])
+
+
+@access_rule(Task, actions=("view", "file_sampling"))
+def task_access(user, action: str) -> Q | bool:
+    """Bureau staff and administrators read every task; an inspector reads, and files the sampling record of, only
+    the tasks assigned to them; nobody else any."""
+    if action == "view" and user.has_perm("inspections.view_all_tasks"):
+        return True
+    return Q(inspectors=user) if is_inspector.test(user) else False
 
 
 SAMPLING_FIELDS = (
