@@ -318,7 +318,7 @@ class LinkForm(forms.Form):
         self.user = user
         posted = self.data.get(self.add_prefix("credit_code"), "") if self.is_bound else ""
         codes = {code.strip().upper() for code in (lookup_code, posted) if code and code.strip()}
-        visible = register.enterprises_visible(user)
+        visible = register.enterprises_visible_to(user)
         wanted = Q(credit_code__in=codes)
         if complaint.enterprise_id:
             wanted |= Q(pk=complaint.enterprise_id)
