@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from analysis.quarters import Quarter
 from analysis.selectors import DEFAULT_QUARTERS, DashboardFilters
-from enterprises.models import District
+from enterprises.selectors import districts
 
 YEARS_OFFERED = 10
 
@@ -26,7 +26,7 @@ class DashboardFilterForm(forms.Form):
     start = forms.ChoiceField(label=_("From quarter"), required=False)
     end = forms.ChoiceField(label=_("To quarter"), required=False)
     district = forms.ModelChoiceField(
-        label=_("District"), required=False, queryset=District.objects.all(), empty_label=_("Whole city")
+        label=_("District"), required=False, queryset=districts(), empty_label=_("Whole city")
     )
 
     def __init__(self, *args, today: datetime.date, **kwargs):

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, Model, Q
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -19,11 +19,10 @@ from accounts.roles import Role
 from complaints.choices import ComplaintKind, NominationStatus, Outcome
 from complaints.models import Complaint, Nomination
 from core.files import PHOTO_TYPES, UploadsField
-from enterprises.models import District, Enterprise, Product
-from inspections.choices import CampaignStatus
-from inspections.models import Campaign
+from core.forms import NOTE, CreditCodeField
+from enterprises.selectors import districts, enterprises_by_code, products
+from inspections.selectors import draft_campaigns
 
-NOTE = forms.Textarea(attrs={"rows": 3})
 MAX_PHOTOS = 6
 CHALLENGE_MAX_AGE = 30 * 60  # seconds a challenge may be answered in
 _CHALLENGE_SALT = "complaints.challenge"
@@ -136,7 +135,7 @@ class ComplaintFileForm(ChallengeForm):
         help_text=_("Shop, market or address."),
     )
     district = forms.ModelChoiceField(
-        label=_("District"), queryset=District.objects.all(), required=False, empty_label=_("Not sure")
+        label=_("District"), queryset=districts(), required=False, empty_label=_("Not sure")
     )
     description = forms.CharField(
         label=_("What is wrong with it?"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
@@ -260,12 +259,12 @@ class HandlerChoiceField(forms.ModelChoiceField):
 
 
 class ProductChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, product: Product) -> str:
+    def label_from_instance(self, product: Model) -> str:
         return f"{product.enterprise.name} · {product.name}"
 
 
 class EnterpriseChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, enterprise: Enterprise) -> str:
+    def label_from_instance(self, enterprise: Model) -> str:
         return f"{enterprise.name} ({enterprise.credit_code})"
 
 
@@ -273,23 +272,22 @@ class LinkForm(forms.Form):
     """Accept a received complaint, or change a complaint being handled: the enterprise (by its credit code, or
     chosen among those whose name matches the one reported), one of its products, and who handles it."""
 
-    credit_code = forms.CharField(
+    credit_code = CreditCodeField(
         label=_("Enterprise's credit code"),
-        max_length=18,
         required=False,
         widget=forms.TextInput(attrs={"data-testid": "link-credit-code", "autocomplete": "off"}),
         help_text=_("When given, it names the enterprise (whatever is chosen below)."),
     )
     enterprise = EnterpriseChoiceField(
         label=_("Or choose the enterprise"),
-        queryset=Enterprise.objects.none(),
+        queryset=enterprises_by_code().none(),
         required=False,
         empty_label=_("None"),
         widget=forms.Select(attrs={"data-testid": "link-enterprise"}),
     )
     product = ProductChoiceField(
         label=_("Product"),
-        queryset=Product.objects.none(),
+        queryset=products().none(),
         required=False,
         empty_label=_("Not known"),
         widget=forms.Select(attrs={"data-testid": "link-product"}),
@@ -319,7 +317,7 @@ class LinkForm(forms.Form):
         self.user = user
         posted = self.data.get(self.add_prefix("credit_code"), "") if self.is_bound else ""
         codes = {code.strip().upper() for code in (lookup_code, posted) if code and code.strip()}
-        visible = Enterprise.objects.visible_to(user)
+        visible = enterprises_by_code(user)
         wanted = Q(credit_code__in=codes)
         if complaint.enterprise_id:
             wanted |= Q(pk=complaint.enterprise_id)
@@ -330,21 +328,18 @@ class LinkForm(forms.Form):
         candidates = visible.filter(wanted).order_by("name", "pk")
         self.fields["enterprise"].queryset = candidates
         self.fields["product"].queryset = (
-            Product.objects.filter(enterprise__in=candidates.values("pk"))
+            products()
+            .filter(enterprise__in=candidates.values("pk"))
             .select_related("enterprise")
             .order_by("enterprise__name", "name", "pk")
         )
         self.fields["assigned_to"].queryset = handlers()
+        self.fields["credit_code"].queryset = visible
 
     def clean(self):
         cleaned = super().clean()
-        code = (cleaned.get("credit_code") or "").strip().upper()
-        if code:
-            found = Enterprise.objects.visible_to(self.user).filter(credit_code=code).first()
-            if found is None:
-                self.add_error("credit_code", _("No enterprise on file has this credit code."))
-            else:
-                cleaned["enterprise"] = found  # a code typed in wins over the choice in the list
+        if cleaned.get("credit_code"):
+            cleaned["enterprise"] = cleaned["credit_code"]  # a code typed in wins over the choice in the list
         return cleaned
 
     def values(self) -> dict:
@@ -415,7 +410,7 @@ def open_nomination_counts(limit: int):
 
 
 class CampaignChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, campaign: Campaign) -> str:
+    def label_from_instance(self, campaign: Model) -> str:
         return str(campaign)
 
 
@@ -424,7 +419,7 @@ class AdoptForm(forms.Form):
 
     campaign = CampaignChoiceField(
         label=_("Draft campaign"),
-        queryset=Campaign.objects.filter(status=CampaignStatus.DRAFT),
+        queryset=draft_campaigns(),
         widget=forms.Select(attrs={"data-testid": "adopt-campaign"}),
     )
     product_names = forms.MultipleChoiceField(

@@ -10,6 +10,7 @@ from enterprises.models import (
     District,
     Enterprise,
     Licence,
+    Product,
     ResponsibilityArea,
     SelfReport,
     expired_condition,
@@ -103,3 +104,27 @@ def missing_self_reports(*, today: datetime.date) -> tuple[int, int, datetime.da
         .order_by("district__code", "name", "pk")
     )
     return year, quarter, due_on, missing
+
+
+# Read by credit, brands, complaints, inspections and analysis (their forms and filters)
+def districts() -> QuerySet[District]:
+    """Every district, in the register's order (lazy: safe to name in a form or filter class)."""
+    return District.objects.all()
+
+
+def enterprises_by_code(user=None) -> QuerySet[Enterprise]:
+    """The enterprises a credit code may name: every one on file, or those this user may see when given."""
+    return Enterprise.objects.all() if user is None else Enterprise.objects.visible_to(user)
+
+
+def products() -> QuerySet[Product]:
+    """Every product on file; forms narrow it to an enterprise's."""
+    return Product.objects.all()
+
+
+def register_filterset(data: dict | None = None):
+    """The register list's FilterSet over no rows: its form offers and checks the register filters (a campaign's
+    eligible pool is stored as these filters)."""
+    from enterprises.filtersets import EnterpriseFilterSet  # the filterset reads this module's models
+
+    return EnterpriseFilterSet(data, queryset=Enterprise.objects.none())

@@ -5,9 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.roles import Role
 from core.files import PHOTO_TYPES, UploadsField
-from enterprises.filtersets import EnterpriseFilterSet
-from enterprises.forms import DATE_INPUT
-from enterprises.models import Enterprise, Product
+from core.forms import DATE_INPUT, CreditCodeField
+from enterprises.selectors import enterprises_by_code, products, register_filterset
 from inspections.choices import ReferralSource
 from inspections.models import Campaign, Laboratory, TestItem
 from inspections.models.campaigns import CAMPAIGN_FIELDS
@@ -45,7 +44,7 @@ class CampaignForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["roster"].initial = self.instance.roster.all()
         # The eligible pool: filters over the enterprise register, stored with the campaign.
-        pool = EnterpriseFilterSet(queryset=Enterprise.objects.none()).form
+        pool = register_filterset().form
         for name in POOL_FILTERS:
             field = pool.fields[name]
             field.required = False
@@ -65,7 +64,7 @@ class CampaignForm(forms.ModelForm):
 
 def pool_description(pool_filters: dict) -> list[tuple[str, str]]:
     """The eligible pool as people read it: each filter's label and chosen value (names, not ids or codes)."""
-    form = EnterpriseFilterSet(pool_filters or {}, queryset=Enterprise.objects.none()).form
+    form = register_filterset(pool_filters or {}).form
     if not form.is_valid():
         return [(name, str(value)) for name, value in pool_filters.items()]
     shown = []
@@ -86,16 +85,9 @@ class TestItemForm(forms.ModelForm):
 
 
 class ReferralForm(forms.Form):
-    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=18)
+    credit_code = CreditCodeField(label=_("Unified social credit code"), queryset=enterprises_by_code())
     source = forms.ChoiceField(label=_("Source"), choices=ReferralSource.choices)
     note = forms.CharField(label=_("Note"), max_length=255)
-
-    def clean_credit_code(self) -> Enterprise:
-        code = self.cleaned_data["credit_code"].strip().upper()
-        enterprise = Enterprise.objects.filter(credit_code=code).first()
-        if enterprise is None:
-            raise forms.ValidationError(_("No enterprise on file has this credit code."))
-        return enterprise
 
 
 class ConflictForm(ReferralForm):
@@ -119,7 +111,7 @@ class SamplingForm(forms.Form):
         widget=forms.RadioSelect,
         initial="sampled",
     )
-    product = forms.ModelChoiceField(label=_("Product on file"), queryset=Product.objects.none(), required=False)
+    product = forms.ModelChoiceField(label=_("Product on file"), queryset=products().none(), required=False)
     product_name = forms.CharField(
         label=_("Product"), max_length=128, required=False, help_text=_("When the product is not on file.")
     )
@@ -146,9 +138,7 @@ class SamplingForm(forms.Form):
 
     def __init__(self, *args, task, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["product"].queryset = Product.objects.filter(
-            enterprise=task.enterprise, discontinued_on__isnull=True
-        )
+        self.fields["product"].queryset = products().filter(enterprise=task.enterprise, discontinued_on__isnull=True)
         self.fields["photos"].widget.attrs.update({"accept": "image/*", "capture": "environment"})
         self.initial.setdefault("inspector_signatories", "、".join(i.get_full_name() for i in task.inspectors.all()))
         self.initial.setdefault("sampling_place", task.enterprise.address)

@@ -122,3 +122,11 @@ def public_campaigns() -> QuerySet[Campaign]:
     published = PublishedResult.objects.standing().filter(campaign=OuterRef("pk"))
     drawn = Draw.objects.filter(campaign=OuterRef("pk"))
     return Campaign.objects.filter(Exists(published) | Exists(drawn)).order_by("-year", "-pk")
+
+
+# Read by complaints (its forms)
+def draft_campaigns() -> QuerySet[Campaign]:
+    """Campaigns still being planned, which a nominated product may be added to."""
+    from inspections.choices import CampaignStatus
+
+    return Campaign.objects.filter(status=CampaignStatus.DRAFT)
