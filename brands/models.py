@@ -29,8 +29,7 @@ from brands.choices import (
     TargetCategory,
     TargetStatus,
 )
-from core.models import StoredFile
-from credit.models import Decided
+from core.models import Decided, StoredFile
 
 STAFF_ONLY = {"role__in": sorted(BUREAU_STAFF_ROLES)}
 

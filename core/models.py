@@ -150,3 +150,31 @@ class StoredFile(models.Model):
         from core.files import sha256_of
 
         return cls.objects.create(file=upload, original_name=upload.name[:255], sha256=sha256_of(upload), **owner)
+
+
+class Decided(models.Model):
+    """A request that staff decide (an override, a credit repair, a revocation proposal): who decided, when, and the
+    note they gave."""
+
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    def record_decision(self, *, actor, status: str, note: str) -> None:
+        """Move to `status`, naming who decided, when, and why (in the change history too)."""
+        self.status = status
+        self.decided_by = actor
+        self.decided_at = timezone.now()
+        self.decision_note = note.strip()
+        self._history_user = actor
+        self.save()

@@ -9,12 +9,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role
-from core.models import StoredFile
+from core.models import Decided, StoredFile
 from credit.choices import (
     BlacklistGround,
     BlacklistStatus,
@@ -185,33 +184,6 @@ class GradeChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id}: {self.previous_grade or '–'} → {self.grade}"
-
-
-class Decided(models.Model):
-    """A request that staff decide: who decided, when, and the note they gave."""
-
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.TextField(_("decision note"), blank=True)
-
-    class Meta:
-        abstract = True
-
-    def record_decision(self, *, actor, status: str, note: str) -> None:
-        """Move to `status`, naming who decided, when, and why (in the change history too)."""
-        self.status = status
-        self.decided_by = actor
-        self.decided_at = timezone.now()
-        self.decision_note = note.strip()
-        self._history_user = actor
-        self.save()
 
 
 class GradeOverrideQuerySet(models.QuerySet):

@@ -1,6 +1,7 @@
 """The public searches, one FilterSet per list, shared by the portal pages and the open-data API. They filter only
 querysets that portal.selectors already limited to what is published; ids are plain numbers, so a filter never
-tells which unpublished ids exist (an unknown campaign or enterprise simply matches nothing)."""
+tells which unpublished ids exist (an unknown campaign or enterprise simply matches nothing). They name no model:
+every filter is declared, and the rows come from the selectors."""
 
 import django_filters
 from django import forms
@@ -8,12 +9,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from brands.choices import ProgrammeKind
-from brands.models import Honour
 from core.filters import IdFilter
-from credit.models import BlacklistEntry
-from enterprises.models import Enterprise
 from inspections.choices import Verdict
-from inspections.models import Campaign, PublishedResult
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -45,10 +42,6 @@ class PublicResultFilterSet(django_filters.FilterSet):
     campaign = IdFilter(field_name="campaign_id", label=_("Campaign"))
     year = YearFilter(field_name="campaign__year", label=_("Year"))
 
-    class Meta:
-        model = PublishedResult
-        fields = ["enterprise", "enterprise_id", "product", "verdict", "campaign", "year"]
-
     def filter_enterprise(self, rows, name, value):
         return rows.filter(_name_or_credit_code("enterprise_name", "credit_code", value)) if value.strip() else rows
 
@@ -56,17 +49,9 @@ class PublicResultFilterSet(django_filters.FilterSet):
 class PublicCampaignFilterSet(django_filters.FilterSet):
     year = YearFilter(field_name="year", label=_("Year"))
 
-    class Meta:
-        model = Campaign
-        fields = ["year"]
-
 
 class PublicBlacklistFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", max_length=128, label=_("Enterprise, credit code or decision"))
-
-    class Meta:
-        model = BlacklistEntry
-        fields = ["q"]
 
     def filter_q(self, rows, name, value):
         return rows.search(value)
@@ -82,10 +67,6 @@ class PublicHonourFilterSet(django_filters.FilterSet):
     year = YearFilter(field_name="programme__year", label=_("Year"))
     enterprise_id = IdFilter(field_name="enterprise_id", label=_("Enterprise"))
 
-    class Meta:
-        model = Honour
-        fields = ["q", "programme_kind", "year", "enterprise_id"]
-
     def filter_q(self, rows, name, value):
         return rows.search(value)
 
@@ -94,10 +75,6 @@ class PublicEnterpriseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", max_length=128, label=_("Enterprise name or credit code"))
     district = IdFilter(field_name="district_id", label=_("District"))
     listed = django_filters.BooleanFilter(field_name="is_listed", label=_("On the dishonesty list"))
-
-    class Meta:
-        model = Enterprise
-        fields = ["q", "district", "listed"]
 
     def filter_q(self, rows, name, value):
         return rows.filter(_name_or_credit_code("name", "credit_code", value)) if value.strip() else rows
