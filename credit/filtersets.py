@@ -53,11 +53,17 @@ class GradeOverrideFilterSet(django_filters.FilterSet):
 
 
 class BlacklistEntryFilterSet(django_filters.FilterSet):
+    """The staff dishonesty list and the list API: status, ground, enterprise, and a search."""
+
     enterprise = IdFilter(field_name="enterprise_id", label=_("Enterprise"))
+    q = django_filters.CharFilter(method="filter_q", max_length=100, label=_("Enterprise, credit code or decision"))
 
     class Meta:
         model = BlacklistEntry
         fields = ["status", "ground", "enterprise"]
+
+    def filter_q(self, rows, name, value):
+        return rows.search(value)
 
 
 class CreditRepairFilterSet(django_filters.FilterSet):
@@ -70,6 +76,8 @@ class CreditRepairFilterSet(django_filters.FilterSet):
 
 
 class RiskWarningFilterSet(django_filters.FilterSet):
+    """The warnings page and the warnings API (the page names the status `show` and opens on the open ones)."""
+
     enterprise = IdFilter(field_name="enterprise_id", label=_("Enterprise"))
     district = IdFilter(method="filter_district", label=_("District"))
 

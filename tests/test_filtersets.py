@@ -81,3 +81,18 @@ def test_the_credit_code_field_checks_the_code_then_looks_it_up(enterprise):
     unknown = CodeForm({"code": enterprise.credit_code, "optional": enterprise.credit_code})
     unknown.fields["optional"].queryset = Enterprise.objects.exclude(pk=enterprise.pk)
     assert unknown.has_error("optional", "unknown") and not unknown.has_error("code")
+
+
+def test_the_dishonesty_list_page_and_api_search_alike(client, actors, enterprise, other_enterprise):
+    from tests.test_credit_pages import listed
+
+    listed(enterprise, number="岳市监信〔2026〕1号")
+    listed(other_enterprise, number="岳市监信〔2026〕2号")
+    page = signed_in(client, actors[Role.SUPERVISOR])
+    api = token_api(actors[Role.SUPERVISOR])
+    for params in ({"q": enterprise.credit_code}, {"q": "2026〕2"}, {"status": "listed", "q": ""}):
+        on_page = {entry.enterprise_id for entry in page.get(reverse("credit:blacklist"), params).context["page"]}
+        in_api = {row["enterprise"] for row in api.get("/api/v1/credit/blacklist/", params).json()["results"]}
+        assert on_page and on_page == in_api, params
+    # An unknown status is ignored on the page, as it always was.
+    assert page.get(reverse("credit:blacklist"), {"status": "nonsense"}).context["page"].paginator.count == 2
