@@ -9,16 +9,14 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from accounts.roles import BUREAU_STAFF_ROLES, Role
-from brands.choices import HelpKind, ProgrammeKind, ReviewStatus, Stage, TargetCategory, TargetStatus
+from brands.choices import HelpKind, ProgrammeKind, ReviewStatus, Stage, TargetCategory
 from brands.criteria import CRITERIA
 from brands.models import ReviewAssignment
 from core.files import UploadsField
+from core.forms import DATE_INPUT, NOTE, CreditCodeField
 from credit.choices import Grade
-from enterprises.models import Enterprise
-from enterprises.selectors import current_products
+from enterprises.selectors import current_products, enterprises_on_file
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-NOTE = forms.Textarea(attrs={"rows": 3})
 YEAR = {"min_value": 2000, "max_value": 2100}
 
 
@@ -68,28 +66,10 @@ class PointsMixin:
 # Cultivation targets.
 
 
-class TargetFilterForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), required=False, **YEAR)
-    category = forms.ChoiceField(label=_("Category"), required=False, choices=[("", _("All")), *TargetCategory.choices])
-    officer = StaffChoiceField(label=_("Responsible officer"), required=False, queryset=staff_users())
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *TargetStatus.choices])
-
-    def filter(self, targets):
-        """Apply each filter that is valid (an unknown officer, say, is shown as an error and ignored)."""
-        if not self.is_bound:
-            return targets
-        self.is_valid()
-        data = self.cleaned_data
-        for name in ("year", "category", "officer", "status"):
-            if data.get(name):
-                targets = targets.filter(**{name: data[name]})
-        return targets
-
-
 class TargetForm(forms.Form):
     """A cultivation target; a new one names its enterprise by its unified social credit code."""
 
-    credit_code = forms.CharField(label=_("Enterprise (unified social credit code)"), max_length=18)
+    credit_code = CreditCodeField(label=_("Enterprise (unified social credit code)"), queryset=enterprises_on_file())
     year = forms.IntegerField(label=_("Year"), **YEAR)
     category = forms.ChoiceField(label=_("Category"), choices=TargetCategory.choices)
     officer = StaffChoiceField(label=_("Responsible officer"), queryset=staff_users())
@@ -113,13 +93,6 @@ class TargetForm(forms.Form):
         super().__init__(*args, **kwargs)
         if target is not None:
             del self.fields["credit_code"]  # the enterprise of a target does not change
-
-    def clean_credit_code(self) -> Enterprise:
-        code = self.cleaned_data["credit_code"].strip().upper()
-        enterprise = Enterprise.objects.filter(credit_code=code).first()
-        if enterprise is None:
-            raise forms.ValidationError(_("No enterprise on file has this credit code."))
-        return enterprise
 
     ERROR_FIELDS = {"enterprise": "credit_code"}
 

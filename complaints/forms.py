@@ -19,11 +19,10 @@ from accounts.roles import Role
 from complaints.choices import ComplaintKind, NominationStatus, Outcome
 from complaints.models import Complaint, Nomination
 from core.files import PHOTO_TYPES, UploadsField
+from core.forms import NOTE, CreditCodeField
 from enterprises import selectors as register
-from enterprises.models import Enterprise
 from inspections.selectors import draft_campaigns
 
-NOTE = forms.Textarea(attrs={"rows": 3})
 MAX_PHOTOS = 6
 CHALLENGE_MAX_AGE = 30 * 60  # seconds a challenge may be answered in
 _CHALLENGE_SALT = "complaints.challenge"
@@ -272,9 +271,8 @@ class LinkForm(forms.Form):
     """Accept a received complaint, or change a complaint being handled: the enterprise (by its credit code, or
     chosen among those whose name matches the one reported), one of its products, and who handles it."""
 
-    credit_code = forms.CharField(
+    credit_code = CreditCodeField(
         label=_("Enterprise's credit code"),
-        max_length=18,
         required=False,
         widget=forms.TextInput(attrs={"data-testid": "link-credit-code", "autocomplete": "off"}),
         help_text=_("When given, it names the enterprise (whatever is chosen below)."),
@@ -335,16 +333,12 @@ class LinkForm(forms.Form):
             .order_by("enterprise__name", "name", "pk")
         )
         self.fields["assigned_to"].queryset = handlers()
+        self.fields["credit_code"].queryset = visible
 
     def clean(self):
         cleaned = super().clean()
-        code = (cleaned.get("credit_code") or "").strip().upper()
-        if code:
-            found = Enterprise.objects.visible_to(self.user).filter(credit_code=code).first()
-            if found is None:
-                self.add_error("credit_code", _("No enterprise on file has this credit code."))
-            else:
-                cleaned["enterprise"] = found  # a code typed in wins over the choice in the list
+        if cleaned.get("credit_code"):
+            cleaned["enterprise"] = cleaned["credit_code"]  # a code typed in wins over the choice in the list
         return cleaned
 
     def values(self) -> dict:

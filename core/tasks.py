@@ -1,15 +1,85 @@
-import logging
+"""The base every Celery task of the portal uses, and core's own tasks.
 
-from celery import shared_task
+`QSTask` retries only what a later attempt can fix (the broker or Redis unreachable for a moment, a database lock
+wait that timed out, a serialization failure or a deadlock), with exponential back-off and a bound; any other
+exception fails the task at once, since running the same code on the same data again would fail the same way. In
+process (no broker, `CELERY_TASK_ALWAYS_EAGER`) it never retries: the caller sees the exception."""
+
+import logging
+from typing import Any
+
+import psycopg2.errors
+import redis.exceptions
+from celery import Task, shared_task
+from celery.utils.time import get_exponential_backoff_interval
+from django.db import OperationalError as DatabaseOperationalError
 from django.db import connection
+from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from core.events import event_dispatch, pending_events
 from core.services import job_run
 
 logger = logging.getLogger(__name__)
 
+# The broker or the result backend did not answer: a moment later it may.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    BrokerOperationalError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+)
+# PostgreSQL errors (wrapped by Django in its OperationalError) that a new transaction may not meet again: a lock
+# wait past lock_timeout, a serializable transaction that lost a race, a deadlock. Other database errors (a missing
+# table, a broken query, a full disk) are not retried.
+TRANSIENT_DATABASE_CAUSES: tuple[type[BaseException], ...] = (
+    psycopg2.errors.LockNotAvailable,
+    psycopg2.errors.SerializationFailure,
+    psycopg2.errors.DeadlockDetected,
+)
 
-@shared_task(name="core.tasks.heartbeat_task")
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether a later attempt of the same task may succeed where this one failed."""
+    if isinstance(exc, TRANSIENT_ERRORS):
+        return True
+    if isinstance(exc, DatabaseOperationalError):
+        return isinstance(exc.__cause__, TRANSIENT_DATABASE_CAUSES)
+    return isinstance(exc, TRANSIENT_DATABASE_CAUSES)
+
+
+class QSTask(Task):
+    """The portal's task base: bounded retries with exponential back-off, for transient errors only.
+
+    A task sets its own bound and back-off through the decorator (`max_retries=3, retry_backoff=120`); the
+    countdown of attempt n is `min(retry_backoff * 2**n, retry_backoff_max)` seconds. Tasks take primary keys
+    and are safe to run twice, so a retry or a redelivered message does nothing twice."""
+
+    max_retries = 5
+    retry_backoff = 30
+    retry_backoff_max = 600
+    retry_jitter = False
+    acks_late = True
+
+    def retry_countdown(self) -> int:
+        """Seconds before the next attempt, doubling with each retry up to `retry_backoff_max`."""
+        return get_exponential_backoff_interval(
+            factor=int(self.retry_backoff),
+            retries=self.request.retries,
+            maximum=self.retry_backoff_max,
+            full_jitter=self.retry_jitter,
+        )
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except Exception as exc:
+            if self.request.is_eager or not is_transient(exc):
+                raise
+            logger.warning("%s failed with a transient error, retrying: %r", self.name, exc)
+            # Past max_retries, retry() raises `exc` itself: the task fails with the real error.
+            raise self.retry(exc=exc, countdown=self.retry_countdown()) from exc
+
+
+@shared_task(base=QSTask, name="core.tasks.heartbeat_task")
 def heartbeat_task() -> int:
     """Prove that beat, the broker, a worker and the database are all alive; staff see the last run."""
     with job_run("heartbeat") as run:
@@ -20,19 +90,20 @@ def heartbeat_task() -> int:
     return run.pk
 
 
-@shared_task(name="core.tasks.dispatch_event_task", bind=True, max_retries=5, acks_late=True)
-def dispatch_event_task(self, event_id: int) -> bool:
-    """Run a domain event's handlers once. A failure is recorded on the event and retried with back-off; in
-    process (no broker) it is left for the periodic sweep rather than failing the request that caused it."""
+@shared_task(base=QSTask, bind=True, name="core.tasks.dispatch_event_task")
+def dispatch_event_task(self: QSTask, event_id: int) -> bool:
+    """Run a domain event's handlers once. A failure is recorded on the event; a transient one is retried with
+    back-off, any other is left pending for the periodic sweep (dispatch_pending_events_task). In process (no
+    broker) a failure never fails the request that caused the event: the sweep picks it up too."""
     try:
         return event_dispatch(event_id)
-    except Exception as exc:
+    except Exception:
         if self.request.is_eager:
             return False
-        raise self.retry(exc=exc, countdown=min(600, 30 * 2**self.request.retries)) from exc
+        raise
 
 
-@shared_task(name="core.tasks.dispatch_pending_events_task")
+@shared_task(base=QSTask, name="core.tasks.dispatch_pending_events_task")
 def dispatch_pending_events_task() -> int:
     """Queue again the events still pending a while after they occurred (a lost message, retries used up)."""
     ids = list(pending_events().values_list("pk", flat=True)[:10_000])

@@ -2,52 +2,14 @@
 errors land back on these fields."""
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.files import UploadsField
+from core.forms import DATE_INPUT, NOTE, CreditCodeField
 from credit.choices import BlacklistGround, Grade
 from credit.indicators import GRADE, INDICATORS, RISK, Indicator
 from credit.models import ScoringModel
-from enterprises.models import Enterprise
-from enterprises.selectors import districts
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-NOTE = forms.Textarea(attrs={"rows": 3})
-
-
-def _yes_no(label) -> forms.ChoiceField:
-    return forms.ChoiceField(label=label, required=False, choices=[("", _("All")), ("1", _("Yes")), ("0", _("No"))])
-
-
-class GradeFilterForm(forms.Form):
-    """The overview's filters; `filter` narrows a CreditGrade queryset by the valid ones."""
-
-    grade = forms.ChoiceField(label=_("Grade"), required=False, choices=[("", _("All")), *Grade.choices])
-    overridden = _yes_no(_("Overridden"))
-    district = forms.ModelChoiceField(label=_("District"), required=False, queryset=None)  # set per form
-    q = forms.CharField(label=_("Name or credit code"), required=False, max_length=100)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = districts()
-
-    def filter(self, grades):
-        """Apply each filter that is valid (an unknown district, say, is shown as an error and ignored)."""
-        if not self.is_bound:
-            return grades
-        self.is_valid()
-        data = self.cleaned_data
-        if data.get("grade"):
-            grades = grades.filter(grade=data["grade"])
-        if data.get("overridden"):
-            grades = grades.filter(override__isnull=data["overridden"] == "0")
-        if data.get("district"):
-            grades = grades.filter(enterprise__district=data["district"])
-        term = (data.get("q") or "").strip()
-        if term:
-            grades = grades.filter(Q(enterprise__name__icontains=term) | Q(enterprise__credit_code=term.upper()))
-        return grades
+from enterprises.selectors import enterprises_on_file
 
 
 class RecencyFactorsField(forms.CharField):
@@ -179,7 +141,7 @@ class NoteForm(forms.Form):
 class BlacklistEntryForm(forms.Form):
     """A new entry on the dishonesty list; the enterprise is named by its unified social credit code."""
 
-    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=18)
+    credit_code = CreditCodeField(label=_("Unified social credit code"), queryset=enterprises_on_file())
     ground = forms.ChoiceField(label=_("Ground"), choices=BlacklistGround.choices)
     facts = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 4}))
     decision_number = forms.CharField(label=_("Decision number"), max_length=64)
@@ -189,13 +151,6 @@ class BlacklistEntryForm(forms.Form):
         required=False,
         help_text=_("Credit repair then waits 12 months, not 6."),
     )
-
-    def clean_credit_code(self) -> Enterprise:
-        code = self.cleaned_data["credit_code"].strip().upper()
-        enterprise = Enterprise.objects.filter(credit_code=code).first()
-        if enterprise is None:
-            raise forms.ValidationError(_("No enterprise on file has this credit code."))
-        return enterprise
 
     def values(self) -> dict:
         """The `values` of credit.services.blacklist_add."""

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.files import UploadsField
+from core.forms import DATE_INPUT
 from enterprises.choices import StandardKind
 from enterprises.models import (
     CONTACT_FIELDS,
@@ -19,8 +20,6 @@ from enterprises.models import (
     SelfReport,
     Standard,
 )
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class EnterpriseForm(forms.ModelForm):

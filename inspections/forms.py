@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.roles import Role
 from core.files import PHOTO_TYPES, UploadsField
-from enterprises.models import Enterprise
-from enterprises.selectors import current_products, register_filter_form
+from core.forms import DATE_INPUT, CreditCodeField
+from enterprises.selectors import current_products, enterprises_on_file, register_filter_form
 from inspections.choices import ReferralSource
 from inspections.models import Campaign, Laboratory, TestItem
 from inspections.models.campaigns import CAMPAIGN_FIELDS
@@ -14,8 +14,6 @@ from inspections.models.tasks import SAMPLING_FIELDS
 
 # The register filters a campaign's eligible pool may use (the same FilterSet as the register list).
 POOL_FILTERS = ("district", "area", "industry", "scale", "licence_kind")
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class CampaignForm(forms.ModelForm):
@@ -87,16 +85,9 @@ class TestItemForm(forms.ModelForm):
 
 
 class ReferralForm(forms.Form):
-    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=18)
+    credit_code = CreditCodeField(label=_("Unified social credit code"), queryset=enterprises_on_file())
     source = forms.ChoiceField(label=_("Source"), choices=ReferralSource.choices)
     note = forms.CharField(label=_("Note"), max_length=255)
-
-    def clean_credit_code(self) -> Enterprise:
-        code = self.cleaned_data["credit_code"].strip().upper()
-        enterprise = Enterprise.objects.filter(credit_code=code).first()
-        if enterprise is None:
-            raise forms.ValidationError(_("No enterprise on file has this credit code."))
-        return enterprise
 
 
 class ConflictForm(ReferralForm):

@@ -2,10 +2,11 @@ from celery import shared_task
 from django.utils import timezone
 
 from core.services import job_run
+from core.tasks import QSTask
 from inspections.services.testing import finalise_unobjected_results
 
 
-@shared_task(name="inspections.tasks.finalise_unobjected_results_task")
+@shared_task(base=QSTask, name="inspections.tasks.finalise_unobjected_results_task")
 def finalise_unobjected_results_task() -> int:
     """Daily: nonconforming results whose objection window closed without an objection become final (they count
     as accepted). Idempotent: a second run the same day finds nothing left to do."""

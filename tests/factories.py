@@ -7,10 +7,10 @@ from factory.django import DjangoModelFactory
 
 from accounts.models import User
 from accounts.roles import Role
+from core.credit_code import build_credit_code
 from credit.choices import BlacklistGround
 from credit.models import BlacklistEntry
 from enterprises.choices import CheckRating, LicenceKind, Scale, StandardKind
-from enterprises.credit_code import build_credit_code
 from enterprises.models import (
     District,
     Enterprise,

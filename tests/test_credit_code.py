@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from enterprises.credit_code import (
+from core.credit_code import (
     build_credit_code,
     check_character,
     organisation_check_character,

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
+from core.credit_code import build_credit_code
 from enterprises import importing
 from enterprises.choices import EnterpriseStatus, LicenceKind, Scale
-from enterprises.credit_code import build_credit_code
 from enterprises.exporting import import_template, register_export
 from enterprises.importing import (
     ENTERPRISE_COLUMNS,

@@ -21,10 +21,10 @@ from brands.choices import (
 from brands.models import Application, CultivationTarget, Honour, Objection, Programme, ReviewAssignment
 from complaints.choices import ComplaintKind, ComplaintStatus, NominationStatus, Outcome
 from complaints.models import Complaint, Nomination
+from core.credit_code import validate_credit_code
 from core.models import AuditEntry
 from credit.choices import GradeCause
 from credit.models import GradeChange
-from enterprises.credit_code import validate_credit_code
 from enterprises.models import Enterprise, Licence, SelfReport
 from qsportal.demo.seed import DEMO_PASSWORD, seed_demo_city
 from qsportal.reference_data import restore_reference_data

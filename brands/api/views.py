@@ -17,7 +17,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from brands import services
 from brands.api import serializers
-from brands.api.filtersets import (
+from brands.filtersets import (
     ApplicationFilterSet,
     CultivationTargetFilterSet,
     HonourFilterSet,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from brands import forms, services
 from brands.choices import TargetStatus
+from brands.filtersets import CultivationTargetFilterSet
 from brands.models import CultivationTarget
 from core.decorators import rule_required
 from core.pages import form_page, paginate, submit
@@ -21,8 +22,10 @@ from core.transitions import require_perm
 @rule_required("brands.view_all")
 def target_list(request):
     today = timezone.localdate()
-    form = forms.TargetFilterForm(request.GET or None)
-    rows = form.filter(CultivationTarget.objects.visible_to(request.user)).select_related("enterprise", "officer")
+    filterset = CultivationTargetFilterSet(
+        request.GET or None, queryset=CultivationTarget.objects.visible_to(request.user)
+    )
+    rows = filterset.qs.select_related("enterprise", "officer")
     rows = rows.annotate(
         open_milestones=Count("milestones", filter=Q(milestones__done_on__isnull=True)),
         overdue_milestones=Count(
@@ -30,7 +33,7 @@ def target_list(request):
         ),
     )
     page, query = paginate(request, rows.order_by("-year", "enterprise__name", "pk"))
-    context = {"form": form, "page": page, "query": query}
+    context = {"form": filterset.form, "page": page, "query": query}
     return render(request, "brands/target_list.html", context)
 
 

@@ -19,7 +19,7 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from complaints import services
 from complaints.api import serializers
-from complaints.api.filtersets import ComplaintFilterSet
+from complaints.filtersets import ComplaintFilterSet
 from complaints.forms import normalise_number, open_nomination_counts
 from complaints.models import Complaint, ComplaintPhoto
 from complaints.views.public import FILINGS, NOMINATIONS

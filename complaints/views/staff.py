@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from complaints import forms, services
-from complaints.api.filtersets import ComplaintFilterSet
 from complaints.choices import ComplaintKind, ComplaintStatus
+from complaints.filtersets import ComplaintFilterSet
 from complaints.models import Complaint, ComplaintPhoto
 from complaints.timeline import complaint_changes
 from core.decorators import rule_required

@@ -14,7 +14,8 @@ from core.api.validation import valid_body as _valid
 from core.models import JobRun
 from credit import services
 from credit.api import serializers
-from credit.api.filtersets import (
+from credit.choices import GradeCause
+from credit.filtersets import (
     BlacklistEntryFilterSet,
     CreditGradeFilterSet,
     CreditRepairFilterSet,
@@ -22,7 +23,6 @@ from credit.api.filtersets import (
     GradeOverrideFilterSet,
     RiskWarningFilterSet,
 )
-from credit.choices import GradeCause
 from credit.models import (
     BlacklistEntry,
     CreditGrade,

@@ -14,18 +14,16 @@ from core.decorators import rule_required
 from core.pages import form_page, paginate, submit
 from credit import forms, services
 from credit.choices import BlacklistStatus, RepairStatus
+from credit.filtersets import BlacklistEntryFilterSet
 from credit.models import BlacklistEntry, RepairAttachment
 from enterprises.selectors import enterprises_visible_to
 
 
 @rule_required("credit.view_grades")
 def blacklist_index(request):
-    rows = BlacklistEntry.objects.visible_to(request.user).select_related("enterprise")
-    status = request.GET.get("status", "")
-    if status in BlacklistStatus.values:
-        rows = rows.filter(status=status)
-    search = request.GET.get("q", "").strip()
-    rows = rows.search(search)
+    filterset = BlacklistEntryFilterSet(request.GET, queryset=BlacklistEntry.objects.visible_to(request.user))
+    rows = filterset.qs.select_related("enterprise")  # an unknown status is ignored, as the list always did
+    status, search = request.GET.get("status", ""), request.GET.get("q", "").strip()
     rows = rows.annotate(pending_repairs=Count("repairs", filter=Q(repairs__status=RepairStatus.PENDING)))
     rows = rows.order_by("-published_on", "-pk")
     page, query = paginate(request, rows)

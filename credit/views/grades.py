@@ -12,7 +12,7 @@ from core.decorators import rule_required
 from core.pages import paginate
 from credit import services
 from credit.choices import Grade, GradeCause, OverrideStatus
-from credit.forms import GradeFilterForm
+from credit.filtersets import CreditGradeFilterSet
 from credit.models import CreditGrade, GradeChange, GradeOverride, RiskWarning, ScoringModel
 from credit.timeline import credit_section
 from credit.views.common import enterprise_for
@@ -34,9 +34,9 @@ def overview(request):
         overridden=Count("pk", filter=Q(override__isnull=False)),
         **{grade: Count("pk", filter=Q(grade=grade)) for grade in Grade.values},
     )
-    form = GradeFilterForm(request.GET or None)
+    filterset = CreditGradeFilterSet(request.GET or None, queryset=grades, request=request)
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "risk"
-    rows = form.filter(grades).select_related("enterprise__district", "model", "override").order_by(*SORTS[sort])
+    rows = filterset.qs.select_related("enterprise__district", "model", "override").order_by(*SORTS[sort])
     page, query = paginate(request, rows)
     context = {
         "distribution": [(grade, label, distribution[grade]) for grade, label in Grade.choices],
@@ -44,7 +44,7 @@ def overview(request):
         "overridden": distribution["overridden"],
         "pending_overrides": GradeOverride.objects.filter(status=OverrideStatus.PENDING).count(),
         "open_warnings": RiskWarning.objects.open().count(),
-        "form": form,
+        "form": filterset.form,  # an invalid filter (a district of letters) is ignored, with its error shown
         "page": page,
         "query": query,
         "sort": sort,

@@ -15,6 +15,7 @@ from core.models import JobRun
 from core.pages import form_page, paginate
 from credit import forms, services
 from credit.choices import GradeCause, WarningKind, WarningStatus
+from credit.filtersets import RiskWarningFilterSet
 from credit.models import RiskWarning
 from credit.tasks import recalculate_all_task
 
@@ -25,11 +26,10 @@ OPEN_FIRST = Case(When(status=WarningStatus.OPEN, then=Value(0)), default=Value(
 def warning_list(request):
     rows = RiskWarning.objects.select_related("enterprise", "industry", "district", "acknowledged_by")
     show = request.GET.get("show", WarningStatus.OPEN)
-    if show in WarningStatus.values:
-        rows = rows.filter(status=show)
     kind = request.GET.get("kind", "")
-    if kind in WarningKind.values:
-        rows = rows.filter(kind=kind)
+    # The page names the status `show` and opens on the open ones; an unknown value is ignored.
+    filterset = RiskWarningFilterSet({**request.GET.dict(), "status": show}, queryset=rows)
+    rows = filterset.qs
     page, query = paginate(request, rows.order_by(OPEN_FIRST, "-raised_at", "-pk"))
     context = {
         "page": page,

@@ -16,7 +16,7 @@ from core.api.validation import valid_body as _valid
 from enterprises.selectors import enterprises_visible_to
 from inspections import selectors
 from inspections.api import serializers
-from inspections.api.filtersets import FollowUpFilterSet, LabTestFilterSet, PublishedResultFilterSet, TaskFilterSet
+from inspections.filtersets import FollowUpFilterSet, LabTestFilterSet, PublishedResultFilterSet, TaskFilterSet
 from inspections.models import (
     Campaign,
     CampaignReferral,

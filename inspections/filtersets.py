@@ -1,6 +1,7 @@
-"""Filters of the spot-check API. Enterprises are filtered by id as a plain number: a filter must not tell a user
-which enterprise ids exist beyond those they may see (a choice filter over the register would answer "invalid
-choice" for one and nothing for another)."""
+"""Filters of spot checks, one per model (the API's lists; a page that filters the same rows uses the same one).
+Enterprises are filtered by id as a plain number: a filter must not tell a user which enterprise ids exist beyond
+those they may see (a choice filter over the register would answer "invalid choice" for one and nothing for
+another)."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _

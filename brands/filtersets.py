@@ -1,10 +1,14 @@
-"""Filters of the brands API. Enterprises, calls and other records are filtered by id as a plain number (see
-inspections.api.filtersets): a filter must not tell a user which ids exist beyond those they may see."""
+"""Filters of brands, one per model, shared by the staff pages and the API. Enterprises, calls and other records are
+filtered by id as a plain number (see core.filters.IdFilter): a filter must not tell a user which ids exist beyond
+those they may see."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from brands.choices import ProgrammeKind
+from brands.forms import staff_users
 from brands.models import (
     Application,
     CultivationTarget,
@@ -16,15 +20,30 @@ from brands.models import (
     RevocationProposal,
 )
 from core.filters import IdFilter
+from core.forms import ALL, RowChoices
 
 
 class CultivationTargetFilterSet(django_filters.FilterSet):
-    enterprise = IdFilter(field_name="enterprise_id", label=_("Enterprise"))
-    officer = IdFilter(field_name="officer_id", label=_("Responsible officer"))
+    """The target list and the targets API. The page offers the officers as a list and keeps an enterprise filter
+    (a link from the enterprise's file) as a hidden field."""
+
+    enterprise = IdFilter(field_name="enterprise_id", label=_("Enterprise"), widget=forms.HiddenInput)
+    officer = IdFilter(
+        field_name="officer_id",
+        label=_("Responsible officer"),
+        widget=forms.Select(choices=RowChoices(staff_users, label=User.get_full_name)),
+    )
 
     class Meta:
         model = CultivationTarget
-        fields = ["year", "category", "status", "enterprise", "officer"]
+        fields = ["year", "category", "officer", "status", "enterprise"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["year"].field_class = forms.IntegerField  # a year, as the page always asked
+        self.filters["year"].extra.update(min_value=2000, max_value=2100)
+        for name in ("category", "status"):
+            self.filters[name].extra["empty_label"] = ALL
 
 
 class ProgrammeFilterSet(django_filters.FilterSet):

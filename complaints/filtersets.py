@@ -1,8 +1,7 @@
 """The one filter of complaints, used by the staff list page and the API alike. Enterprises, districts and handlers
-are filtered by id as a plain number (see inspections.api.filtersets): a filter must not tell which ids exist."""
+are filtered by id as a plain number (see core.filters.IdFilter): a filter must not tell which ids exist."""
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -10,16 +9,15 @@ from django.utils.translation import pgettext_lazy
 from complaints.choices import ComplaintKind, ComplaintStatus, Outcome
 from complaints.models import Complaint
 from core.filters import IdFilter
-from enterprises.models import District
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from core.forms import DATE_INPUT
+from enterprises.selectors import districts
 
 
 class ComplaintFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ComplaintStatus.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ComplaintKind.choices)
     outcome = django_filters.ChoiceFilter(label=pgettext_lazy("complaint", "Outcome"), choices=Outcome.choices)
-    district = django_filters.ModelChoiceFilter(label=_("District"), queryset=District.objects.all())
+    district = django_filters.ModelChoiceFilter(label=_("District"), queryset=districts())
     received_from = django_filters.DateFilter(
         field_name="received_at", lookup_expr="date__gte", label=_("Received from"), widget=DATE_INPUT
     )
