@@ -11,6 +11,10 @@ action such as "file_sampling"). From it:
 
 So the list a user gets and the object check they pass cannot drift apart (NetBox's `RestrictedQuerySet.restrict`
 follows the same idea). Role-only rules ("only staff may plan a campaign") stay plain rules predicates.
+
+An app above the model's own may widen a rule with `@access_grant(Model, action)` (an inspector reads the files of
+the enterprises of their tasks: inspections grants it, so enterprises need not know about tasks). A grant is part
+of the same definition: `restrict` and `object_rule` both see it.
 """
 
 from collections.abc import Callable, Iterable
@@ -35,6 +39,8 @@ class AccessRule:
 
 
 ACCESS_RULES: dict[type[models.Model], AccessRule] = {}
+Grant = Callable[[Any], Q | bool]
+ACCESS_GRANTS: dict[tuple[str, str], list[Grant]] = {}  # by (model label, action)
 
 
 def access_rule(model: type[models.Model], *, actions: Iterable[str]) -> Callable[[AccessFunction], AccessFunction]:
@@ -49,6 +55,31 @@ def access_rule(model: type[models.Model], *, actions: Iterable[str]) -> Callabl
     return register
 
 
+def access_grant(model_label: str, action: str) -> Callable[[Grant], Grant]:
+    """Register `grant(user)`, the rows of the model named `model_label` ("enterprises.Enterprise": the granting
+    app sits above it and does not import its models) that `user` may also see or act on for `action`, beside
+    the model's own rule (False for none). Idempotent; call at import time of the granting app's models."""
+
+    def register(grant: Grant) -> Grant:
+        grants = ACCESS_GRANTS.setdefault((model_label, action), [])
+        if grant not in grants:
+            grants.append(grant)
+        return grant
+
+    return register
+
+
+def _with_grants(allowed: Q | bool, model: type[models.Model], user, action: str) -> Q | bool:
+    for grant in ACCESS_GRANTS.get((model._meta.label, action), ()):
+        if allowed is True:
+            return True
+        extra = grant(user)
+        if extra is False:
+            continue
+        allowed = extra if allowed is False else allowed | extra
+    return allowed
+
+
 def constraint(model: type[models.Model], user, action: str) -> Q | bool:
     """The rows of `model` that `user` may see or act on for `action`: True for all, False for none, else a Q."""
     rule = ACCESS_RULES.get(model)
@@ -57,7 +88,7 @@ def constraint(model: type[models.Model], user, action: str) -> Q | bool:
     if action not in rule.actions:
         # A misspelt action would otherwise answer "nobody" and hide the mistake.
         raise ValueError(f"{model.__name__}'s access rule has no action {action!r} (it has {sorted(rule.actions)}).")
-    allowed = rule.function(user, action)
+    allowed = _with_grants(rule.function(user, action), model, user, action)
     if not isinstance(allowed, bool | Q):
         raise TypeError(f"{model.__name__}'s access rule returned {allowed!r}; expected a Q or a bool.")
     return allowed

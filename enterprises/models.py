@@ -1,6 +1,5 @@
 import datetime
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -11,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.predicates import is_enterprise_user, is_inspector
+from accounts.predicates import is_enterprise_user
 from accounts.roles import Role
 from core.access import RestrictedQuerySet, access_rule
 from core.models import StoredFile
@@ -174,8 +173,8 @@ class Enterprise(models.Model):
 def enterprise_access(user, action: str) -> Q | bool:
     """Who reads the whole register is the rule `enterprises.view_register`, who keeps it `edit_identity`. An
     enterprise user reads and keeps its own file (contact data, products, quality staff, standards) and alone
-    submits its self-reports; an inspector reads the files of the enterprises of the live spot-check tasks assigned
-    to them; anyone else nothing."""
+    submits its self-reports; anyone else nothing, unless another app grants it (inspections: an inspector reads
+    the files of the enterprises of the live spot-check tasks assigned to them)."""
     own = user.enterprise_id if is_enterprise_user.test(user) else None
     own_file = Q(pk=own) if own else False
     if action == "submit_self_report":
@@ -184,9 +183,6 @@ def enterprise_access(user, action: str) -> Q | bool:
         return True if user.has_perm("enterprises.edit_identity") else own_file
     if user.has_perm("enterprises.view_register"):
         return True
-    if is_inspector.test(user):
-        tasks = apps.get_model("inspections", "Task").objects.visible_to(user).live()
-        return Q(Exists(tasks.filter(enterprise=OuterRef("pk"))))
     return own_file
 
 

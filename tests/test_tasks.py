@@ -117,8 +117,6 @@ def test_only_the_named_database_errors_are_transient():
 def test_every_task_of_the_portal_uses_the_base_and_keeps_its_name():
     app.loader.import_default_modules()
     names = {name for name in app.tasks if not name.startswith(("celery.", "tests."))}
-    # credit.tasks.recalculate_enterprise_task is on its way out (no caller left once events drive regrading).
-    names.discard("credit.tasks.recalculate_enterprise_task")
     assert {entry["task"] for entry in app.conf.beat_schedule.values()} <= names
     assert all(isinstance(app.tasks[name], QSTask) for name in names), [
         name for name in names if not isinstance(app.tasks[name], QSTask)

@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.predicates import is_inspector
-from core.access import RestrictedQuerySet, access_rule
+from core.access import RestrictedQuerySet, access_grant, access_rule
 from core.models import StoredFile
 from inspections.choices import SamplingOutcome, TaskKind, TaskStatus, Verdict
 from inspections.models.campaigns import Campaign
@@ -87,6 +87,14 @@ def task_access(user, action: str) -> Q | bool:
     if action == "view" and user.has_perm("inspections.view_all_tasks"):
         return True
     return Q(inspectors=user) if is_inspector.test(user) else False
+
+
+@access_grant("enterprises.Enterprise", "view")
+def enterprises_of_my_tasks(user) -> Q | bool:
+    """An inspector reads the files of the enterprises of the live spot-check tasks assigned to them."""
+    if not is_inspector.test(user):
+        return False
+    return Q(Exists(Task.objects.visible_to(user).live().filter(enterprise=OuterRef("pk"))))
 
 
 SAMPLING_FIELDS = (
