@@ -2,20 +2,16 @@
 complaints linked to it, and the substantiated complaints on the timeline. And a complaint's own change history,
 as staff read it on its page. A fixed number of queries each."""
 
-import datetime
 from dataclasses import dataclass
-from itertools import pairwise
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Model, Q, Window
 from django.db.models.functions import RowNumber
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from complaints.choices import OPEN_STATUSES, SUBSTANTIATED_OUTCOMES, ComplaintStatus
 from complaints.models import Complaint
-from core.timeline import TimelineEvent
+from core.timeline import Change, TimelineEvent, change_history
 
 LATEST = 5  # complaints listed on the file's card
 
@@ -97,91 +93,14 @@ def complaints_events(user, enterprise: Model) -> list[TimelineEvent]:
 
 # A complaint's change history.
 
-
-@dataclass(frozen=True)
-class Change:
-    when: datetime.datetime
-    who: str
-    what: str
-    changes: list[tuple[str, str, str]]  # (field, before, after)
-
-
 HIDDEN_FIELDS = {"tracking_number"}  # never changes; not worth a row
 
 
 def complaint_changes(complaint: Complaint, limit: int = 100) -> list[Change]:
     """Who changed what and when, newest first, with the values before and after as people read them. Two
     queries and one more per kind of related record named (users, enterprises, products, districts)."""
-    versions = list(
-        complaint.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
-    )
-    versions.reverse()
-    complete = len(versions) <= limit  # else the oldest is only there as the "before" of the next
-    deltas = [(new, new.diff_against(old).changes) for old, new in pairwise(versions)]
-    labels = _Labels(delta for _new, changes in deltas for delta in changes)
-    meta = Complaint._meta
-    entries = []
-    if complete and versions:
-        entries.append(
-            Change(versions[0].history_date, _who(versions[0]), pgettext("complaint history", "Received"), [])
-        )
-    for new, changes in deltas:
-        rows = [
-            (
-                str(meta.get_field(delta.field).verbose_name),
-                labels.show(delta.field, delta.old),
-                labels.show(delta.field, delta.new),
-            )
-            for delta in changes
-            if delta.field not in HIDDEN_FIELDS
-        ]
-        if rows:
-            entries.append(Change(new.history_date, _who(new), _("Changed"), rows))
-    entries.reverse()
-    return entries
 
+    def describe(record, kind: str) -> str:
+        return pgettext("complaint history", "Received") if kind == "+" else _("Changed")
 
-def _who(version) -> str:
-    user = version.history_user
-    return (user.get_full_name() or user.username) if user else _("the public")
-
-
-class _Labels:
-    """Stored values as people read them: names for related rows (each model looked up once), labels for
-    choices."""
-
-    def __init__(self, deltas):
-        self.meta = Complaint._meta
-        wanted: dict[type, set] = {}
-        for delta in deltas:
-            model = self._model(delta.field)
-            if model is not None:
-                wanted.setdefault(model, set()).update(value for value in (delta.old, delta.new) if value)
-        self.names = {
-            model: {row.pk: _name(row) for row in model.objects.filter(pk__in=ids)} for model, ids in wanted.items()
-        }
-
-    def _model(self, name: str):
-        field = self.meta.get_field(name)
-        return field.related_model if field.is_relation else None
-
-    def show(self, name: str, value) -> str:
-        if value in (None, ""):
-            return "—"
-        model = self._model(name)
-        if model is not None:
-            return self.names[model].get(value, str(value))
-        field = self.meta.get_field(name)
-        if field.choices:
-            return str(dict(field.flatchoices).get(value, value))
-        if isinstance(value, bool):
-            return _("yes") if value else _("no")
-        if isinstance(value, datetime.datetime):
-            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-        return str(value)
-
-
-def _name(row) -> str:
-    if isinstance(row, get_user_model()):
-        return row.get_full_name() or row.username
-    return str(row)
+    return change_history([(complaint.history.all(), describe)], limit, hidden=HIDDEN_FIELDS, nobody=_("the public"))

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -58,12 +59,17 @@ class Change:
     changes: list[tuple[str, str, str]]  # (field, before, after)
 
 
-def change_history(sources: list[tuple[QuerySet, Callable]], limit: int = 200) -> list[Change]:
-    """Who changed what and when, newest first, across several historical tables, with the values before and
-    after as people read them (names for related rows, labels for choices). `sources` pairs a history queryset
-    with a function naming the changed record."""
-    labels = _Labels()
-    changes = []
+Describe = Callable[[object, str], str]  # (a historical record, its type "+", "~" or "-") -> what happened
+
+
+def change_history(
+    sources: list[tuple[QuerySet, Describe]], limit: int = 200, *, hidden: Iterable[str] = (), nobody: str = ""
+) -> list[Change]:
+    """Who changed what and when, newest first, across several historical tables (django-simple-history), with
+    the values before and after as people read them: names for related rows (each model looked up once), labels
+    for choices, yes/no, local times. `sources` pairs a history queryset with `describe(record, type)`; fields in
+    `hidden` get no row; `nobody` names a change without a user (default "system")."""
+    steps = []  # (new version, the one before it or None)
     for records, describe in sources:
         newest = list(records.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
         by_object: dict[int, list] = {}
@@ -71,49 +77,73 @@ def change_history(sources: list[tuple[QuerySet, Callable]], limit: int = 200) -
             by_object.setdefault(record.id, []).append(record)
         for versions in by_object.values():
             if len(newest) <= limit:  # else the oldest version is only there as the "before" of the next
-                changes.append(_change(versions[0], None, describe, labels))
-            changes.extend(_change(new, old, describe, labels) for old, new in pairwise(versions))
-    changes = [change for change in changes if change is not None]
+                steps.append((versions[0], None, describe))
+            steps.extend((new, old, describe) for old, new in pairwise(versions))
+    edits = [
+        (new, old, describe, new.diff_against(old).changes if old is not None and new.history_type == "~" else None)
+        for new, old, describe in steps
+    ]
+    labels = _Labels((new.instance_type._meta, delta) for new, _old, _d, deltas in edits for delta in deltas or ())
+    hidden, nobody = set(hidden), nobody or _("system")
+    changes = []
+    for new, _old, describe, deltas in edits:
+        who = _name(new.history_user) if new.history_user else nobody
+        if deltas is None:
+            changes.append(Change(new.history_date, who, describe(new, new.history_type), []))
+            continue
+        meta = new.instance_type._meta
+        rows = [
+            (
+                str(meta.get_field(d.field).verbose_name),
+                labels.show(meta, d.field, d.old),
+                labels.show(meta, d.field, d.new),
+            )
+            for d in deltas
+            if d.field not in hidden
+        ]
+        if rows:  # a save that changed nothing visible leaves no entry
+            changes.append(Change(new.history_date, who, describe(new, "~"), rows))
     changes.sort(key=lambda change: change.when, reverse=True)
     return changes[:limit]
 
 
-def _change(new, old, describe, labels: "_Labels") -> Change | None:
-    """One entry of the history, or None for a save that changed nothing visible."""
-    who = new.history_user.get_full_name() if new.history_user else _("system")
-    if old is None or new.history_type != "~":
-        label = {"+": _("created"), "-": _("removed")}.get(new.history_type, _("changed"))
-        return Change(new.history_date, who, f"{describe(new)} {label}", [])
-    meta = new.instance_type._meta
-    rows = []
-    for delta in new.diff_against(old).changes:
-        field = meta.get_field(delta.field)
-        rows.append((str(field.verbose_name), labels.show(field, delta.old), labels.show(field, delta.new)))
-    if not rows:
-        return None
-    return Change(new.history_date, who, f"{describe(new)} {_('changed')}", rows)
-
-
 class _Labels:
-    """Turns stored values into what people read, looking up each related row once."""
+    """Stored values as people read them: names for related rows, each model looked up once for all the deltas."""
 
-    def __init__(self):
-        self._cache: dict[tuple, str] = {}
+    def __init__(self, deltas: Iterable[tuple]):
+        wanted: dict[type, set] = {}
+        for meta, delta in deltas:
+            field = meta.get_field(delta.field)
+            if field.is_relation:
+                wanted.setdefault(field.related_model, set()).update(self._ids(field, delta.old, delta.new))
+        self.names = {
+            model: {row.pk: _name(row) for row in model.objects.filter(pk__in=ids)} for model, ids in wanted.items()
+        }
 
-    def show(self, field, value) -> str:
+    @staticmethod
+    def _ids(field, *values) -> list:
+        if field.many_to_many:  # e.g. a product's standards: [{"product": 1, "standard": 4}, ...]
+            return [row[field.m2m_reverse_field_name()] for value in values for row in value or ()]
+        return [value for value in values if value]
+
+    def show(self, meta, name: str, value) -> str:
         if value in (None, "", []):
             return "—"
-        if field.many_to_many:  # e.g. a product's standards: [{"product": 1, "standard": 4}, ...]
-            ids = [row[field.m2m_reverse_field_name()] for row in value]
-            return ", ".join(self._related(field.related_model, pk) for pk in ids)
+        field = meta.get_field(name)
         if field.is_relation:
-            return self._related(field.related_model, value)
+            names = self.names.get(field.related_model, {})
+            return ", ".join(names.get(pk, str(pk)) for pk in self._ids(field, value))
         if field.choices:
             return str(dict(field.flatchoices).get(value, value))
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        if isinstance(value, datetime.datetime):
+            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
         return str(value)
 
-    def _related(self, model, pk) -> str:
-        key = (model, pk)
-        if key not in self._cache:
-            self._cache[key] = str(model.objects.filter(pk=pk).first() or pk)
-        return self._cache[key]
+
+def _name(row) -> str:
+    """A user by their full name (else username), anything else as it prints."""
+    if isinstance(row, get_user_model()):
+        return row.get_full_name() or row.username
+    return str(row)

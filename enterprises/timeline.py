@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.timeline import TIMELINE_SOURCES, Change, TimelineEvent, timeline_sorted
 from core.timeline import change_history as history_of
@@ -62,11 +63,18 @@ def enterprise_timeline(enterprise: Enterprise, *, user) -> list[TimelineEvent]:
 
 def change_history(enterprise: Enterprise, limit: int = 200) -> list[Change]:
     """Who changed what and when in the file, its licences and its products, newest first."""
+
+    def named(label):
+        return lambda record, kind: f"{label(record)} {ACTIONS[kind]}"
+
     return history_of(
         [
-            (Enterprise.history.filter(id=enterprise.pk), lambda r: _("File")),
-            (Licence.history.filter(enterprise_id=enterprise.pk), lambda r: _("Licence %s") % r.number),
-            (Product.history.filter(enterprise_id=enterprise.pk), lambda r: _("Product %s") % r.name),
+            (Enterprise.history.filter(id=enterprise.pk), named(lambda r: _("File"))),
+            (Licence.history.filter(enterprise_id=enterprise.pk), named(lambda r: _("Licence %s") % r.number)),
+            (Product.history.filter(enterprise_id=enterprise.pk), named(lambda r: _("Product %s") % r.name)),
         ],
         limit,
     )
+
+
+ACTIONS = {"+": gettext_lazy("created"), "~": gettext_lazy("changed"), "-": gettext_lazy("removed")}
