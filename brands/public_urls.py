@@ -7,7 +7,6 @@ from brands.views import certificate, public
 
 app_name = "brands_public"
 urlpatterns = [
-    path("public/honours/", public.honour_list, name="honours"),
     path("public/notices/", public.notice_list, name="notices"),
     path("public/notices/<int:pk>/", public.notice_detail, name="notice"),
     path("public/notices/<int:pk>/objection-filed/", public.objection_filed, name="objection_filed"),

@@ -158,7 +158,7 @@ def grade_outlook(explanation: Explanation) -> list[str]:
 
 
 def public_blacklist(today: datetime.date) -> QuerySet[BlacklistEntry]:
-    """Entries on the dishonesty list as the public list shows them (credit.views.public): listed, not removed
+    """Entries on the dishonesty list as the public list shows them (portal.views.blacklist): listed, not removed
     after credit repair, and published by `today` (a decision dated ahead is not published yet)."""
     return BlacklistEntry.objects.listed().filter(published_on__lte=today)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from credit.views import blacklist, grades, monitoring, overrides, public, scoring
+from credit.views import blacklist, grades, monitoring, overrides, scoring
 
 app_name = "credit"
 urlpatterns = [
@@ -27,5 +27,4 @@ urlpatterns = [
     path("credit/runs/", monitoring.run_list, name="runs"),
     path("credit/runs/now/", monitoring.run_now, name="run_now"),
     # Public page: no login.
-    path("public/blacklist/", public.public_blacklist, name="public_blacklist"),
 ]

@@ -61,7 +61,7 @@ def draws() -> QuerySet:
 
 
 def blacklist(today: datetime.date) -> QuerySet:
-    """Entries on the dishonesty list as the public list shows them (credit.views.public): listed, not removed
+    """Entries on the dishonesty list as the public list shows them (portal.views.blacklist): listed, not removed
     after credit repair, and published by `today` (a decision dated ahead is not published yet)."""
     return public_blacklist(today)
 

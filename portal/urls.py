@@ -1,6 +1,5 @@
 """The public portal's pages (no login), under /public/ beside the public pages of the other apps (published
-spot-check results by campaign and draws in inspections, the dishonesty list in credit, honours and notices in
-brands)."""
+spot-check results by campaign and draws in inspections, notices and their objections in brands)."""
 
 from django.urls import path
 
@@ -12,4 +11,6 @@ urlpatterns = [
     path("public/results/", views.results, name="results"),
     path("public/enterprises/<int:pk>/", views.enterprise, name="enterprise"),
     path("public/draws/", views.draws, name="draws"),
+    path("public/blacklist/", views.blacklist, name="blacklist"),
+    path("public/honours/", views.honours, name="honours"),
 ]

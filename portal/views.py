@@ -1,5 +1,6 @@
-"""The public portal (no login): its home, the search over every published result, each enterprise's public page
-and the list of draws. Everything is read through portal.selectors, which hold what "published" means; an
+"""The public portal (no login): its home, the search over every published result, each enterprise's public page,
+the dishonesty list, the honours in force and the list of draws. Each list filters with the FilterSet its
+open-data API uses. Everything is read through portal.selectors, which hold what "published" means; an
 enterprise with nothing published answers 404 like one that does not exist."""
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -7,10 +8,11 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from brands.choices import ProgrammeKind
 from core.pages import paginate
 from inspections.choices import Verdict
 from portal import selectors
-from portal.filtersets import PublicResultFilterSet
+from portal.filtersets import PublicBlacklistFilterSet, PublicHonourFilterSet, PublicResultFilterSet
 
 LATEST = 5  # campaigns and draws on the home page
 
@@ -57,3 +59,28 @@ def enterprise(request, pk: int):
 def draws(request):
     page, query = paginate(request, selectors.draws())
     return render(request, "portal/draws.html", {"page": page, "query": query})
+
+
+def blacklist(request):
+    """The dishonesty list: only entries in force and published, and only what the decision published."""
+    filters = PublicBlacklistFilterSet(request.GET or None, queryset=selectors.blacklist_rows(timezone.localdate()))
+    page, query = paginate(request, filters.qs)
+    context = {"filters": filters, "params": request.GET, "page": page, "query": query}
+    return render(request, "portal/blacklist.html", context)
+
+
+def honours(request):
+    """Famous-brand products and quality awards in force (a revoked or expired honour is no longer listed)."""
+    rows = selectors.honours(timezone.localdate())
+    filters = PublicHonourFilterSet(request.GET or None, queryset=rows)
+    page, query = paginate(request, filters.qs)
+    years = rows.order_by("-programme__year").values_list("programme__year", flat=True).distinct()
+    context = {
+        "filters": filters,  # an unknown programme or a year of letters is ignored
+        "params": request.GET,
+        "page": page,
+        "query": query,
+        "kinds": ProgrammeKind.choices,
+        "years": [str(year) for year in years],
+    }
+    return render(request, "portal/honours.html", context)

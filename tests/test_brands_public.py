@@ -99,7 +99,7 @@ def _honour(kind=ProgrammeKind.QUALITY_AWARD, *, name: str, product_name: str | 
 
 def test_the_public_pages_need_no_login(client, open_notice):
     for url in (
-        reverse("brands_public:honours"),
+        reverse("portal:honours"),
         reverse("brands_public:notices"),
         reverse("brands_public:notice", args=[open_notice["notice"].pk]),
     ):
@@ -268,14 +268,14 @@ def honours(reference_data):
 
 
 def _listed(client, **params) -> set[int]:
-    response = client.get(reverse("brands_public:honours"), params)
+    response = client.get(reverse("portal:honours"), params)
     assert response.status_code == 200
     return {honour.pk for honour in response.context["page"]}
 
 
 def test_the_honour_list_shows_only_current_honours(client, honours):
     assert _listed(client) == {honours["current"].pk, honours["brand"].pk}
-    html = client.get(reverse("brands_public:honours")).content.decode()
+    html = client.get(reverse("portal:honours")).content.decode()
     assert honours["current"].certificate_number in html and "洞庭香米" in html
     assert "岳阳已撤销丙有限公司" not in html and "岳阳已过期丁有限公司" not in html
     assert _listed(client, q="已撤销") == set()
@@ -287,11 +287,11 @@ def test_the_honour_list_searches_and_filters(client, honours):
     assert _listed(client, q="质量奖甲") == {current.pk}
     assert _listed(client, q="香米") == {brand.pk}
     assert _listed(client, q=brand.certificate_number) == {brand.pk}
-    assert _listed(client, kind=ProgrammeKind.FAMOUS_BRAND) == {brand.pk}
-    assert _listed(client, kind=ProgrammeKind.QUALITY_AWARD) == {current.pk}
+    assert _listed(client, programme_kind=ProgrammeKind.FAMOUS_BRAND) == {brand.pk}
+    assert _listed(client, programme_kind=ProgrammeKind.QUALITY_AWARD) == {current.pk}
     assert _listed(client, year=str(TODAY.year)) == {current.pk, brand.pk}
     assert _listed(client, year=str(TODAY.year - 1)) == set()
-    assert _listed(client, kind="nonsense", year="x") == {current.pk, brand.pk}  # unknown filters are ignored
+    assert _listed(client, programme_kind="nonsense", year="x") == {current.pk, brand.pk}  # unknown filters are ignored
 
 
 def test_the_public_lists_read_a_bounded_number_of_queries(
@@ -299,7 +299,7 @@ def test_the_public_lists_read_a_bounded_number_of_queries(
 ):
     _notice_call(year=TODAY.year - 3)
     with django_assert_max_num_queries(5):
-        client.get(reverse("brands_public:honours"))
+        client.get(reverse("portal:honours"))
     with django_assert_max_num_queries(4):
         client.get(reverse("brands_public:notices"))
 

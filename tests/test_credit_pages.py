@@ -358,12 +358,12 @@ def test_staff_list_an_enterprise_and_the_public_page_shows_it(
     assert again.status_code == 200 and again.context["form"].non_field_errors()  # already listed
     assert [row.pk for row in supervisor.get(reverse("credit:blacklist")).context["page"]] == [entry.pk]
     client.logout()
-    public = client.get(reverse("credit:public_blacklist"))
+    public = client.get(reverse("portal:blacklist"))
     page = public.content.decode()
     assert public.status_code == 200 and enterprise.name in page and "岳市监信〔2026〕7号" in page
     assert "掺杂掺假大米" not in page  # the facts stay in the bureau's file
-    assert client.get(reverse("credit:public_blacklist"), {"q": enterprise.credit_code}).context["page"].object_list
-    assert not client.get(reverse("credit:public_blacklist"), {"q": "无此企业"}).context["page"].object_list
+    assert client.get(reverse("portal:blacklist"), {"q": enterprise.credit_code}).context["page"].object_list
+    assert not client.get(reverse("portal:blacklist"), {"q": "无此企业"}).context["page"].object_list
     assert client.get(reverse("credit:blacklist")).status_code == 302  # the staff list needs a login
     assert client.get(entry.get_absolute_url()).status_code == 302
 
@@ -423,7 +423,7 @@ def test_credit_repair_approved_takes_the_enterprise_off_the_public_list(
     assert statuses == {entry.pk: BlacklistStatus.REMOVED}  # staff still read the removed entry
     client.logout()
     listed(EnterpriseFactory(), published_on=TODAY() + datetime.timedelta(days=1), number="岳市监信〔2026〕9号")
-    public = client.get(reverse("credit:public_blacklist"))
+    public = client.get(reverse("portal:blacklist"))
     assert not public.context["page"].object_list and entry.decision_number not in public.content.decode()
 
 

@@ -192,8 +192,8 @@ def test_the_home_links_every_public_list_and_counts_only_what_is_published(clie
     for name in (
         "inspections:public_campaigns",
         "portal:results",
-        "credit:public_blacklist",
-        "brands_public:honours",
+        "portal:blacklist",
+        "portal:honours",
         "brands_public:notices",
         "portal:draws",
     ):

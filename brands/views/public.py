@@ -1,6 +1,6 @@
-"""What anyone may read without logging in: the current honours, the published notices of proposed winners, and
-the signed-objection form while a notice runs. Nothing else of a call shows here: not the applicants that were
-ineligible, not selected or withdrew, nor any honour revoked or past its validity."""
+"""What anyone may read without logging in: the published notices of proposed winners and the signed-objection
+form while a notice runs (the public portal lists the honours in force). Nothing else of a call shows here: not
+the applicants that were ineligible, not selected or withdrew."""
 
 from django import forms
 from django.db.models import QuerySet
@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from brands import services
-from brands.choices import ApplicationStatus, ProgrammeKind
-from brands.models import Application, Honour, Notice
+from brands.choices import ApplicationStatus
+from brands.models import Application, Notice
 from core.pages import paginate, submit
 from core.ratelimit import RateLimit
 
@@ -47,29 +47,6 @@ class ObjectionForm(forms.Form):
     def __init__(self, *args, proposed, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["application"].queryset = proposed
-
-
-def honour_list(request):
-    search = request.GET.get("q", "").strip()
-    honours = Honour.objects.current().search(search).select_related("enterprise", "product", "programme")
-    kind = request.GET.get("kind", "")
-    if kind in ProgrammeKind.values:
-        honours = honours.filter(programme__kind=kind)
-    year = request.GET.get("year", "")
-    if year.isdecimal():
-        honours = honours.filter(programme__year=int(year))
-    page, query = paginate(request, honours.order_by("-awarded_on", "certificate_number"))
-    years = Honour.objects.current().order_by("-programme__year").values_list("programme__year", flat=True).distinct()
-    context = {
-        "page": page,
-        "query": query,
-        "search": search,
-        "kind": kind,
-        "year": year,
-        "kinds": ProgrammeKind.choices,
-        "years": [str(value) for value in years],
-    }
-    return render(request, "brands/public/honour_list.html", context)
 
 
 def _published() -> QuerySet[Notice]:
