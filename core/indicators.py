@@ -105,14 +105,6 @@ def register_source(source: Source, *indicators: Indicator) -> None:
     INDICATORS.update((i.code, i) for i in ordered)
 
 
-def grade_indicators() -> list[Indicator]:
-    return [i for i in INDICATORS.values() if i.kind == GRADE]
-
-
-def risk_indicators() -> list[Indicator]:
-    return [i for i in INDICATORS.values() if i.kind == RISK]
-
-
 def source_events() -> set[str]:
     """Every event kind some registered source changes on."""
     return {kind for source in SOURCES.values() for kind in source.events}

@@ -6,6 +6,8 @@ The kinds are those every registered indicator source declares (`core.indicators
 licence, an honour, a complaint, a listing...) and credit's own overrides. They are read when an event is
 dispatched, so a source an app registers after credit starts counts as well."""
 
+import datetime
+
 from core.events import on_events
 from core.indicators import source_events
 from core.models import DomainEvent
@@ -25,12 +27,14 @@ def grade_event_kinds() -> set[str]:
 @on_events(grade_event_kinds)
 def recalculate_on_event(event: DomainEvent) -> None:
     """Recalculate the event's enterprise. The history names the cause and detail the event carries (an
-    override's, say); by default an event, and its kind."""
+    override's, say); by default an event, and its kind. An event that names the moment it speaks of (`as_of`:
+    overrides ended by a run at a given time) is recalculated as of that moment."""
     if not event.enterprise_id:
         return
-    cause = event.payload.get("cause")
+    cause, as_of = event.payload.get("cause"), event.payload.get("as_of")
     recalculate_enterprises(
         [event.enterprise_id],
         cause=cause if cause in GradeCause.values else GradeCause.EVENT,
         detail=event.payload.get("detail") or event.kind,
+        now=datetime.datetime.fromisoformat(as_of) if as_of else None,
     )

@@ -216,6 +216,7 @@ def _overrides_end_expired(*, now: datetime.datetime | None = None) -> list[Doma
             override=override.pk,
             cause=GradeCause.OVERRIDE_ENDED,
             detail="expired",
+            as_of=now.isoformat(),  # the grade is recomputed as of the end, like the run that ended it
         )
         for override in expired
     ]

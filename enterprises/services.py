@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from core.events import event_emit
 from core.workdays import due_date
 from enterprises.choices import EnterpriseStatus, ExpiryLevel, ReportStatus
+from enterprises.events import RECORD
 from enterprises.models import (
     Licence,
     LicenceWarning,
@@ -29,19 +30,18 @@ from enterprises.models import (
 GRADED_RECORDS = (Licence, Penalty, SelfReport)
 
 
+@transaction.atomic
 def record_save(instance: models.Model, *, actor, at: datetime.datetime | None = None) -> models.Model:
     """Validate and save one record, naming `actor` (and, when recording the past, the moment `at`) in its
-    change history. A licence, penalty or self-report change emits `enterprise.record` (the credit model
-    recalculates that enterprise)."""
+    change history. A licence, penalty or self-report change emits `enterprise.record` in the same transaction
+    (the credit grade follows once it has committed)."""
     instance.full_clean()
     instance._history_user = actor
     if at is not None:
         instance._history_date = at
     instance.save()
     if isinstance(instance, GRADED_RECORDS):
-        event_emit(
-            "enterprise.record", enterprise_id=instance.enterprise_id, record=instance._meta.label_lower, id=instance.pk
-        )
+        event_emit(RECORD, enterprise_id=instance.enterprise_id, record=instance._meta.label_lower, id=instance.pk)
     return instance
 
 

@@ -623,6 +623,7 @@ def test_an_expired_override_ends_and_the_computed_grade_returns(
         GradeCause.OVERRIDE_ENDED,
         "expired",
     )
+    assert change.at == next_day  # recomputed as of the end, not when the event happened to be dispatched
     assert services.overrides_expire(now=next_day) == 0 and len(history(enterprise)) == 3
 
 
