@@ -14,5 +14,5 @@ def recalculate_all_task(cause: str = GradeCause.SCHEDULED) -> dict:
 
 @shared_task(base=QSTask, name="credit.tasks.end_expired_overrides_task")
 def end_expired_overrides_task() -> int:
-    """Daily, just after midnight: overrides past their expiry end, and those grades are recalculated at once."""
+    """Daily, just after midnight: overrides past their expiry end; each end's event regrades its enterprise."""
     return overrides_expire()

@@ -26,5 +26,4 @@ urlpatterns = [
     path("credit/warnings/<int:pk>/acknowledge/", monitoring.warning_acknowledge, name="warning_acknowledge"),
     path("credit/runs/", monitoring.run_list, name="runs"),
     path("credit/runs/now/", monitoring.run_now, name="run_now"),
-    # Public page: no login.
 ]

@@ -72,12 +72,15 @@ def blacklist(request):
 def honours(request):
     """Famous-brand products and quality awards in force (a revoked or expired honour is no longer listed)."""
     rows = selectors.honours(timezone.localdate())
-    filters = PublicHonourFilterSet(request.GET or None, queryset=rows)
+    params = request.GET.copy()
+    if "kind" in params and "programme_kind" not in params:  # the page's earlier name, still in links
+        params["programme_kind"] = params.pop("kind")[-1]
+    filters = PublicHonourFilterSet(params or None, queryset=rows)
     page, query = paginate(request, filters.qs)
     years = rows.order_by("-programme__year").values_list("programme__year", flat=True).distinct()
     context = {
         "filters": filters,  # an unknown programme or a year of letters is ignored
-        "params": request.GET,
+        "params": params,
         "page": page,
         "query": query,
         "kinds": ProgrammeKind.choices,

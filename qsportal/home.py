@@ -100,11 +100,11 @@ def _admin(user: User, today: datetime.date) -> dict:
 
 
 HOME_PAGES: dict[str, tuple[str, Callable[[User, datetime.date], dict]]] = {
-    Role.LEADER: ("core/home/leader.html", _leader),
-    Role.SUPERVISOR: ("core/home/supervisor.html", _supervisor),
-    Role.INSPECTOR: ("core/home/inspector.html", _inspector),
-    Role.LAB_TECHNICIAN: ("core/home/lab_technician.html", _lab_technician),
-    Role.ENTERPRISE: ("core/home/enterprise.html", _enterprise),
-    Role.EXPERT: ("core/home/expert.html", _expert),
-    Role.ADMIN: ("core/home/admin.html", _admin),
+    Role.LEADER: ("qsportal/home/leader.html", _leader),
+    Role.SUPERVISOR: ("qsportal/home/supervisor.html", _supervisor),
+    Role.INSPECTOR: ("qsportal/home/inspector.html", _inspector),
+    Role.LAB_TECHNICIAN: ("qsportal/home/lab_technician.html", _lab_technician),
+    Role.ENTERPRISE: ("qsportal/home/enterprise.html", _enterprise),
+    Role.EXPERT: ("qsportal/home/expert.html", _expert),
+    Role.ADMIN: ("qsportal/home/admin.html", _admin),
 }

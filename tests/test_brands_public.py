@@ -292,6 +292,7 @@ def test_the_honour_list_searches_and_filters(client, honours):
     assert _listed(client, year=str(TODAY.year)) == {current.pk, brand.pk}
     assert _listed(client, year=str(TODAY.year - 1)) == set()
     assert _listed(client, programme_kind="nonsense", year="x") == {current.pk, brand.pk}  # unknown filters are ignored
+    assert _listed(client, kind=ProgrammeKind.FAMOUS_BRAND) == {brand.pk}  # the page's earlier name still works
 
 
 def test_the_public_lists_read_a_bounded_number_of_queries(

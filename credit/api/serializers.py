@@ -1,5 +1,5 @@
 """Serializers of the credit API: they check the shape of the input and render records; every write goes through
-a service in credit.services, which checks who may act and from which state, and recalculates the grade."""
+a service in credit.services, which checks who may act and from which state, and emits the event the grade follows."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field

@@ -1,5 +1,5 @@
 """The credit API. Thin: each view validates its input with a serializer, calls the service in credit.services
-(which checks who may act and from which state, audits, and recalculates the grade), and renders the result.
+(which checks who may act and from which state, audits, and emits the event the grade follows), and renders the result.
 Reads go through the models' `visible_to`, so a record that is not the caller's answers 404 like a missing one."""
 
 from drf_spectacular.utils import extend_schema

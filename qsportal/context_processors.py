@@ -1,4 +1,4 @@
-from core.navigation import navigation_for
+from qsportal.navigation import navigation_for
 
 
 def navigation(request) -> dict:
