@@ -1,5 +1,6 @@
-"""Public pages of brand cultivation (no login): published notices with the objection form (the portal lists the honours in
-force); and the honour certificate, which is not public but is served from here with its own access check."""
+"""Public pages of brand cultivation (no login): published notices with the objection form (the portal lists the
+honours in force); and the honour certificate, which is not public but is served from here with its own access
+check."""
 
 from django.urls import path
 
