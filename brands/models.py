@@ -638,12 +638,16 @@ class Honour(models.Model):
         return awarded_on + relativedelta(years=years) - datetime.timedelta(days=1)
 
 
-@access_rule(Honour, actions=("view",))
+@access_rule(Honour, actions=("view", "view_record"))
 def honour_access(user, action: str) -> Q | bool:
-    """Staff read every honour; an enterprise its own and the current ones; everyone else the current ones."""
+    """Staff read every honour; an enterprise its own and the current ones; everyone else the current ones. The
+    honour's record (its page with reviews, its certificate: the holder's documents) is staff's and the holder's
+    only ("view_record")."""
     if _is_staff(user):
         return True
     enterprise_id = _own_enterprise(user)
+    if action == "view_record":
+        return Q(enterprise_id=enterprise_id) if enterprise_id else False
     return (_honour_in_force() | Q(enterprise_id=enterprise_id)) if enterprise_id else _honour_in_force()
 
 

@@ -8,16 +8,11 @@ from inspections.choices import FollowUpOutcome, TaskStatus, Verdict
 from inspections.models import FollowUp, Task
 
 
-def _tasks_seen_by(user, enterprise: Model):
-    """Staff and the enterprise itself see every check of the enterprise; an inspector only their own."""
-    if user.has_perm("inspections.view_all_tasks") or user.enterprise_id == enterprise.pk:
-        return Task.objects.filter(enterprise=enterprise)
-    return Task.objects.visible_to(user).filter(enterprise=enterprise)
-
-
 def spot_check_events(user, enterprise: Model) -> list[TimelineEvent]:
     events = []
-    tasks = _tasks_seen_by(user, enterprise).filter(status=TaskStatus.FINAL).select_related("campaign")
+    # Staff and the enterprise itself see every finished check of the enterprise; an inspector only their own.
+    tasks = Task.objects.restrict(user, "view_on_file").filter(enterprise=enterprise, status=TaskStatus.FINAL)
+    tasks = tasks.select_related("campaign")
     for task in tasks:
         failed = task.verdict != Verdict.CONFORMING
         events.append(
@@ -53,12 +48,11 @@ def spot_check_events(user, enterprise: Model) -> list[TimelineEvent]:
 
 def spot_check_section(user, enterprise: Model) -> tuple[str, dict] | None:
     """The file page's spot-check section: the enterprise's checks and follow-ups, to staff and to itself."""
-    if user.has_perm("inspections.view_all_tasks"):
-        tasks = Task.objects.filter(enterprise=enterprise).exclude(status=TaskStatus.CANCELLED)
-    elif user.enterprise_id == enterprise.pk:
-        tasks = Task.objects.filter(enterprise=enterprise, status=TaskStatus.FINAL)  # never an upcoming visit
-    else:
-        return None
+    if not (user.has_perm("inspections.view_all_tasks") or user.enterprise_id == enterprise.pk):
+        return None  # an inspector's own checks show on the timeline only
+    tasks = (
+        Task.objects.restrict(user, "view_on_file").filter(enterprise=enterprise).exclude(status=TaskStatus.CANCELLED)
+    )
     follow_ups = FollowUp.objects.visible_to(user).filter(enterprise=enterprise)
     return (
         "inspections/file_section.html",

@@ -9,21 +9,12 @@ from brands.certificate import certificate_filename, certificate_pdf
 from brands.models import Honour
 
 
-def _certificate_honours(user):
-    """Staff read every certificate, an enterprise its own; anyone else none (a 404 as for a missing one). The
-    public list of current honours is not enough: a certificate is the holder's document."""
-    honours = Honour.objects.visible_to(user)
-    if user.has_perm("brands.view_all"):
-        return honours
-    if user.has_perm("brands.view_own"):
-        return honours.filter(enterprise_id=user.enterprise_id)
-    return honours.none()
-
-
 def honour_certificate(request, pk: int):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    honours = _certificate_honours(request.user).select_related("enterprise", "product", "programme")
+    # Staff read every certificate, an enterprise its own; anyone else none (a 404 as for a missing one): the public
+    # list of current honours is not enough, a certificate is the holder's document.
+    honours = Honour.objects.restrict(request.user, "view_record").select_related("enterprise", "product", "programme")
     honour = get_object_or_404(honours, pk=pk)
     response = HttpResponse(certificate_pdf(honour), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{certificate_filename(honour)}"'

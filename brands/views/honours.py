@@ -52,10 +52,8 @@ def honour_detail(request, pk: int):
     honours are on the public list)."""
     user = request.user
     staff = user.has_perm("brands.view_all")
-    honours = Honour.objects.visible_to(user).select_related("enterprise", "programme", "product", "application")
-    if not staff:
-        honours = honours.filter(enterprise_id=user.enterprise_id)
-    honour = get_object_or_404(honours, pk=pk)
+    honours = Honour.objects.restrict(user, "view_record")
+    honour = get_object_or_404(honours.select_related("enterprise", "programme", "product", "application"), pk=pk)
     review_form = forms.HonourReviewForm()
     if request.method == "POST":
         if request.POST.get("action") != "review":

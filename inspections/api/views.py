@@ -13,7 +13,6 @@ from accounts.models import User
 from accounts.roles import Role
 from core.api.permissions import ActionPermission
 from core.api.validation import valid_body as _valid
-from enterprises.selectors import enterprises_visible_to
 from inspections import selectors
 from inspections.api import serializers
 from inspections.filtersets import FollowUpFilterSet, LabTestFilterSet, PublishedResultFilterSet, TaskFilterSet
@@ -460,13 +459,7 @@ class PublishedResultViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["campaign", "enterprise_name", "id"]
 
     def get_queryset(self):
-        user = self.request.user
-        rows = PublishedResult.objects.select_related("task", "campaign")
-        if user.has_perm("inspections.view_campaigns"):
-            return rows
-        if user.has_perm("inspections.view_own_results"):
-            return rows.filter(task__enterprise__in=enterprises_visible_to(user))
-        return rows.none()
+        return PublishedResult.objects.visible_to(self.request.user).select_related("task", "campaign")
 
     @extend_schema(request=serializers.ReplySerializer, responses=serializers.PublishedResultSerializer)
     @action(detail=True, methods=["post"])
@@ -502,13 +495,7 @@ class ConflictViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     ordering = ["-declared_at", "-id"]
 
     def get_queryset(self):
-        user = self.request.user
-        rows = ConflictDeclaration.objects.select_related("inspector", "enterprise")
-        if user.has_perm("inspections.view_campaigns"):
-            return rows
-        if user.has_perm("inspections.declare_conflict"):
-            return rows.filter(inspector=user)
-        return rows.none()
+        return ConflictDeclaration.objects.visible_to(self.request.user).select_related("inspector", "enterprise")
 
     @extend_schema(request=serializers.ConflictDeclareSerializer, responses={201: serializers.ConflictSerializer})
     def create(self, request, *args, **kwargs):

@@ -281,10 +281,10 @@ class ConflictDeclaration(models.Model):
         return f"{self.inspector} ↔ {self.enterprise}"
 
 
-@access_rule(ConflictDeclaration, actions=("withdraw",))
+@access_rule(ConflictDeclaration, actions=("view", "withdraw"))
 def conflict_declaration_access(user, action: str) -> Q | bool:
-    """Bureau staff withdraw any declaration; an inspector only their own. (Who reads them is decided where they
-    are listed.)"""
-    if is_bureau_staff.test(user):
+    """Bureau staff (and, to read, administrators) see and withdraw any declaration; an inspector only their
+    own."""
+    if is_bureau_staff.test(user) or (action == "view" and user.has_perm("inspections.view_campaigns")):
         return True
     return Q(inspector=user) if is_inspector.test(user) else False

@@ -49,10 +49,12 @@ class PublishedResult(models.Model):
         return f"{self.enterprise_name} {self.product_name}"
 
 
-@access_rule(PublishedResult, actions=("reply",))
+@access_rule(PublishedResult, actions=("view", "reply"))
 def published_result_access(user, action: str) -> models.Q | bool:
-    """An enterprise replies to its own published results; nobody else does. (Who reads them is decided where
-    they are listed.)"""
+    """Signed in, staff read every publication record and an enterprise its own, to which it alone replies. (The
+    public reads the published snapshot through the portal's selectors, never these records.)"""
+    if action == "view" and user.has_perm("inspections.view_campaigns"):
+        return True
     if is_enterprise_user.test(user) and user.enterprise_id:
         return models.Q(task__enterprise_id=user.enterprise_id)
     return False

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.predicates import is_inspector
+from accounts.predicates import is_enterprise_user, is_inspector
 from core.access import RestrictedQuerySet, access_grant, access_rule
 from core.models import StoredFile
 from inspections.choices import SamplingOutcome, TaskKind, TaskStatus, Verdict
@@ -80,12 +80,15 @@ class Task(models.Model):
         return reverse("inspections:task", args=[self.pk])
 
 
-@access_rule(Task, actions=("view", "file_sampling"))
+@access_rule(Task, actions=("view", "file_sampling", "view_on_file"))
 def task_access(user, action: str) -> Q | bool:
     """Bureau staff and administrators read every task; an inspector reads, and files the sampling record of, only
-    the tasks assigned to them; nobody else any."""
-    if action == "view" and user.has_perm("inspections.view_all_tasks"):
+    the tasks assigned to them; nobody else any. On an enterprise's file ("view_on_file") the enterprise also
+    reads its own finished checks (never an upcoming visit)."""
+    if action != "file_sampling" and user.has_perm("inspections.view_all_tasks"):
         return True
+    if action == "view_on_file" and is_enterprise_user.test(user) and user.enterprise_id:
+        return Q(enterprise_id=user.enterprise_id, status=TaskStatus.FINAL)
     return Q(inspectors=user) if is_inspector.test(user) else False
 
 

@@ -36,9 +36,7 @@ def my_results(request):
     context = {
         "results": enterprise_results(request.user),
         "follow_ups": follow_up_list(request.user).order_by("-ordered_on", "-pk"),
-        "publications": PublishedResult.objects.standing()
-        .filter(task__enterprise_id=request.user.enterprise_id)
-        .select_related("campaign"),
+        "publications": PublishedResult.objects.visible_to(request.user).standing().select_related("campaign"),
     }
     return render(request, "inspections/my_results.html", context)
 
@@ -145,9 +143,7 @@ def result_action(request, pk: int, action: str):
 @require_POST
 @login_required
 def publication_reply(request, pk: int):
-    published = get_object_or_404(
-        PublishedResult.objects.select_related("task").filter(task__enterprise_id=request.user.enterprise_id), pk=pk
-    )
+    published = get_object_or_404(PublishedResult.objects.restrict(request.user, "reply").select_related("task"), pk=pk)
     run_action(
         request,
         lambda: publication.publication_reply(
