@@ -41,9 +41,22 @@ class ScoringModelForm(forms.Form):
     base_score = forms.FloatField(label=_("Base score"), min_value=0, max_value=100)
     grade_a_min = forms.FloatField(label=_("Grade A from"), min_value=0, max_value=100)
     grade_b_min = forms.FloatField(label=_("Grade B from"), min_value=0, max_value=100)
+    a_needs_conforming_check = forms.BooleanField(
+        label=_("Grade A needs a conforming spot check"),
+        required=False,
+        help_text=_("Without one in the look-back window the grade is B at most, whatever the honours."),
+    )
     note = forms.CharField(label=_("What changed and why"), widget=NOTE)
 
-    SCALARS = ("effective_from", "lookback_years", "recency_factors", "base_score", "grade_a_min", "grade_b_min")
+    SCALARS = (
+        "effective_from",
+        "lookback_years",
+        "recency_factors",
+        "base_score",
+        "grade_a_min",
+        "grade_b_min",
+        "a_needs_conforming_check",
+    )
 
     def __init__(self, *args, base: ScoringModel | None = None, today=None, **kwargs):
         if base is not None and "initial" not in kwargs:
@@ -54,6 +67,7 @@ class ScoringModelForm(forms.Form):
                 "base_score": base.base_score,
                 "grade_a_min": base.grade_a_min,
                 "grade_b_min": base.grade_b_min,
+                "a_needs_conforming_check": base.a_needs_conforming_check,
             }
         super().__init__(*args, **kwargs)
         for indicator in INDICATORS.values():

@@ -40,7 +40,12 @@ class ScoringModel(models.Model):
     Score = base + Σ (indicator value × points), each indicator's contribution capped where a cap is set, kept
     within 0–100. Grade A from `grade_a_min`, B from `grade_b_min`, C below; a veto indicator puts the enterprise in
     C whatever its score. Spot-check verdicts count by recency: a verdict in its first year of age counts
-    `recency_factors[0]`, in its second `recency_factors[1]`, and so on over the look-back window."""
+    `recency_factors[0]`, in its second `recency_factors[1]`, and so on over the look-back window.
+
+    With `a_needs_conforming_check` (the default), a score in A's range gives A only to an enterprise with at
+    least one conforming spot check in the look-back window (a conforming value above 0); without one the grade
+    is B at most, so honours and a clean file alone never make an enterprise A. Part of the version, like the
+    weights: a grade's history and explanation always follow the rule that produced it."""
 
     version = models.PositiveIntegerField(_("version"), unique=True)
     effective_from = models.DateField(_("effective from"))
@@ -51,6 +56,15 @@ class ScoringModel(models.Model):
     base_score = models.FloatField(_("base score"), validators=[MinValueValidator(0), MaxValueValidator(100)])
     grade_a_min = models.FloatField(_("grade A from"), validators=[MinValueValidator(0), MaxValueValidator(100)])
     grade_b_min = models.FloatField(_("grade B from"), validators=[MinValueValidator(0), MaxValueValidator(100)])
+    a_needs_conforming_check = models.BooleanField(
+        _("grade A needs a conforming spot check"),
+        default=True,
+        db_default=True,
+        help_text=_(
+            "Without a conforming spot check in the look-back window the grade is B at most: honours alone never "
+            "make an enterprise A."
+        ),
+    )
     weights = models.JSONField(_("indicator weights"), help_text=_("Points per occurrence and cap, by indicator."))
     risk_weights = models.JSONField(_("risk weights"), help_text=_("Risk points per occurrence, by risk factor."))
     note = models.TextField(_("what changed and why"))

@@ -18,12 +18,14 @@ from django.utils import timezone
 
 from core.indicators import GRADE, INDICATORS, RISK, SOURCES, Indicator, Window
 from credit.areas import area_rates_rebuild, area_warnings_record
-from credit.choices import OverrideStatus, WarningKind, WarningStatus
+from credit.choices import Grade, OverrideStatus, WarningKind, WarningStatus
 from credit.models import CreditGrade, GradeChange, GradeOverride, RiskWarning, ScoringModel
 
 LOCK_ALL = 0x43524544  # "CRED": the recalculation lock (exclusive for a full run, shared for an enterprise's)
 LOCK_ENTERPRISE = 0x4352  # with the enterprise id: one run per enterprise at a time
 TEMP = "credit_calc"
+# The indicator (registered by inspections) whose value above 0 shows a conforming spot check in the window.
+CONFORMING = "conforming"
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,17 @@ def _json_value(indicator: Indicator) -> str:
     """Counts are whole numbers; only recency-weighted sums are rounded (so float noise never reads as change)."""
     column = f"v.{_q(indicator.code)}"
     return _round(column, 3) if indicator.recency_weighted else column
+
+
+def held_at_b(model: ScoringModel, *, score: float, computed_grade: str, values: dict) -> bool:
+    """Whether the version's rule held a score in A's range at B: no conforming spot check in the look-back window
+    (a conforming value of 0). The SQL below applies the same rule; the explanation uses this."""
+    return (
+        model.a_needs_conforming_check
+        and computed_grade == Grade.B
+        and score >= model.grade_a_min
+        and not float(values.get(CONFORMING) or 0) > 0
+    )
 
 
 def _clamp(sql: str) -> str:
@@ -136,15 +149,22 @@ def _calc_sql(window: Window, model: ScoringModel) -> tuple[str, list]:
     score = _round(_clamp(" + ".join([repr(float(model.base_score)), *grade_parts])), 1)
     risk = _round(_clamp(" + ".join(["0.0", *risk_parts])), 1)
     vetoes = " OR ".join([f"v.{_q(i.code)} > 0" for i in INDICATORS.values() if i.veto] or ["1 = 0"])
+    checked = f"v.{_q(CONFORMING)} > 0" if CONFORMING in INDICATORS else "1 = 0"
     values_json = _json_object([(i.code, _json_value(i)) for i in INDICATORS.values() if i.kind == GRADE])
     risk_json = _json_object([(i.code, _json_value(i)) for i in INDICATORS.values() if i.kind == RISK])
     scored = (
         f"SELECT v.enterprise_id, {score} AS score, CASE WHEN {vetoes} THEN 1 ELSE 0 END AS vetoed,"
+        f" CASE WHEN {checked} THEN 1 ELSE 0 END AS checked,"
         f" {risk} AS risk_score, {values_json} AS indicator_values, {risk_json} AS risk_values"
         f" FROM ({values_sql}{_fence()}) v"
     )
+    # Grade A needs a conforming spot check in the window (when the version says so): a score in A's range without
+    # one falls through to B, as `held_at_b` explains.
+    a_condition = f"s.score >= {model.grade_a_min!r}"
+    if model.a_needs_conforming_check:
+        a_condition += " AND s.checked = 1"
     graded = (
-        f"SELECT s.*, CASE WHEN s.vetoed = 1 THEN 'C' WHEN s.score >= {model.grade_a_min!r} THEN 'A'"
+        f"SELECT s.*, CASE WHEN s.vetoed = 1 THEN 'C' WHEN {a_condition} THEN 'A'"
         f" WHEN s.score >= {model.grade_b_min!r} THEN 'B' ELSE 'C' END AS computed_grade FROM ({scored}{_fence()}) s"
     )
     override = _q(GradeOverride._meta.db_table)

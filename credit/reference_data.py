@@ -47,21 +47,59 @@ def ensure_weights(scoring_model_class, *, note: str, weights: dict = (), risk_w
         codes & (set(model.weights) | set(model.risk_weights)) for model in scoring_model_class.objects.all()
     ):
         return
-    scoring_model_class.objects.create(
-        version=latest.version + 1,
-        effective_from=max(timezone.localdate(), latest.effective_from),
-        lookback_years=latest.lookback_years,
-        recency_factors=latest.recency_factors,
-        base_score=latest.base_score,
-        grade_a_min=latest.grade_a_min,
-        grade_b_min=latest.grade_b_min,
+    _next_version(
+        scoring_model_class,
+        latest,
+        note=note,
         weights={**latest.weights, **weights},
         risk_weights={**latest.risk_weights, **risk_weights},
-        note=note,
     )
 
 
+# The rules a new version copies from the latest unless it changes them. A rule added later (a migration's historical
+# model may not have it yet) is copied only where the model class has it.
+COPIED_RULES = (
+    "lookback_years",
+    "recency_factors",
+    "base_score",
+    "grade_a_min",
+    "grade_b_min",
+    "weights",
+    "risk_weights",
+    "a_needs_conforming_check",
+)
+
+
+def _next_version(scoring_model_class, latest, *, note: str, **changes) -> None:
+    """The latest version plus `changes`, as the next version, effective from today (never retroactively)."""
+    known = {field.name for field in scoring_model_class._meta.get_fields()}
+    rules = {name: getattr(latest, name) for name in COPIED_RULES if name in known}
+    scoring_model_class.objects.create(
+        version=latest.version + 1,
+        effective_from=max(timezone.localdate(), latest.effective_from),
+        note=note,
+        **{**rules, **changes},
+    )
+
+
+A_NEEDS_CONFORMING_CHECK_NOTE = (
+    "Grade A needs at least one conforming spot check in the look-back window; without one the grade is B at most: "
+    "exemption from inspection (免检) was abolished, and honours alone never make an enterprise A (QS Portal issue 14)."
+)
+
+
+def ensure_a_needs_conforming_check(scoring_model_class) -> None:
+    """Issue a version with the rule "grade A needs a conforming spot check" unless the latest has it. Versions
+    issued before the rule existed keep their own rules (grades are never recomputed retroactively); a version a
+    leader issues later may turn it off, and this does not turn it on again once a version has had it."""
+    latest = scoring_model_class.objects.order_by("-version").first()
+    if latest is None or scoring_model_class.objects.filter(a_needs_conforming_check=True).exists():
+        return
+    _next_version(scoring_model_class, latest, note=A_NEEDS_CONFORMING_CHECK_NOTE, a_needs_conforming_check=True)
+
+
 def ensure_scoring_model(scoring_model_class) -> None:
-    """Create the first version when no version exists (works with a migration's historical model too)."""
+    """Create the first version when no version exists (works with a migration's historical model too). After a
+    flush it takes the rules added since with their defaults (grade A needs a conforming spot check)."""
     if not scoring_model_class.objects.exists():
         scoring_model_class.objects.create(**FIRST_SCORING_MODEL)

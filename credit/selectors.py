@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from credit.choices import BlacklistStatus, Grade, WarningKind
 from credit.indicators import GRADE, INDICATORS, RISK, Indicator
 from credit.models import BlacklistEntry, CreditGrade, GradeChange, RiskWarning, ScoringModel
-from credit.recalculation import contribution
+from credit.recalculation import CONFORMING, contribution, held_at_b
 
 
 def _among(enterprise_ids: Iterable[int] | QuerySet):
@@ -51,6 +51,7 @@ class Explanation:
     lines: list[Line]
     risk_lines: list[Line]
     vetoes: list[Indicator]
+    held_at_b: bool = False  # a score in A's range, held at B for want of a conforming spot check in the window
     outlook: list[str] = field(default_factory=list)
 
     @property
@@ -88,6 +89,9 @@ def grade_explanation(grade: CreditGrade) -> Explanation:
         lines=lines,
         risk_lines=_lines(grade.risk_values, model.risk_weights, RISK),
         vetoes=vetoes,
+        held_at_b=held_at_b(
+            model, score=grade.score, computed_grade=grade.computed_grade, values=grade.indicator_values
+        ),
     )
     explanation.outlook = grade_outlook(explanation)
     return explanation
@@ -95,7 +99,7 @@ def grade_explanation(grade: CreditGrade) -> Explanation:
 
 def _clean_checks_needed(explanation: Explanation, target: float) -> int | None:
     """How many more conforming spot checks (at full recency) would lift the score to `target`, within the cap."""
-    line = next((line for line in explanation.lines if line.indicator.code == "conforming"), None)
+    line = next((line for line in explanation.lines if line.indicator.code == CONFORMING), None)
     if line is None or line.points <= 0:
         return None
     per_check = line.points * float(explanation.model.recency_factors[0])
@@ -104,6 +108,20 @@ def _clean_checks_needed(explanation: Explanation, target: float) -> int | None:
     if needed <= 0 or needed > headroom or per_check <= 0:
         return None
     return math.ceil(round(needed / per_check, 6))
+
+
+def target_a_needs_check(explanation: Explanation) -> bool:
+    """Grade B below A's score with no conforming spot check in the window, under a version that asks for one:
+    reaching the score would not be enough."""
+    grade = explanation.grade
+    conforming = next((line.value for line in explanation.lines if line.indicator.code == CONFORMING), 0)
+    return (
+        explanation.model.a_needs_conforming_check
+        and not explanation.vetoes
+        and not explanation.held_at_b
+        and grade.computed_grade == Grade.B
+        and not conforming > 0
+    )
 
 
 def grade_outlook(explanation: Explanation) -> list[str]:
@@ -120,8 +138,22 @@ def grade_outlook(explanation: Explanation) -> list[str]:
             )
             % {"vetoes": names, "years": model.lookback_years}
         )
+    if explanation.held_at_b:
+        sentences.append(
+            _(
+                "Grade B at most: the score reaches A (%(a)s), but there is no conforming spot check in the last "
+                "%(years)s years. Without one, honours and a clean file alone do not make an enterprise A; its next "
+                "conforming spot check would raise it to A."
+            )
+            % {"a": f"{model.grade_a_min:g}", "years": model.lookback_years}
+        )
     # A veto holds the computed grade at C whatever the score: no score sentence then, but an override still shows.
-    upper = None if explanation.vetoes else {Grade.B: model.grade_a_min, Grade.C: model.grade_b_min}.get(computed)
+    # Held at B, the score already reaches A: the sentence above says what is missing.
+    upper = (
+        None
+        if explanation.vetoes or explanation.held_at_b
+        else {Grade.B: model.grade_a_min, Grade.C: model.grade_b_min}.get(computed)
+    )
     if upper is not None:
         target = Grade.A if computed == Grade.B else Grade.B
         checks = _clean_checks_needed(explanation, upper)
@@ -139,6 +171,11 @@ def grade_outlook(explanation: Explanation) -> list[str]:
                 _("%(points)s more points would raise it to %(grade)s: clear what takes points off below.")
                 % {"points": f"{upper - score:g}", "grade": target}
             )
+            if target == Grade.A and target_a_needs_check(explanation):  # clean checks would bring one, points not
+                sentences.append(
+                    _("Grade A also needs at least one conforming spot check in the last %(years)s years.")
+                    % {"years": model.lookback_years}
+                )
     lower = {Grade.A: model.grade_a_min, Grade.B: model.grade_b_min}.get(computed)
     failure = (model.weights.get("nonconforming") or {}).get("points", 0) * float(model.recency_factors[0])
     if lower is not None and failure < 0 and score + failure < lower:

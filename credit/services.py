@@ -104,6 +104,7 @@ def scoring_model_create(*, actor, values: dict, today: datetime.date | None = N
         base_score=values["base_score"],
         grade_a_min=values["grade_a_min"],
         grade_b_min=values["grade_b_min"],
+        a_needs_conforming_check=bool(values.get("a_needs_conforming_check", True)),
         weights=_clean_weights(values["weights"], GRADE, "weights"),
         risk_weights=_clean_weights(values["risk_weights"], RISK, "risk_weights"),
         note=values["note"].strip(),

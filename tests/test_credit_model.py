@@ -407,6 +407,7 @@ def test_the_outlook_of_a_b_near_the_lower_edge_warns_of_a_failure(enterprise):
     PenaltyFactory(enterprise=enterprise)  # 70: 20 short of A, beyond what clean checks can add
     assert outlook(enterprise) == [
         "20 more points would raise it to A: clear what takes points off below.",
+        "Grade A also needs at least one conforming spot check in the last 3 years.",
         "One nonconforming spot check would lower it to C.",
     ]
 

@@ -99,13 +99,20 @@ class ThresholdsSerializer(serializers.Serializer):
 
 
 class ExplanationSerializer(serializers.Serializer):
-    """Why the grade is what it is: score = base + Σ contributions, kept within 0–100; a veto means C."""
+    """Why the grade is what it is: score = base + Σ contributions, kept within 0–100; a veto means C; a score in A's
+    range without a conforming spot check in the window means B (`held_at_b`)."""
 
     model_version = serializers.IntegerField(source="model.version")
     base_score = serializers.FloatField(source="model.base_score")
     thresholds = ThresholdsSerializer()
     lines = ExplanationLineSerializer(many=True)
     vetoes = IndicatorSerializer(many=True)
+    held_at_b = serializers.BooleanField(
+        help_text=_(
+            "The score reaches A, but without a conforming spot check in the look-back window the grade is B at most "
+            "(the model version's rule)."
+        )
+    )
     risk_lines = ExplanationLineSerializer(many=True)
     outlook = serializers.ListField(child=serializers.CharField(), help_text=_("What would move the grade."))
 
@@ -170,6 +177,7 @@ class ScoringModelSerializer(serializers.ModelSerializer):
             "base_score",
             "grade_a_min",
             "grade_b_min",
+            "a_needs_conforming_check",
             "weights",
             "risk_weights",
             "note",
