@@ -26,8 +26,9 @@ Algorithm qs-draw-v2 (stratified and pseudonymous; qs-draw-v1 bundles still veri
   256-bit integer; the stratum's `batches` best-scoring members are drawn (ties go to the greater pseudonym). The
   best of t uniform scores is distributed like u^(1/t): Efraimidis-Spirakis weighted sampling without floats.
 - Inspectors: for each drawn member, strata in order A, B, C and each in draw order, `per_task` inspectors among
-  those without a conflict with it (conflicts are published as [pseudonym, inspector] pairs), preferring those with
-  fewer tasks so far, then the best SHA-256("{seed}|i|{pseudonym}|{inspector}").
+  those without a conflict with it (conflicts are published as [pseudonym, inspector] pairs), those with fewer
+  tasks so far first; from the load level that does not fit whole, sorted by inspector id, the k-th pick (k = 0,
+  1, ... within the task) is at position SHA-256("{seed}|i|{pseudonym}|{k}") mod (inspectors left at the level).
 - Seed. The bureau's secret seed is committed to (SHA-256) before the draw. A witness present at the commitment
   (e.g. the discipline inspection officer) may type a value; the draw then runs on
   `derive_seed(seed, witness)` = SHA-256("{seed}|{witness}") (hex), and on the seed itself without a witness.
@@ -121,6 +122,18 @@ def member_pseudonym(draw_key: str, enterprise: int) -> str:
     return pseudonym(opening(draw_key, enterprise), enterprise)
 
 
+def member_pseudonyms(draw_key: str, enterprises: Iterable[int]) -> dict[int, str]:
+    """{enterprise: pseudonym} for a whole pool: the same values as `member_pseudonym`, keyed once."""
+    keyed = hmac.new(draw_key.encode(), digestmod=hashlib.sha256)
+    sha256 = hashlib.sha256
+    found = {}
+    for enterprise in enterprises:
+        mac = keyed.copy()
+        mac.update(f"qs-draw|opening|{enterprise}".encode())
+        found[enterprise] = sha256(f"qs-draw|member|{enterprise}|{mac.hexdigest()}".encode()).hexdigest()
+    return found
+
+
 def pool_snapshot(pool: Mapping) -> str:
     """The canonical text of a pool, as published: members in order with their weights or tickets."""
     return json.dumps(sorted(pool.items()), separators=(",", ":"))
@@ -162,12 +175,12 @@ def draw_stratum(*, seed: str, stratum: str, pool: Mapping[str, int], count: int
         raise DrawError(f"stratum {stratum} holds {len(pool)} members, fewer than the {count} batches allotted")
     prefix = f"{seed}|e|{stratum}|"
     sha256 = hashlib.sha256
+    # A digest compared as bytes orders exactly as the 256-bit big-endian integer it spells.
     scored = (
         (
-            max(
-                int.from_bytes(sha256(f"{prefix}{member}|{ticket}".encode()).digest(), "big")
-                for ticket in range(tickets)
-            ),
+            sha256(f"{prefix}{member}|0".encode()).digest()
+            if tickets == 1
+            else max(sha256(f"{prefix}{member}|{ticket}".encode()).digest() for ticket in range(tickets)),
             member,
         )
         for member, tickets in pool.items()
@@ -218,8 +231,11 @@ def draw_inspectors(
     roster: Iterable[int],
     conflicts: Mapping | None = None,
     per_task: int = MIN_INSPECTORS_PER_TASK,
+    sampled: bool = False,
 ) -> dict:
-    """For each enterprise (an id, or a pseudonym), `per_task` inspectors from `roster`, none with a conflict."""
+    """For each enterprise (an id, or a pseudonym), `per_task` inspectors from `roster`, none with a conflict.
+    The least loaded first; among equally loaded ones, v1 takes the best scores (`_least_loaded`), v2
+    (`sampled`) picks at random positions (`_least_loaded_sampled`)."""
     if per_task < MIN_INSPECTORS_PER_TASK:
         raise DrawError(f"at least {MIN_INSPECTORS_PER_TASK} inspectors go to every on-site task")
     roster = sorted(set(roster))
@@ -231,7 +247,8 @@ def draw_inspectors(
         candidates = [inspector for inspector in roster if inspector not in excluded]
         if len(candidates) < per_task:
             raise DrawError(f"enterprise {enterprise}: only {len(candidates)} inspectors without a conflict")
-        chosen = _least_loaded(seed, enterprise, candidates, load, per_task)
+        pick = _least_loaded_sampled if sampled else _least_loaded
+        chosen = pick(seed, enterprise, candidates, load, per_task)
         for inspector in chosen:
             load[inspector] += 1
         assignments[enterprise] = sorted(chosen)
@@ -251,6 +268,30 @@ def _least_loaded(seed: str, enterprise, candidates: list[int], load: dict[int, 
             chosen.extend(group)
         else:
             chosen.extend(heapq.nlargest(room, group, key=lambda inspector: _score(seed, "i", enterprise, inspector)))
+        if len(chosen) == wanted:
+            return chosen
+    return chosen
+
+
+def _least_loaded_sampled(seed: str, member, candidates: list[int], load: dict[int, int], wanted: int) -> list[int]:
+    """qs-draw-v2: the `wanted` candidates with the fewest tasks; from the load level that does not fit whole, the
+    k-th pick (k = 0, 1, ...) is at position SHA-256("{seed}|i|{member}|{k}") mod (candidates left at that level),
+    the level sorted by inspector id and each pick removed: one hash per pick, a uniform choice."""
+    by_load: dict[int, list[int]] = {}
+    for inspector in candidates:  # candidates come sorted by id
+        by_load.setdefault(load[inspector], []).append(inspector)
+    chosen: list[int] = []
+    picks = 0
+    for level in sorted(by_load):
+        group = by_load[level]
+        room = wanted - len(chosen)
+        if len(group) <= room:
+            chosen.extend(group)
+        else:
+            for _pick in range(room):
+                position = _score(seed, "i", member, picks) % len(group)
+                chosen.append(group.pop(position))
+                picks += 1
         if len(chosen) == wanted:
             return chosen
     return chosen
@@ -288,7 +329,9 @@ def draw_stratified(
         if name in strata
     }
     members = [member for name in STRATA for member in drawn.get(name, [])]
-    teams = draw_inspectors(seed=seed, enterprises=members, roster=roster, conflicts=conflicts, per_task=per_task)
+    teams = draw_inspectors(
+        seed=seed, enterprises=members, roster=roster, conflicts=conflicts, per_task=per_task, sampled=True
+    )
     return StratifiedResult(strata=drawn, teams=teams)
 
 

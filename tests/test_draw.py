@@ -68,6 +68,8 @@ def test_the_algorithms_are_pinned():
     assert draw_enterprises(seed="qs", pool={1: 1, 2: 1, 3: 2, 4: 3, 5: 0}, count=3) == [3, 4, 1]
     assert draw_inspectors(seed="qs", enterprises=[1, 2], roster=[7, 8, 9]) == {1: [7, 9], 2: [8, 9]}
     assert draw_stratum(seed="qs", stratum="B", pool={"aa": 1, "bb": 2, "cc": 1, "dd": 3}, count=2) == ["dd", "bb"]
+    teams = draw_inspectors(seed="qs", enterprises=["x", "y", "z"], roster=[7, 8, 9, 10], sampled=True)
+    assert teams == {"x": [7, 9], "y": [8, 10], "z": [8, 10]}
     assert opening(KEY, 7) == opening(KEY, 7) != opening(KEY, 8)
     assert pseudonym(opening(KEY, 7), 7) == hashlib.sha256(f"qs-draw|member|7|{opening(KEY, 7)}".encode()).hexdigest()
 

@@ -179,13 +179,11 @@ def _commit(*, actor, campaign: Campaign, witness: str, seed: str | None) -> Dra
         return draw
 
     key = secrets.token_hex(32)
-    named: dict[str, int] = {}
+    by_id = algorithm.member_pseudonyms(key, drawable)
+    named = {member: enterprise for enterprise, member in by_id.items()}
     strata: dict[str, tuple[int, dict[str, int]]] = {name: (weights[name], {}) for name in STRATA}
     for enterprise, (stratum, tickets) in drawable.items():
-        member = algorithm.member_pseudonym(key, enterprise)
-        named[member] = enterprise
-        strata[stratum][1][member] = tickets
-    by_id = {enterprise: member for member, enterprise in named.items()}
+        strata[stratum][1][by_id[enterprise]] = tickets
     conflicts = {(by_id[e], inspector) for e, inspector in feasibility.conflicts if e in by_id}
     inputs = algorithm.canonical_inputs(
         count=campaign.batches,
