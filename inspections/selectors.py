@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from inspections import draw as algorithm
 from inspections.choices import (
     FAILED_VERDICTS,
     CampaignStatus,
@@ -159,7 +158,7 @@ OWN_DRAWS_SHOWN = 20
 
 def own_draw_memberships(user) -> list[tuple[Draw, dict]]:
     """(draw, membership) for the latest draws made whose pool held the user's enterprise: what the bureau shows
-    the enterprise (never another's). The pseudonym is looked up in the published text before the text is parsed."""
+    the enterprise (never another's). The database finds the pseudonym in each published text (`Draw.membership`)."""
     enterprise_id = getattr(user, "enterprise_id", None)
     if not enterprise_id:
         return []
@@ -170,12 +169,10 @@ def own_draw_memberships(user) -> list[tuple[Draw, dict]]:
         .order_by("-committed_at", "-pk")
     )
     found = []
-    for draw in made[:OWN_DRAWS_SHOWN]:
-        member = algorithm.member_pseudonym(draw.pseudonym_key, enterprise_id)
-        if f'"{member}"' in draw.inputs:
-            membership = draw.membership(enterprise_id)
-            if membership is not None:
-                found.append((draw, membership))
+    for draw in made.defer("inputs", "assignments", "exclusions")[:OWN_DRAWS_SHOWN]:
+        membership = draw.membership(enterprise_id)
+        if membership is not None:
+            found.append((draw, membership))
     return found
 
 

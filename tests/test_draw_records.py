@@ -56,14 +56,19 @@ def test_the_draw_weights_are_scoring_model_data_above_zero(reference_data):
     assert draw_weights() == {"A": 2, "B": 5, "C": 11}
 
 
-def test_a_grade_a_enterprise_is_drawn_in_its_own_stratum(graded):
+def test_a_grade_a_enterprise_is_drawn_in_its_own_stratum(graded, monkeypatch):
+    a, c = graded.a, graded.c
+    monkeypatch.setattr("inspections.weights.current_grades_and_risks", lambda ids: {a.pk: ("A", 0), c.pk: ("C", 80)})
     graded.campaign.batches = 3
     graded.campaign.save()
     graded.approve_and_draw()
     draw = Draw.objects.get(campaign=graded.campaign)
     assert draw.strata["A"] == {"weight": 1, "size": 1, "batches": 1}
     assert Task.objects.filter(draw=draw, enterprise=graded.a).exists()
-    assert draw.membership(graded.a.pk)["stratum"] == "A" and draw.membership(graded.c.pk)["stratum"] == "C"
+    assert draw.membership(graded.a.pk)["stratum"] == "A" and draw.membership(graded.a.pk)["tickets"] == 1
+    assert draw.membership(c.pk)["stratum"] == "C" and draw.membership(c.pk)["tickets"] == 2  # high risk: a bonus
+    outsider = EnterpriseFactory()  # not in this campaign's area
+    assert draw.membership(outsider.pk) is None
 
 
 def _paths(value, needle: int, path: str = "") -> set[str]:

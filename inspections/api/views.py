@@ -212,7 +212,7 @@ class DrawViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["campaign", "number"]
 
     def get_queryset(self):
-        rows = Draw.objects.select_related("campaign").defer("pseudonym_key", "assignments", "exclusions")
+        rows = Draw.objects.select_related("campaign").defer("pseudonym_key", "assignments")
         return rows.defer("inputs") if self.action == "list" else rows
 
     def get_serializer_class(self):

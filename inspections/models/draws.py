@@ -2,7 +2,8 @@ import json
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import StrIndex, Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -175,7 +176,7 @@ class Draw(models.Model):
             return None
         opening = algorithm.opening(self.pseudonym_key, enterprise_id)
         member = algorithm.pseudonym(opening, enterprise_id)
-        found = algorithm.find_member(self.published_inputs(), member)
+        found = self._place_in_pool(member)
         if found is None:
             return None
         drawn = None
@@ -189,6 +190,29 @@ class Draw(models.Model):
             "tickets": found[1],
             "drawn": drawn,
         }
+
+    def _place_in_pool(self, member: str) -> tuple[str, int] | None:
+        """(stratum, tickets) of a pseudonym in the published inputs, found by the database in the canonical text
+        (which lists the strata A, B, C in order, after the conflicts) without loading megabytes of it."""
+        rest = Substr("inputs", StrIndex("inputs", Value('"strata":{')))
+        entry = StrIndex(rest, Value(f'["{member}",'))
+        row = (
+            type(self)
+            .objects.filter(pk=self.pk)
+            .annotate(
+                at=entry,
+                b=StrIndex(rest, Value('"B":{')),
+                c=StrIndex(rest, Value('"C":{')),
+                tail=Substr(rest, entry + len(member) + 4, 8),
+            )
+            .values_list("at", "b", "c", "tail")
+            .first()
+        )
+        if row is None or not row[0]:
+            return None
+        at, b, c, tail = row
+        stratum = "A" if at < b else "B" if at < c else "C"
+        return stratum, int(tail.split("]")[0])
 
     def verification_bundle(self, *, reveal: bool = False) -> dict:
         """Everything anyone needs to re-run the draw: the seed and result once revealed (or, for the bureau's own
