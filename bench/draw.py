@@ -1,7 +1,11 @@
 """Time the double-random draw at city scale: 100 000 enterprises in the pool, 500 inspectors on the roster.
 
     DATABASE_URL=postgres://... python bench/draw.py --flush [--enterprises 100000 --inspectors 500 --batches 1000]
+    DATABASE_URL=sqlite:////tmp/bench.sqlite3 python bench/draw.py --flush   # the same on SQLite (slower writes)
     python bench/draw.py --algorithm-only     # the pure algorithm on synthetic inputs, no database
+
+The algorithm alone (qs-draw-v2): pseudonyms for the whole pool (an HMAC and a SHA-256 each), the canonical inputs,
+the allocation to strata, the draw in each stratum and the inspector teams, as `draw_commit` runs them.
 
 With --flush it EMPTIES the database that DATABASE_URL names, builds the demo city with that many enterprises, adds
 the inspectors, declared conflicts and a previous campaign (so the last campaign's inspectors are excluded), then
@@ -27,19 +31,31 @@ AS_OF = datetime.date(2026, 11, 1)
 
 
 def algorithm_only(pool_size: int, inspectors: int, count: int) -> None:
-    from inspections.draw import draw, snapshot_digest
+    import json
+
+    from inspections import draw as algorithm
 
     rng = random.Random(2026)
-    # Classified supervision: grade A out of routine draws (0), B normal (1), C raised (3).
-    pool = {n: rng.choices([0, 1, 3], [20, 70, 10])[0] for n in range(1, pool_size + 1)}
+    # Classified supervision: grades A, B, C (and not yet graded, drawn with B); a few at high risk hold 2 tickets.
+    grades = {n: rng.choices("ABC", [20, 70, 10])[0] for n in range(1, pool_size + 1)}
     roster = range(1, inspectors + 1)
     conflicts = {n: set(rng.sample(roster, 2)) for n in range(1, pool_size + 1, 50)}
     started = time.perf_counter()
-    snapshot_digest(pool)
-    result = draw(seed=secrets.token_hex(32), pool=pool, count=count, roster=roster, conflicts=conflicts)
+    key = secrets.token_hex(32)
+    strata = {name: (weight, {}) for name, weight in (("A", 1), ("B", 3), ("C", 9))}
+    by_id = algorithm.member_pseudonyms(key, grades)
+    for enterprise, grade in grades.items():
+        strata[grade][1][by_id[enterprise]] = 2 if enterprise % 97 == 0 else 1
+    pairs = [(by_id[enterprise], inspector) for enterprise, team in conflicts.items() for inspector in team]
+    pseudonymised = time.perf_counter()
+    inputs = algorithm.canonical_inputs(count=count, per_task=2, strata=strata, roster=roster, conflicts=pairs)
+    result = algorithm.draw_from_inputs(seed=secrets.token_hex(32), inputs=json.loads(inputs))
     elapsed = time.perf_counter() - started
-    print(f"algorithm only: pool {pool_size:,} (sum of weights {sum(pool.values()):,}), {inspectors} inspectors, ")
-    print(f"  drew {len(result.enterprises)} enterprises in {elapsed:.2f} s")
+    sizes = {name: len(pool) for name, (_weight, pool) in strata.items()}
+    batches = {name: stratum["batches"] for name, stratum in json.loads(inputs)["strata"].items()}
+    print(f"algorithm only ({algorithm.ALGORITHM}): pool {pool_size:,} in strata {sizes}, {inspectors} inspectors")
+    print(f"  batches by stratum {batches}; inputs {len(inputs) / 1e6:.1f} MB")
+    print(f"  pseudonyms {pseudonymised - started:.2f} s; drew {len(result.members)} enterprises in {elapsed:.2f} s")
 
 
 def build(enterprises: int, inspectors: int) -> None:
@@ -146,12 +162,14 @@ def main() -> None:
         commits.append(committed - started)
         performs.append(time.perf_counter() - committed)
         draw.refresh_from_db()
-        assert algorithm.verify(draw.verification_bundle()).ok
+        # The bureau's own check (the public bundle has the seed only once the sampling is over).
+        assert algorithm.verify(draw.verification_bundle(reveal=True)).ok
         assert Task.objects.filter(draw=draw).count() == args.batches
     total = [c + p for c, p in zip(commits, performs, strict=True)]
     print(f"database: {connection.vendor}; pool {draw.pool_size:,} enterprises, {len(roster)} inspectors, ")
     print(f"  {args.batches} batches, {len(draw.published_inputs()['conflicts']):,} conflict pairs; {args.runs} runs")
-    print(f"commitment (pool, weights, conflicts, inputs, draw): median {statistics.median(commits):.2f} s")
+    print(f"  strata {draw.strata}")
+    print(f"commitment (pool, strata, pseudonyms, conflicts, inputs, draw): median {statistics.median(commits):.2f} s")
     print(f"draw (reveal, create tasks and teams):                median {statistics.median(performs):.2f} s")
     print(
         f"the whole draw:                                       median {statistics.median(total):.2f} s "

@@ -46,8 +46,17 @@ class ScoringModelForm(forms.Form):
         required=False,
         help_text=_("Without one in the look-back window the grade is B at most, whatever the honours."),
     )
+    draw_weight_a = forms.IntegerField(label=_("Draw weight of grade A"), min_value=1, max_value=100)
+    draw_weight_b = forms.IntegerField(label=_("Draw weight of grade B"), min_value=1, max_value=100)
+    draw_weight_c = forms.IntegerField(
+        label=_("Draw weight of grade C"),
+        min_value=1,
+        max_value=100,
+        help_text=_("Every grade is drawn (no exemption): A lowered, C raised, each above zero."),
+    )
     note = forms.CharField(label=_("What changed and why"), widget=NOTE)
 
+    DRAW_WEIGHTS = {"A": "draw_weight_a", "B": "draw_weight_b", "C": "draw_weight_c"}
     SCALARS = (
         "effective_from",
         "lookback_years",
@@ -56,6 +65,7 @@ class ScoringModelForm(forms.Form):
         "grade_a_min",
         "grade_b_min",
         "a_needs_conforming_check",
+        *DRAW_WEIGHTS.values(),
     )
 
     def __init__(self, *args, base: ScoringModel | None = None, today=None, **kwargs):
@@ -68,6 +78,7 @@ class ScoringModelForm(forms.Form):
                 "grade_a_min": base.grade_a_min,
                 "grade_b_min": base.grade_b_min,
                 "a_needs_conforming_check": base.a_needs_conforming_check,
+                **{field: base.draw_weights.get(grade) for grade, field in self.DRAW_WEIGHTS.items()},
             }
         super().__init__(*args, **kwargs)
         for indicator in INDICATORS.values():
@@ -114,8 +125,10 @@ class ScoringModelForm(forms.Form):
 
     def values(self) -> dict:
         """The `values` of credit.services.scoring_model_create."""
+        draw_fields = set(self.DRAW_WEIGHTS.values())
         return {
-            **{name: self.cleaned_data[name] for name in self.SCALARS},
+            **{name: self.cleaned_data[name] for name in self.SCALARS if name not in draw_fields},
+            "draw_weights": {grade: self.cleaned_data[field] for grade, field in self.DRAW_WEIGHTS.items()},
             "weights": self._weights(GRADE),
             "risk_weights": self._weights(RISK),
             "note": self.cleaned_data["note"],

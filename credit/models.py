@@ -5,6 +5,7 @@ import datetime
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -26,6 +27,20 @@ from credit.choices import (
     WarningStatus,
 )
 
+DEFAULT_DRAW_WEIGHTS = {"A": 1, "B": 3, "C": 9}  # DOMAIN.md "draw proportion by class": about 1 : 3 : 9
+
+
+def default_draw_weights() -> dict[str, int]:
+    return dict(DEFAULT_DRAW_WEIGHTS)
+
+
+def validate_draw_weights(value) -> None:
+    """Every grade is drawn (免检 was abolished): one whole weight above zero for each of A, B and C."""
+    if not isinstance(value, dict) or set(value) != set(DEFAULT_DRAW_WEIGHTS):
+        raise ValidationError(_("Give a draw weight for each of the grades A, B and C."))
+    if any(isinstance(weight, bool) or not isinstance(weight, int) or weight < 1 for weight in value.values()):
+        raise ValidationError(_("Every grade is drawn: each draw weight is a whole number above zero."))
+
 
 class ScoringModelQuerySet(models.QuerySet):
     def in_force(self, on: datetime.date) -> "ScoringModel | None":
@@ -40,7 +55,8 @@ class ScoringModel(models.Model):
     Score = base + Σ (indicator value × points), each indicator's contribution capped where a cap is set, kept
     within 0–100. Grade A from `grade_a_min`, B from `grade_b_min`, C below; a veto indicator puts the enterprise in
     C whatever its score. Spot-check verdicts count by recency: a verdict in its first year of age counts
-    `recency_factors[0]`, in its second `recency_factors[1]`, and so on over the look-back window.
+    `recency_factors[0]`, in its second `recency_factors[1]`, and so on over the look-back window. `draw_weights`
+    sets how heavily each grade's stratum is drawn in spot checks (inspections.draw): above zero for every grade.
 
     With `a_needs_conforming_check` (the default), a score in A's range gives A only to an enterprise with at
     least one conforming spot check in the look-back window (a conforming value above 0); without one the grade
@@ -67,6 +83,15 @@ class ScoringModel(models.Model):
     )
     weights = models.JSONField(_("indicator weights"), help_text=_("Points per occurrence and cap, by indicator."))
     risk_weights = models.JSONField(_("risk weights"), help_text=_("Risk points per occurrence, by risk factor."))
+    draw_weights = models.JSONField(
+        _("draw weights by grade"),
+        default=default_draw_weights,
+        validators=[validate_draw_weights],
+        help_text=_(
+            "How many batches each grade's stratum gets in a spot-check draw, relative to its size (A lowered, "
+            "never exempt; C raised): whole numbers above zero."
+        ),
+    )
     note = models.TextField(_("what changed and why"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -67,6 +67,7 @@ COPIED_RULES = (
     "weights",
     "risk_weights",
     "a_needs_conforming_check",
+    "draw_weights",
 )
 
 

@@ -7,12 +7,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from credit.choices import BlacklistStatus, Grade, WarningKind
 from credit.indicators import GRADE, INDICATORS, RISK, Indicator
-from credit.models import BlacklistEntry, CreditGrade, GradeChange, RiskWarning, ScoringModel
+from credit.models import BlacklistEntry, CreditGrade, GradeChange, RiskWarning, ScoringModel, default_draw_weights
 from credit.recalculation import CONFORMING, contribution, held_at_b
 
 
@@ -238,3 +239,11 @@ def listing_decisions(enterprise_id: int, *, since: datetime.date, today: dateti
         Q(status=BlacklistStatus.LISTED) | Q(published_on__gte=since) | Q(removed_on__gte=since)
     )
     return list(entries.values_list("decision_number", flat=True))
+
+
+def draw_weights(on: datetime.date | None = None) -> dict[str, int]:
+    """The draw weight of each grade ("A", "B", "C": whole numbers above zero) in the scoring model in force on a
+    day (today by default): how heavily each grade's stratum is drawn in spot checks."""
+    model = ScoringModel.objects.in_force(on or timezone.localdate())
+    weights = model.draw_weights if model is not None else default_draw_weights()
+    return {grade: int(weights[grade]) for grade in ("A", "B", "C")}

@@ -29,6 +29,7 @@ from credit.models import (
     RepairAttachment,
     RiskWarning,
     ScoringModel,
+    default_draw_weights,
 )
 from credit.recalculation import Outcome, recalculate
 from credit.reference_data import ensure_weights
@@ -94,7 +95,7 @@ def scoring_model_create(*, actor, values: dict, today: datetime.date | None = N
         )
     # Wait for a version being issued at the same moment, then number after it. (Django drops FOR UPDATE from an
     # aggregate query, so the lock must be taken on a row: the latest version.)
-    ScoringModel.objects.select_for_update().order_by("-version").first()
+    latest = ScoringModel.objects.select_for_update().order_by("-version").first()
     version = (ScoringModel.objects.aggregate(v=Max("version"))["v"] or 0) + 1
     model = ScoringModel(
         version=version,
@@ -105,6 +106,8 @@ def scoring_model_create(*, actor, values: dict, today: datetime.date | None = N
         grade_a_min=values["grade_a_min"],
         grade_b_min=values["grade_b_min"],
         a_needs_conforming_check=bool(values.get("a_needs_conforming_check", True)),
+        # A version that does not name its draw weights keeps the latest's (the defaults for the first).
+        draw_weights=values.get("draw_weights") or (latest.draw_weights if latest else default_draw_weights()),
         weights=_clean_weights(values["weights"], GRADE, "weights"),
         risk_weights=_clean_weights(values["risk_weights"], RISK, "risk_weights"),
         note=values["note"].strip(),

@@ -25,7 +25,9 @@ class CampaignAdmin(ReadOnlyAdmin):
 class DrawAdmin(ReadOnlyAdmin):
     list_display = ["campaign", "number", "status", "pool_size", "committed_at", "drawn_at"]
     list_filter = ["status"]
-    exclude = ["seed", "result"]  # secret until drawn; the public draw page shows them once revealed
+    # Secret until revealed (the public draw page shows them then); the pseudonym key and who was drawn by name
+    # are for the bureau's own pages, not the admin.
+    exclude = ["seed", "result", "pseudonym_key", "assignments", "drawn", "exclusions"]
 
 
 @admin.register(Task)

@@ -19,7 +19,7 @@ class LimitKind(models.TextChoices):
 
 
 class ReferralSource(models.TextChoices):
-    """Why a grade-A enterprise, normally exempt from routine draws, is in this draw after all."""
+    """Why a grade-A enterprise, drawn at a lowered rate, is drawn at grade B's rate in this draw."""
 
     COMPLAINT = "complaint", _("Complaint")
     REFERRAL = "referral", _("Referral")
@@ -30,6 +30,14 @@ class DrawStatus(models.TextChoices):
     COMMITTED = "committed", _("Commitment published")
     DRAWN = "drawn", _("Drawn")
     SUPERSEDED = "superseded", _("Superseded by a re-draw")
+    FAILED = "failed", _("Failed (recorded with its reason)")
+
+
+class RedrawStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting a leader's decision")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    USED = "used", _("Re-drawn")
 
 
 class TaskKind(models.TextChoices):

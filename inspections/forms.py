@@ -102,6 +102,25 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class WitnessForm(forms.Form):
+    witness = forms.CharField(
+        label=_("Witness value (optional)"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Typed by a witness present at the draw (e.g. the discipline inspection officer): the seed is derived "
+            "from the bureau's secret and this value, and both are published."
+        ),
+    )
+
+
+class RedrawDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approve", _("Approve the re-draw")), ("reject", _("Reject"))]
+    )
+    note = forms.CharField(label=_("Reason for the decision"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class SamplingForm(forms.Form):
     """The sampling record (抽样单), laid out for a phone; or the refusal and its reason."""
 

@@ -25,6 +25,9 @@ rules.add_perm("inspections.view_campaigns", staff_or_admin)
 rules.add_perm("inspections.plan_campaign", staff)
 rules.add_perm("inspections.approve_campaign", is_leader)
 rules.add_perm("inspections.perform_draw", staff)
+rules.add_perm("inspections.request_redraw", staff)  # a re-draw: a supervisor asks in writing,
+rules.add_perm("inspections.decide_redraw", is_leader)  # and another person, a leader, approves or rejects
+rules.add_perm("inspections.view_own_draws", is_enterprise_user)  # its own place in each pool, after the draw
 rules.add_perm("inspections.start_campaign", staff)
 rules.add_perm("inspections.close_campaign", is_leader)
 # Tasks: an inspector sees and files only the tasks assigned to them.

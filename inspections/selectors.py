@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from inspections.choices import FAILED_VERDICTS, CampaignStatus, FollowUpStage, LabTestStatus, TaskKind, TaskStatus
+from inspections.choices import (
+    FAILED_VERDICTS,
+    CampaignStatus,
+    DrawStatus,
+    FollowUpStage,
+    LabTestStatus,
+    TaskKind,
+    TaskStatus,
+)
 from inspections.models import Campaign, Draw, FollowUp, LabTest, PublishedResult, Task
 from inspections.models.followups import recheck_overdue, report_overdue
 
@@ -138,7 +146,34 @@ def public_draws() -> QuerySet[Draw]:
     """Every draw, newest first, with its campaign and without its bulky inputs, result and seed: a draw's
     verification page is public from its commitment on (its seed and result only once revealed, which
     Draw.is_revealed decides)."""
-    return Draw.objects.select_related("campaign").defer("inputs", "result", "seed").order_by("-committed_at", "-pk")
+    return (
+        Draw.objects.select_related("campaign")
+        .defer("inputs", "result", "seed", "assignments", "drawn", "pseudonym_key", "exclusions")
+        .order_by("-committed_at", "-pk")
+    )
+
+
+OWN_DRAWS_SHOWN = 20
+
+
+def own_draw_memberships(user) -> list[tuple[Draw, dict]]:
+    """(draw, membership) for the latest draws made whose pool held the user's enterprise: what the bureau shows
+    the enterprise (never another's). The database finds the pseudonym in each published text (`Draw.membership`)."""
+    enterprise_id = getattr(user, "enterprise_id", None)
+    if not enterprise_id:
+        return []
+    made = (
+        Draw.objects.filter(status__in=[DrawStatus.DRAWN, DrawStatus.SUPERSEDED])
+        .exclude(pseudonym_key="")
+        .select_related("campaign")
+        .order_by("-committed_at", "-pk")
+    )
+    found = []
+    for draw in made.defer("inputs", "assignments", "exclusions")[:OWN_DRAWS_SHOWN]:
+        membership = draw.membership(enterprise_id)
+        if membership is not None:
+            found.append((draw, membership))
+    return found
 
 
 # Read by analysis

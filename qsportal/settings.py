@@ -303,8 +303,6 @@ FIRST_RECHECK_DAYS = env_int("FIRST_RECHECK_DAYS", 75)  # first re-check within 
 SECOND_RECHECK_FROM_DAYS = env_int("SECOND_RECHECK_FROM_DAYS", 60)  # second re-check 60 to 90 days after the notice
 SECOND_RECHECK_BY_DAYS = env_int("SECOND_RECHECK_BY_DAYS", 90)
 PUBLICATION_WORKING_DAYS = env_int("PUBLICATION_WORKING_DAYS", 20)  # publish within 20 working days of the result
-# Classified supervision: draw weight per credit grade. A is out of routine draws unless flagged (complaint,
-# referral, alert), when it weighs as B; an enterprise without a grade weighs as B.
 # Credit grading and risk (DOMAIN.md "Quality credit grading", "Risk and early warning"). The grading weights and
 # thresholds themselves are data: versions of credit.ScoringModel that staff view and change.
 BLACKLIST_REPAIR_MONTHS = env_int("BLACKLIST_REPAIR_MONTHS", 6)  # credit repair possible after this long listed
@@ -319,12 +317,10 @@ AREA_BASELINE_DAYS = env_int("AREA_BASELINE_DAYS", 365)  # ... against its basel
 AREA_MIN_TESTS = env_int("AREA_MIN_TESTS", 5)  # fewer recent tests than this never raise an area warning
 AREA_MARGIN_POINTS = env_int("AREA_MARGIN_POINTS", 15)  # warn when the rate is this many points above baseline
 AREA_MARGIN_FACTOR = float(env_str("AREA_MARGIN_FACTOR") or 1.5)  # ... and at least this multiple of it
-DRAW_RISK_BONUS = env_int("DRAW_RISK_BONUS", 1)  # extra draw tickets for an enterprise at or above RISK_HIGH
-DRAW_GRADE_WEIGHTS = {
-    "A": env_int("DRAW_WEIGHT_A", 0),
-    "B": env_int("DRAW_WEIGHT_B", 1),
-    "C": env_int("DRAW_WEIGHT_C", 3),
-}
+# Classified supervision: the draw weight of each grade's stratum (A 1, B 3, C 9 by default, all above zero) is
+# scoring-model data (credit.ScoringModel.draw_weights), not a setting. Within its stratum an enterprise at or above
+# RISK_HIGH holds DRAW_RISK_BONUS extra tickets.
+DRAW_RISK_BONUS = env_int("DRAW_RISK_BONUS", 1)
 
 # Famous brands and the quality award (DOMAIN.md "Famous-brand cultivation"): the defaults a new call's rules start
 # from; each call keeps its own rules as data.

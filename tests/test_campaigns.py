@@ -80,7 +80,11 @@ def test_the_draw_publishes_a_commitment_then_reveals_a_result_anyone_can_rerun(
     before = draw.verification_bundle()
     assert "seed" not in before and "result" not in before  # nothing to learn before the draw
     assert before["commitment"] == algorithm.commitment(draw.seed)
-    assert before["inputs"]["pool"] == sorted([e.pk, 1] for e in spot.pool)
+    # Not graded yet: all three in stratum B, under pseudonyms only (the pool names no enterprise).
+    strata = before["inputs"]["strata"]
+    assert {name: (s["size"], s["batches"]) for name, s in strata.items()} == {"A": (0, 0), "B": (3, 2), "C": (0, 0)}
+    members = {algorithm.member_pseudonym(draw.pseudonym_key, e.pk) for e in spot.pool}
+    assert {member for member, _tickets in strata["B"]["pool"]} == members
     draws.draw_perform(actor=spot.supervisor, draw=draw)
     draw.refresh_from_db()
     assert "seed" not in draw.verification_bundle()  # public only once the sampling it decided is over
@@ -88,9 +92,10 @@ def test_the_draw_publishes_a_commitment_then_reveals_a_result_anyone_can_rerun(
     assert algorithm.verify(bundle).ok
     tasks = Task.objects.filter(draw=draw)
     assert tasks.count() == 2 and all(task.inspectors.count() == 2 for task in tasks)
-    assert sorted(bundle["result"]["enterprises"]) == sorted(tasks.values_list("enterprise_id", flat=True))
+    assert bundle["drawn"]["enterprises"] == sorted(tasks.values_list("enterprise_id", flat=True))
     # A tampered result, or another seed, does not verify.
-    tampered = {**bundle, "result": {**bundle["result"], "enterprises": bundle["result"]["enterprises"][::-1]}}
+    strata = {**bundle["result"]["strata"], "B": bundle["result"]["strata"]["B"][::-1]}
+    tampered = {**bundle, "result": {**bundle["result"], "strata": strata}}
     assert not algorithm.verify(tampered).result_matches
     assert not algorithm.verify({**bundle, "seed": "0" * 64}).commitment_matches
 
@@ -106,15 +111,17 @@ def test_the_draw_verifies_with_nothing_but_python(spot, tmp_path):
     assert result.returncode == 0 and "VERIFIED" in result.stdout
 
 
-def test_a_redraw_needs_a_reason_and_keeps_the_earlier_draw(spot):
+def test_a_redraw_needs_an_approved_request_and_keeps_the_earlier_draw(spot):
     spot.approve_and_draw()
     first = Draw.objects.get(campaign=spot.campaign)
     with pytest.raises(ValidationError) as excinfo:
         draws.draw_commit(actor=spot.supervisor, campaign=spot.campaign)
     assert "reason" in excinfo.value.message_dict
-    second = draws.draw_commit(actor=spot.supervisor, campaign=spot.campaign, reason="抽查名单录入错误")
+    request = draws.redraw_request(actor=spot.supervisor, campaign=spot.campaign, reason="抽查名单录入错误")
+    draws.redraw_decide(actor=spot.leader, request=request, approve=True, note="同意")
+    second = draws.draw_commit(actor=spot.supervisor, campaign=spot.campaign)
     with pytest.raises(ValidationError):  # one pending commitment at a time
-        draws.draw_commit(actor=spot.supervisor, campaign=spot.campaign, reason="again")
+        draws.draw_commit(actor=spot.supervisor, campaign=spot.campaign)
     draws.draw_perform(actor=spot.supervisor, draw=second)
     first.refresh_from_db()
     assert first.status == DrawStatus.SUPERSEDED and algorithm.verify(first.verification_bundle(reveal=True)).ok
@@ -126,16 +133,19 @@ def test_a_redraw_needs_a_reason_and_keeps_the_earlier_draw(spot):
 def test_no_redraw_once_the_campaign_has_started(spot):
     spot.start()
     with pytest.raises(ValidationError):
-        draws.draw_commit(actor=spot.supervisor, campaign=spot.campaign, reason="too late")
+        draws.redraw_request(actor=spot.supervisor, campaign=spot.campaign, reason="too late")
+    with pytest.raises(ValidationError):
+        draws.draw_commit(actor=spot.supervisor, campaign=spot.campaign)
 
 
-def test_a_pool_smaller_than_the_batches_is_refused_before_anything_is_published(spot):
+def test_a_pool_smaller_than_the_batches_is_refused_before_any_seed_and_recorded(spot):
     spot.campaign.batches = 10
     spot.campaign.save()
     campaigns.campaign_approve(actor=spot.leader, campaign=spot.campaign)
-    with pytest.raises(ValidationError, match="少于计划抽取的 10 批次"):
+    with pytest.raises(ValidationError, match="10"):
         draws.draw_commit(actor=spot.supervisor, campaign=spot.campaign)
-    assert not Draw.objects.exists()
+    failed = Draw.objects.get()
+    assert failed.status == DrawStatus.FAILED and "10" in failed.failure and failed.seed == "" == failed.commitment
 
 
 def test_declared_conflicts_and_last_campaigns_inspectors_are_never_drawn(actors):
@@ -154,21 +164,30 @@ def test_declared_conflicts_and_last_campaigns_inspectors_are_never_drawn(actors
     nxt.__dict__.update(spot.__dict__)
     nxt.campaign = nxt.plan(batches=3, is_food=False)
     nxt.approve_and_draw()
-    inputs = Draw.objects.get(campaign=nxt.campaign).published_inputs()
+    draw = Draw.objects.get(campaign=nxt.campaign)
+    inputs = draw.published_inputs()
     for enterprise_id, team in previous_teams.items():
         assert not team & set(nxt.task_at(EnterpriseFactory._meta.model(pk=enterprise_id)).inspectors.all())
-        assert all([enterprise_id, member.pk] in inputs["conflicts"] for member in team)
+        member = algorithm.member_pseudonym(draw.pseudonym_key, enterprise_id)  # published under its pseudonym
+        assert all([member, inspector.pk] in inputs["conflicts"] for inspector in team)
+        assert not any(pair[0] == enterprise_id for pair in inputs["conflicts"])
 
 
-def test_grade_a_sits_out_unless_flagged_and_c_weighs_more(spot, monkeypatch):
+def test_every_grade_is_its_own_stratum_and_grade_a_is_drawn_too(spot, monkeypatch):
     a, c = spot.pool[1], spot.pool[2]
     monkeypatch.setattr("inspections.weights.current_grades_and_risks", lambda ids: {a.pk: ("A", 0), c.pk: ("C", 0)})
+    spot.campaign.batches = 3
+    spot.campaign.save()
     campaigns.campaign_approve(actor=spot.leader, campaign=spot.campaign)
     draw = draws.draw_commit(actor=spot.supervisor, campaign=spot.campaign)
-    weights = dict(map(tuple, draw.published_inputs()["pool"]))
-    assert weights == {spot.enterprise.pk: 1, a.pk: 0, c.pk: 3}
+    assert draw.strata == {
+        "A": {"weight": 1, "size": 1, "batches": 1},
+        "B": {"weight": 3, "size": 1, "batches": 1},
+        "C": {"weight": 9, "size": 1, "batches": 1},
+    }
+    assert draw.published_inputs()["strata"]["A"]["pool"] == [[algorithm.member_pseudonym(draw.pseudonym_key, a.pk), 1]]
     draws.draw_perform(actor=spot.supervisor, draw=draw)
-    assert a.pk not in draw.result["enterprises"]  # 2 batches from the two that may be drawn
+    assert a.pk in draw.drawn["enterprises"] and Task.objects.filter(draw=draw, enterprise=a).exists()
 
 
 def test_a_flagged_grade_a_enterprise_is_drawn_like_any_other(spot, monkeypatch):
@@ -179,7 +198,9 @@ def test_a_flagged_grade_a_enterprise_is_drawn_like_any_other(spot, monkeypatch)
     )
     campaigns.campaign_approve(actor=spot.leader, campaign=spot.campaign)
     draw = draws.draw_commit(actor=spot.supervisor, campaign=spot.campaign)
-    assert [a.pk, 1] in draw.published_inputs()["pool"]
+    assert draw.membership(a.pk) is None  # shown to the enterprise only after the draw
+    draw = draws.draw_perform(actor=spot.supervisor, draw=draw)
+    assert draw.membership(a.pk)["stratum"] == "B"  # drawn at B's rate, in stratum B
 
 
 def test_closing_waits_for_every_final_result(spot):
@@ -199,7 +220,7 @@ def test_the_management_command_reruns_a_draw_on_file_or_from_a_downloaded_file(
     call_command("verify_draw", str(draw.pk), stdout=out)
     assert "VERIFIED (2 enterprises)" in out.getvalue()
     bundle = draw.verification_bundle(reveal=True)
-    bundle["inputs"]["pool"][0][1] = 5  # a pool edited after the commitment
+    bundle["inputs"]["strata"]["B"]["pool"][0][1] = 5  # a pool edited after the commitment
     path = tmp_path / "edited.json"
     path.write_text(json.dumps(bundle))
     with pytest.raises(CommandError, match="NOT VERIFIED"):

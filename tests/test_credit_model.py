@@ -25,7 +25,7 @@ from enterprises.services import quarter_end, record_save, record_void, self_rep
 from inspections.choices import TaskKind, TaskStatus, Verdict
 from inspections.models import Task
 from inspections.services import sampling
-from inspections.weights import pool_weights
+from inspections.weights import pool_strata
 from tests.factories import (
     BlacklistEntryFactory,
     CampaignFactory,
@@ -840,12 +840,23 @@ def test_draw_weights_follow_grade_risk_and_alerts(settings):
     RiskWarning.objects.create(
         kind=WarningKind.RISK_JUMP, enterprise=alerted, raised_at=timezone.now(), value=50, previous_value=0
     )
-    weights = pool_weights([e.pk for e in enterprises], flagged={referred.pk})
-    assert [weights[e.pk] for e in enterprises] == [0, 1, 3, 1, 1, 1, 2, 4, 0]
+    # (stratum, tickets): every grade is drawn (A too, high risk included); a flagged A and an ungraded one in B.
+    members = pool_strata([e.pk for e in enterprises], flagged={referred.pk})
+    assert [members[e.pk] for e in enterprises] == [
+        ("A", 1),
+        ("B", 1),
+        ("C", 1),
+        ("B", 1),
+        ("B", 1),
+        ("B", 1),
+        ("B", 2),
+        ("C", 2),
+        ("A", 2),
+    ]
     settings.DRAW_RISK_BONUS = 2
-    assert pool_weights(
-        Enterprise.objects.filter(pk=enterprises[6].pk).values_list("pk", flat=True), flagged=set()
-    ) == {enterprises[6].pk: 3}
+    assert pool_strata(Enterprise.objects.filter(pk=enterprises[6].pk).values_list("pk", flat=True), flagged=set()) == {
+        enterprises[6].pk: ("B", 3)
+    }
 
 
 # --- Events: the grade follows the record ---------------------------------------------------------------------------

@@ -123,7 +123,7 @@ def test_a_campaign_from_plan_to_final_result_and_follow_up_through_the_api(acto
     assert performed.status_code == 200
     seed = performed.json()["seed"]
     assert hashlib.sha256(seed.encode()).hexdigest() == draw["commitment"]
-    assert performed.json()["result"]["enterprises"] == [enterprise.pk]
+    assert performed.json()["drawn"]["enterprises"] == [enterprise.pk]
     started = staff.post(f"{url}/start/")
     assert started.json()["status"] == CampaignStatus.IN_PROGRESS and started.json()["task_count"] == 1
 

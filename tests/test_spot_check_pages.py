@@ -297,7 +297,7 @@ def test_anyone_verifies_a_draw_with_the_two_files_the_public_page_offers(client
     )
     assert run.returncode == 0 and run.stdout.strip().endswith("VERIFIED")
     tampered = json.loads(bundle.read_text())
-    tampered["result"]["enterprises"].reverse()
+    tampered["result"]["strata"]["B"].reverse()
     bundle.write_text(json.dumps(tampered))
     again = subprocess.run(
         [sys.executable, "-I", "qs_draw.py", "draw.json"], cwd=tmp_path, capture_output=True, text=True

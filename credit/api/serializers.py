@@ -166,6 +166,11 @@ class ScoringModelSerializer(serializers.ModelSerializer):
         child=serializers.FloatField(),
         help_text=_("The weight of a spot-check verdict by its year of age: one factor per year of the window."),
     )
+    draw_weights = serializers.DictField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        help_text=_("By grade (A, B, C): how heavily each grade's stratum is drawn; the latest version's if omitted."),
+    )
 
     class Meta:
         model = ScoringModel
@@ -178,6 +183,7 @@ class ScoringModelSerializer(serializers.ModelSerializer):
             "grade_a_min",
             "grade_b_min",
             "a_needs_conforming_check",
+            "draw_weights",
             "weights",
             "risk_weights",
             "note",

@@ -37,6 +37,7 @@ from inspections.models import (
     Objection,
     PublishedResult,
     RectificationAttachment,
+    RedrawRequest,
     SamplingPhoto,
     SamplingRecord,
     Task,
@@ -197,7 +198,39 @@ class ReferralCreateSerializer(serializers.Serializer):
 
 
 class CommitDrawSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("Required for a re-draw."))
+    witness = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=200,
+        help_text=_("A value typed by a witness at the commitment: the seed is derived from the bureau's and this."),
+    )
+
+
+class RedrawRequestCreateSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text=_("Why the draw must be redone (a leader decides)."))
+
+
+class RedrawDecisionSerializer(serializers.Serializer):
+    note = serializers.CharField(help_text=_("The reason for the decision."))
+
+
+class RedrawRequestSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RedrawRequest
+        fields = [
+            "id",
+            "campaign",
+            "draw",
+            "reason",
+            "status",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
+        read_only_fields = fields
 
 
 class CloseSerializer(serializers.Serializer):
@@ -224,6 +257,7 @@ class PublishedCountSerializer(serializers.Serializer):
 class DrawSerializer(serializers.ModelSerializer):
     campaign_title = serializers.CharField(source="campaign.title", read_only=True)
     is_revealed = serializers.BooleanField(read_only=True)
+    excluded_count = serializers.IntegerField(read_only=True, help_text=_("Left out before the seed: unstaffable."))
     seed = serializers.SerializerMethodField(help_text=_("Revealed when the sampling the draw decided is over."))
     result = serializers.SerializerMethodField(help_text=_("Revealed when the sampling the draw decided is over."))
 
@@ -236,10 +270,14 @@ class DrawSerializer(serializers.ModelSerializer):
             "number",
             "status",
             "reason",
+            "failure",
             "algorithm",
             "commitment",
+            "witness",
             "inputs_digest",
             "pool_size",
+            "excluded_count",
+            "strata",
             "committed_at",
             "drawn_at",
             "superseded_at",
@@ -259,12 +297,20 @@ class DrawSerializer(serializers.ModelSerializer):
     def get_result(self, draw: Draw) -> dict | None:
         return draw.result if self._revealed(draw) else None
 
+    def get_drawn(self, draw: Draw) -> dict | None:
+        return draw.drawn if self._revealed(draw) else None
+
 
 class DrawDetailSerializer(DrawSerializer):
-    inputs = serializers.SerializerMethodField(help_text=_("The frozen pool, roster and conflicts, as published."))
+    inputs = serializers.SerializerMethodField(
+        help_text=_("The frozen strata (members under pseudonyms), roster and conflicts, as published.")
+    )
+    drawn = serializers.SerializerMethodField(
+        help_text=_("The drawn enterprises and inspectors by id, sorted: revealed with the result.")
+    )
 
     class Meta(DrawSerializer.Meta):
-        fields = [*DrawSerializer.Meta.fields, "inputs"]
+        fields = [*DrawSerializer.Meta.fields, "inputs", "drawn"]
         read_only_fields = fields
 
     def get_inputs(self, draw: Draw) -> dict:
@@ -280,8 +326,24 @@ class DrawBundleSerializer(serializers.Serializer):
     commitment = serializers.CharField()
     inputs_digest = serializers.CharField()
     inputs = serializers.DictField()
+    witness = serializers.CharField(required=False)
+    failure = serializers.CharField(required=False)
     seed = serializers.CharField(required=False)
     result = serializers.DictField(required=False)
+    drawn = serializers.DictField(required=False)
+
+
+class DrawMembershipSerializer(serializers.Serializer):
+    """An enterprise's own place in a draw's pool: recompute the pseudonym from the opening and find it."""
+
+    draw = serializers.IntegerField()
+    campaign = serializers.IntegerField()
+    enterprise = serializers.IntegerField()
+    opening = serializers.CharField()
+    pseudonym = serializers.CharField()
+    stratum = serializers.CharField()
+    tickets = serializers.IntegerField()
+    drawn = serializers.BooleanField(allow_null=True)
 
 
 # Tasks and sampling.

@@ -25,6 +25,7 @@ from inspections.models import (
     LabTest,
     Objection,
     PublishedResult,
+    RedrawRequest,
     TestItem,
 )
 from inspections.models.tasks import SAMPLING_FIELDS
@@ -51,6 +52,7 @@ class CampaignViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
         "start": "inspections.start_campaign",
         "close": "inspections.close_campaign",
         "commit_draw": "inspections.perform_draw",
+        "request_redraw": "inspections.request_redraw",
         "referrals": "inspections.plan_campaign",
         "publish": "inspections.publish_results",
     }
@@ -109,14 +111,26 @@ class CampaignViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
     @extend_schema(request=serializers.CommitDrawSerializer, responses={201: serializers.DrawDetailSerializer})
     @action(detail=True, methods=["post"], url_path="commit-draw")
     def commit_draw(self, request, pk=None):
-        """Freeze the pool and publish the commitment to a secret seed (a re-draw needs a reason)."""
+        """Freeze the pool and publish the commitment to a secret seed (a re-draw needs an approved request). An
+        attempt that cannot be made is recorded as a failed draw, public with its reason, and answers 400."""
         campaign = self.get_object()
         body = _valid(serializers.CommitDrawSerializer, request)
-        draw = draws.draw_commit(actor=request.user, campaign=campaign, reason=body["reason"])
+        draw = draws.draw_commit(actor=request.user, campaign=campaign, witness=body["witness"])
         return Response(
             serializers.DrawDetailSerializer(draw, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
         )
+
+    @extend_schema(
+        request=serializers.RedrawRequestCreateSerializer, responses={201: serializers.RedrawRequestSerializer}
+    )
+    @action(detail=True, methods=["post"], url_path="request-redraw")
+    def request_redraw(self, request, pk=None):
+        """Ask, in writing, to redo the campaign's draw; a leader approves or rejects the request."""
+        campaign = self.get_object()
+        body = _valid(serializers.RedrawRequestCreateSerializer, request)
+        redraw = draws.redraw_request(actor=request.user, campaign=campaign, reason=body["reason"])
+        return Response(serializers.RedrawRequestSerializer(redraw).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=serializers.ReferralCreateSerializer, responses={201: serializers.CampaignReferralSerializer}
@@ -190,13 +204,14 @@ class DrawViewSet(viewsets.ReadOnlyModelViewSet):
         "retrieve": "inspections.view_draws",
         "bundle": "inspections.view_draws",
         "perform": "inspections.perform_draw",
+        "mine": "inspections.view_own_draws",
     }
     filterset_fields = ["campaign", "status"]
     ordering_fields = ["committed_at", "drawn_at", "number"]
     ordering = ["campaign", "number"]
 
     def get_queryset(self):
-        rows = Draw.objects.select_related("campaign")
+        rows = Draw.objects.select_related("campaign").defer("pseudonym_key", "assignments")
         return rows.defer("inputs") if self.action == "list" else rows
 
     def get_serializer_class(self):
@@ -212,12 +227,57 @@ class DrawViewSet(viewsets.ReadOnlyModelViewSet):
         draw = self.get_object()
         return Response(draw.verification_bundle(reveal=draw.is_revealed_to(request.user)))
 
+    @extend_schema(responses=serializers.DrawMembershipSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def mine(self, request):
+        """For an enterprise user: its own place in each draw made (opening, pseudonym, stratum), nobody else's."""
+        rows = [
+            {"draw": draw.pk, "campaign": draw.campaign_id, **membership}
+            for draw, membership in selectors.own_draw_memberships(request.user)
+        ]
+        return Response(serializers.DrawMembershipSerializer(rows, many=True).data)
+
     @extend_schema(request=None, responses=serializers.DrawDetailSerializer)
     @action(detail=True, methods=["post"])
     def perform(self, request, pk=None):
         """Reveal the seed and create the tasks of the drawn enterprises."""
         draw = draws.draw_perform(actor=request.user, draw=self.get_object())
         return Response(serializers.DrawDetailSerializer(draw, context=self.get_serializer_context()).data)
+
+
+class RedrawRequestViewSet(viewsets.ReadOnlyModelViewSet):
+    """Re-draw requests: staff read them; a leader (not the requester) approves or rejects each with a reason."""
+
+    serializer_class = serializers.RedrawRequestSerializer
+    permission_classes = [ActionPermission]
+    action_permissions = {
+        "list": "inspections.view_campaigns",
+        "retrieve": "inspections.view_campaigns",
+        "approve": "inspections.decide_redraw",
+        "reject": "inspections.decide_redraw",
+    }
+    filterset_fields = ["campaign", "status"]
+    ordering_fields = ["requested_at"]
+    ordering = ["-requested_at", "-id"]
+    queryset = RedrawRequest.objects.select_related("campaign")
+
+    def _decide(self, request, *, approve: bool) -> Response:
+        redraw = self.get_object()
+        body = _valid(serializers.RedrawDecisionSerializer, request)
+        redraw = draws.redraw_decide(actor=request.user, request=redraw, approve=approve, note=body["note"])
+        return Response(serializers.RedrawRequestSerializer(redraw).data)
+
+    @extend_schema(request=serializers.RedrawDecisionSerializer, responses=serializers.RedrawRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Approve the re-draw, with a reason: the supervisor may then publish a new commitment."""
+        return self._decide(request, approve=True)
+
+    @extend_schema(request=serializers.RedrawDecisionSerializer, responses=serializers.RedrawRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """Reject the re-draw, with a reason."""
+        return self._decide(request, approve=False)
 
 
 class TaskViewSet(viewsets.ReadOnlyModelViewSet):

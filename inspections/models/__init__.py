@@ -2,7 +2,7 @@
 follow-up of nonconforming results, and publication."""
 
 from inspections.models.campaigns import Campaign, CampaignReferral, ConflictDeclaration, Laboratory, TestItem
-from inspections.models.draws import Draw
+from inspections.models.draws import Draw, RedrawRequest
 from inspections.models.followups import FollowUp, RectificationAttachment
 from inspections.models.publication import PublishedResult
 from inspections.models.results import ItemResult, LabTest, Objection
@@ -19,6 +19,7 @@ __all__ = [
     "Laboratory",
     "Objection",
     "PublishedResult",
+    "RedrawRequest",
     "RectificationAttachment",
     "SamplingPhoto",
     "SamplingRecord",

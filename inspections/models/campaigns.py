@@ -214,7 +214,7 @@ def _number(value: Decimal | None) -> str:
 
 class CampaignReferral(models.Model):
     """An enterprise flagged into a campaign's draw by a complaint, a referral or a risk alert: a grade-A
-    enterprise, otherwise exempt from routine draws, then weighs like any other."""
+    enterprise, otherwise drawn at the lowered rate of stratum A, is then drawn in stratum B at B's rate."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="referrals")
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+")

@@ -7,6 +7,8 @@ published inputs and seed (`manage.py verify_draw`, the public draw page, or `py
 
 import json
 import secrets
+from collections import Counter
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,11 +18,12 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.transitions import require_perm, require_state
-from enterprises.selectors import enterprise_pool
+from enterprises.selectors import enterprise_pool, enterprises_on_file
 from inspections import draw as algorithm
-from inspections.choices import CampaignStatus, DrawStatus, TaskStatus
-from inspections.models import Campaign, ConflictDeclaration, Draw, Task
-from inspections.weights import pool_weights
+from inspections.choices import CampaignStatus, DrawStatus, RedrawStatus, TaskStatus
+from inspections.draw import STRATA
+from inspections.models import Campaign, ConflictDeclaration, Draw, RedrawRequest, Task
+from inspections.weights import pool_strata, stratum_weights
 
 
 def pool_queryset(campaign: Campaign) -> QuerySet:
@@ -53,71 +56,239 @@ def draw_conflicts(campaign: Campaign, roster: list[int]) -> set[tuple[int, int]
     return pairs
 
 
-@transaction.atomic
-def draw_commit(*, actor, campaign: Campaign, reason: str = "", seed: str | None = None) -> Draw:
-    """Freeze the inputs and publish the commitment. A re-draw (the campaign is already drawn and no sampling has
-    begun) needs a written reason; the earlier draw stays on record.
+WITNESS_MAX_LENGTH = 200
+
+
+@dataclass
+class Feasibility:
+    """What a commitment would draw from, checked before any seed exists: the active roster, the pool members with
+    their stratum and tickets, the conflicts, and the enterprises no roster member can staff (fewer than the
+    campaign's inspectors per task are free of a conflict with them), which the commitment leaves out."""
+
+    roster: list[int]
+    members: dict[int, tuple[str, int]]
+    conflicts: set[tuple[int, int]]
+    unstaffable: dict[int, int] = field(default_factory=dict)  # enterprise: inspectors free of a conflict
+
+    @property
+    def drawable(self) -> dict[int, tuple[str, int]]:
+        return {pk: member for pk, member in self.members.items() if pk not in self.unstaffable}
+
+
+def draw_feasibility(campaign: Campaign) -> Feasibility:
+    """The pool and roster of the campaign as a commitment would freeze them now (no seed involved)."""
+    roster = sorted(campaign.roster.filter(is_active=True).values_list("pk", flat=True))
+    flagged = set(campaign.referrals.values_list("enterprise_id", flat=True))
+    members = pool_strata(pool_queryset(campaign).values_list("pk", flat=True), flagged=flagged)
+    conflicts = {
+        (enterprise, inspector) for enterprise, inspector in draw_conflicts(campaign, roster) if enterprise in members
+    }
+    taken: dict[int, int] = Counter(enterprise for enterprise, _inspector in conflicts)
+    unstaffable = {}
+    if len(roster) >= campaign.inspectors_per_task:  # a roster too small fails the attempt as a whole
+        for enterprise, count in taken.items():
+            if len(roster) - count < campaign.inspectors_per_task:
+                unstaffable[enterprise] = len(roster) - count
+    return Feasibility(
+        roster=roster, members=members, conflicts=conflicts, unstaffable=dict(sorted(unstaffable.items()))
+    )
+
+
+def unstaffable_enterprises(campaign: Campaign) -> QuerySet:
+    """The enterprises a commitment made now would leave out, for the supervisor to see (and resolve) first."""
+    return enterprises_on_file().filter(pk__in=list(draw_feasibility(campaign).unstaffable)).order_by("name")
+
+
+def draw_commit(*, actor, campaign: Campaign, witness: str = "", seed: str | None = None) -> Draw:
+    """Freeze the inputs and publish the commitment.
+
+    Before any seed exists, the enterprises no roster member can staff without a conflict are left out of the pool,
+    each with its reason. An attempt that still cannot be made (a pool smaller than the batches, a roster smaller
+    than a team) is recorded as a failed draw with its reason, public like any other, and then refused; so is a
+    draw that fails once its seed exists (the seed is then published at once). A re-draw (the campaign is already
+    drawn and no sampling has begun) needs a re-draw request approved by a leader; the earlier draw stays on
+    record. A witness value, if typed, is recorded and the draw runs on the seed derived from it.
 
     The seed is always a fresh secret; `seed` exists only so that the demo city rebuilds identically (the views and
     the API never pass it)."""
     require_perm(actor, "inspections.perform_draw", campaign)
+    witness = (witness or "").strip()
+    if len(witness) > WITNESS_MAX_LENGTH:
+        raise ValidationError({"witness": _("At most %d characters.") % WITNESS_MAX_LENGTH})
+    with transaction.atomic():
+        draw = _commit(actor=actor, campaign=campaign, witness=witness, seed=seed)
+    if draw.status == DrawStatus.FAILED:  # recorded above, refused here
+        raise ValidationError(_("The draw cannot be made: %s") % draw.failure)
+    return draw
+
+
+def _commit(*, actor, campaign: Campaign, witness: str, seed: str | None) -> Draw:
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     require_state(campaign, [CampaignStatus.APPROVED, CampaignStatus.DRAWN])
     if campaign.draws.filter(status=DrawStatus.COMMITTED).exists():
         raise ValidationError(_("A commitment is already published for this campaign: make that draw first."))
     current = campaign.draws.filter(status=DrawStatus.DRAWN).first()
+    request = None
     if current is not None:
-        if not reason.strip():
-            raise ValidationError({"reason": _("A re-draw needs a written reason.")})
         _refuse_if_sampling_began(current)
+        request = campaign.redraw_requests.select_for_update().filter(status=RedrawStatus.APPROVED).first()
+        if request is None:
+            raise ValidationError(
+                {"reason": _("A re-draw needs a supervisor's request with a written reason, approved by a leader.")}
+            )
 
-    roster = sorted(campaign.roster.filter(is_active=True).values_list("pk", flat=True))
-    flagged = set(campaign.referrals.values_list("enterprise_id", flat=True))
-    pool = pool_weights(pool_queryset(campaign).values_list("pk", flat=True), flagged=flagged)
-    eligible = sum(1 for weight in pool.values() if weight > 0)
-    if eligible < campaign.batches:
-        raise ValidationError(
-            _("The eligible pool holds %(eligible)d enterprises that may be drawn, fewer than the %(batches)d batches.")
-            % {"eligible": eligible, "batches": campaign.batches}
-        )
-    if len(roster) < campaign.inspectors_per_task:
-        raise ValidationError(_("The roster has fewer active inspectors than each task needs."))
-    conflicts = {
-        (enterprise, inspector) for enterprise, inspector in draw_conflicts(campaign, roster) if enterprise in pool
-    }
-    inputs = algorithm.canonical_inputs(
-        count=campaign.batches, per_task=campaign.inspectors_per_task, pool=pool, roster=roster, conflicts=conflicts
-    )
-    seed = seed or secrets.token_hex(32)
-    try:
-        result = algorithm.draw_from_inputs(seed=seed, inputs=json.loads(inputs))
-    except algorithm.DrawError as exc:
-        raise ValidationError(_("The draw cannot be made with this roster: %s") % exc) from exc
+    feasibility = draw_feasibility(campaign)
+    drawable = feasibility.drawable
+    weights = stratum_weights()
+    exclusions = [
+        {
+            "enterprise": enterprise,
+            "reason": _(
+                "Only %(free)d inspectors of the roster are free of a conflict with it; a task needs %(needed)d."
+            )
+            % {"free": free, "needed": campaign.inspectors_per_task},
+        }
+        for enterprise, free in feasibility.unstaffable.items()
+    ]
+    sizes = Counter(stratum for stratum, _tickets in drawable.values())
+    failure = ""
+    if len(feasibility.roster) < campaign.inspectors_per_task:
+        failure = _("The roster has %(roster)d active inspectors, fewer than the %(needed)d each task needs.") % {
+            "roster": len(feasibility.roster),
+            "needed": campaign.inspectors_per_task,
+        }
+    elif len(drawable) < campaign.batches:
+        failure = _(
+            "The pool holds %(eligible)d enterprises that can be staffed, fewer than the %(batches)d batches."
+        ) % {"eligible": len(drawable), "batches": campaign.batches}
     number = (campaign.draws.aggregate(n=Max("number"))["n"] or 0) + 1
-    draw = Draw.objects.create(
+    draw = Draw(
         campaign=campaign,
         number=number,
-        reason=reason.strip(),
         algorithm=algorithm.ALGORITHM,
-        seed=seed,
-        commitment=algorithm.commitment(seed),
-        inputs=inputs,
-        inputs_digest=algorithm.digest(inputs),
-        pool_size=len(pool),
-        result=result.as_json(),  # fixed by the commitment; kept secret with the seed until the draw
+        witness=witness,
+        pool_size=len(drawable),
+        exclusions=exclusions,
         committed_by=actor,
     )
+    if failure:  # before any seed: nothing was tried
+        draw.status, draw.failure = DrawStatus.FAILED, failure
+        draw.strata = {name: {"weight": weights[name], "size": sizes[name], "batches": 0} for name in STRATA}
+        draw.save()
+        _audit_commit(actor, draw)
+        return draw
+
+    key = secrets.token_hex(32)
+    by_id = algorithm.member_pseudonyms(key, drawable)
+    named = {member: enterprise for enterprise, member in by_id.items()}
+    strata: dict[str, tuple[int, dict[str, int]]] = {name: (weights[name], {}) for name in STRATA}
+    for enterprise, (stratum, tickets) in drawable.items():
+        strata[stratum][1][by_id[enterprise]] = tickets
+    conflicts = {(by_id[e], inspector) for e, inspector in feasibility.conflicts if e in by_id}
+    inputs = algorithm.canonical_inputs(
+        count=campaign.batches,
+        per_task=campaign.inspectors_per_task,
+        strata=strata,
+        roster=feasibility.roster,
+        conflicts=conflicts,
+        excluded=len(exclusions),
+    )
+    parsed = json.loads(inputs)
+    seed = seed or secrets.token_hex(32)
+    draw.seed, draw.commitment, draw.pseudonym_key = seed, algorithm.commitment(seed), key
+    draw.inputs, draw.inputs_digest = inputs, algorithm.digest(inputs)
+    draw.strata = {
+        name: {key_: stratum[key_] for key_ in ("weight", "size", "batches")}
+        for name, stratum in parsed["strata"].items()
+    }
+    try:
+        result = algorithm.draw_from_inputs(seed=draw.draw_seed, inputs=parsed)
+    except algorithm.DrawError as exc:  # recorded with its seed, published at once: no seed is thrown away unseen
+        draw.status, draw.failure = DrawStatus.FAILED, _("The draw failed once its seed existed: %s") % exc
+        draw.save()
+        _audit_commit(actor, draw)
+        return draw
+    draw.result = result.as_json()  # fixed by the commitment; kept secret with the seed until revealed
+    draw.assignments = {str(named[member]): team for member, team in result.teams.items()}
+    draw.drawn = algorithm.drawn_summary(result, (named[member] for member in result.members))
+    if request is not None:
+        draw.redraw_request, draw.reason = request, request.reason
+        request.status = RedrawStatus.USED
+        request.save(update_fields=["status"])
+    draw.save()
+    _audit_commit(actor, draw)
+    return draw
+
+
+def _audit_commit(actor, draw: Draw) -> None:
+    if draw.status == DrawStatus.FAILED:
+        summary = _("Draw %(number)d failed: %(failure)s") % {"number": draw.number, "failure": draw.failure}
+    else:
+        summary = _("Draw %(number)d: commitment %(commitment)s") % {
+            "number": draw.number,
+            "commitment": draw.commitment,
+        }
     audit(
-        actor=actor,
-        action="draw.commit",
+        actor=draw.committed_by,
+        action="draw.fail" if draw.status == DrawStatus.FAILED else "draw.commit",
         target=draw,
-        trail=campaign,
-        summary=_("Draw %(number)d: commitment %(commitment)s") % {"number": number, "commitment": draw.commitment},
+        trail=draw.campaign,
+        summary=summary,
         commitment=draw.commitment,
         inputs_digest=draw.inputs_digest,
+        witness=draw.witness,
+        excluded=draw.exclusions,
         reason=draw.reason,
     )
-    return draw
+
+
+@transaction.atomic
+def redraw_request(*, actor, campaign: Campaign, reason: str) -> RedrawRequest:
+    """A supervisor asks to redo the campaign's draw, in writing; a leader decides (`redraw_decide`)."""
+    require_perm(actor, "inspections.request_redraw", campaign)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    require_state(campaign, [CampaignStatus.DRAWN])
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("A re-draw needs a written reason.")})
+    current = campaign.draws.filter(status=DrawStatus.DRAWN).first()
+    if current is None:
+        raise ValidationError(_("This campaign has no draw to redo."))
+    _refuse_if_sampling_began(current)
+    if campaign.redraw_requests.filter(status__in=[RedrawStatus.PENDING, RedrawStatus.APPROVED]).exists():
+        raise ValidationError(_("This campaign already has a re-draw request open."))
+    request = RedrawRequest.objects.create(campaign=campaign, draw=current, reason=reason.strip(), requested_by=actor)
+    audit(
+        actor=actor,
+        action="draw.redraw_request",
+        target=request,
+        trail=campaign,
+        summary=_("Re-draw of draw %(number)d requested: %(reason)s")
+        % {"number": current.number, "reason": request.reason},
+    )
+    return request
+
+
+@transaction.atomic
+def redraw_decide(*, actor, request: RedrawRequest, approve: bool, note: str) -> RedrawRequest:
+    """A leader approves or rejects a re-draw request, with a written reason; never their own request."""
+    require_perm(actor, "inspections.decide_redraw", request.campaign)
+    request = RedrawRequest.objects.select_for_update().get(pk=request.pk)
+    require_state(request, [RedrawStatus.PENDING])
+    if request.requested_by_id == actor.pk:
+        raise ValidationError(_("A re-draw request is decided by another person than the one who asked for it."))
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Give the reason for the decision.")})
+    if approve:
+        _refuse_if_sampling_began(request.draw)
+    request.record_decision(actor=actor, status=RedrawStatus.APPROVED if approve else RedrawStatus.REJECTED, note=note)
+    audit(
+        actor=actor,
+        action="draw.redraw_approve" if approve else "draw.redraw_reject",
+        target=request,
+        trail=request.campaign,
+        summary=request.decision_note,
+    )
+    return request
 
 
 def _refuse_if_sampling_began(current: Draw) -> None:
@@ -150,9 +321,9 @@ def draw_perform(*, actor, draw: Draw) -> Draw:
             sample_from=campaign.period_start,
             due_on=campaign.period_end,
         )
-        for enterprise_id in draw.result["enterprises"]
+        for enterprise_id in draw.task_assignments()
     )
-    teams = draw.result["inspectors"]
+    teams = {str(enterprise): team for enterprise, team in draw.task_assignments().items()}
     Task.inspectors.through.objects.bulk_create(
         Task.inspectors.through(task_id=task.pk, user_id=inspector)
         for task in tasks

@@ -10,9 +10,10 @@ from django.views.decorators.http import require_POST
 from core.audit import audit_trail
 from core.decorators import rule_required
 from core.pages import form_page, paginate, run_action
+from enterprises.selectors import enterprises_on_file
 from inspections import forms
-from inspections.choices import CampaignStatus, DrawStatus
-from inspections.models import Campaign, TestItem
+from inspections.choices import CampaignStatus, DrawStatus, RedrawStatus
+from inspections.models import Campaign, RedrawRequest, TestItem
 from inspections.selectors import campaign_list as campaigns_with_counts
 from inspections.selectors import task_list
 from inspections.services import campaigns, draws, publication
@@ -62,7 +63,14 @@ def campaign_detail(request, pk: int):
     campaign = get_object_or_404(Campaign.objects.select_related("lab", "created_by", "approved_by"), pk=pk)
     tasks = task_list(request.user).filter(campaign=campaign).order_by("status", "enterprise__name", "pk")
     page, query = paginate(request, tasks)
-    draws_ = campaign.draws.select_related("committed_by", "drawn_by").defer("inputs", "result")
+    draws_ = campaign.draws.select_related("committed_by", "drawn_by", "redraw_request").defer(
+        "inputs", "result", "assignments", "drawn"
+    )
+    feasible = None
+    if campaign.status in (CampaignStatus.APPROVED, CampaignStatus.DRAWN) and request.user.has_perm(
+        "inspections.perform_draw", campaign
+    ):
+        feasible = draws.draw_feasibility(campaign)
     context = {
         "campaign": campaign,
         "items": campaign.items.select_related("standard"),
@@ -77,6 +85,16 @@ def campaign_detail(request, pk: int):
         "trail": audit_trail(campaign)[:50],
         "referral_form": forms.ReferralForm(),
         "reason_form": forms.ReasonForm(),
+        "witness_form": forms.WitnessForm(),
+        "decision_form": forms.RedrawDecisionForm(),
+        "unstaffable": (
+            enterprises_on_file().filter(pk__in=list(feasible.unstaffable)).order_by("name") if feasible else []
+        ),
+        "unstaffable_free": feasible.unstaffable if feasible else {},
+        "redraw_requests": campaign.redraw_requests.select_related("requested_by", "decided_by", "draw"),
+        "open_redraw": campaign.redraw_requests.filter(
+            status__in=[RedrawStatus.PENDING, RedrawStatus.APPROVED]
+        ).first(),
         "close_form": forms.CloseForm(),
     }
     return render(request, "inspections/campaign_detail.html", context)
@@ -89,8 +107,12 @@ ACTIONS = {
         gettext_lazy("The campaign is approved."),
     ),
     "commit": (
-        lambda r, c: draws.draw_commit(actor=r.user, campaign=c, reason=r.POST.get("reason", "")),
+        lambda r, c: draws.draw_commit(actor=r.user, campaign=c, witness=r.POST.get("witness", "")),
         gettext_lazy("The commitment is published. Anyone can check the draw against it once it is made."),
+    ),
+    "request-redraw": (
+        lambda r, c: draws.redraw_request(actor=r.user, campaign=c, reason=r.POST.get("reason", "")),
+        gettext_lazy("The re-draw is requested: a leader decides."),
     ),
     "start": (lambda r, c: campaigns.campaign_start(actor=r.user, campaign=c), gettext_lazy("Sampling is open.")),
     "close": (
@@ -117,6 +139,27 @@ def campaign_action(request, pk: int, action: str):
     call, done = ACTIONS[action]
     run_action(request, lambda: call(request, campaign), done=done)
     return redirect(campaign)
+
+
+@require_POST
+@rule_required("inspections.decide_redraw")
+def redraw_decide(request, pk: int, request_pk: int):
+    redraw = get_object_or_404(RedrawRequest, pk=request_pk, campaign_id=pk)
+    form = forms.RedrawDecisionForm(request.POST)
+    if form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        run_action(
+            request,
+            lambda: draws.redraw_decide(
+                actor=request.user, request=redraw, approve=approve, note=form.cleaned_data["note"]
+            ),
+            done=_("The re-draw is approved: the supervisor may publish a new commitment.")
+            if approve
+            else _("The re-draw is rejected."),
+        )
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(redraw.campaign)
 
 
 @rule_required("inspections.plan_campaign")

@@ -7,11 +7,12 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from core.decorators import rule_required
 from core.pages import paginate
 from inspections import draw as algorithm
-from inspections.choices import FollowUpOutcome
+from inspections.choices import DrawStatus, FollowUpOutcome
 from inspections.models import Draw, FollowUp
-from inspections.selectors import public_campaigns, published_results
+from inspections.selectors import own_draw_memberships, public_campaigns, published_results
 
 
 def campaign_index(request):
@@ -39,7 +40,7 @@ def campaign_results(request, pk: int):
         "search": search,
         "verdict": verdict,
         "notices": notices.select_related("enterprise"),
-        "draws": campaign.draws.defer("inputs", "result", "seed"),
+        "draws": campaign.draws.defer("inputs", "result", "seed", "assignments", "drawn", "pseudonym_key"),
     }
     return render(request, "inspections/public/campaign_results.html", context)
 
@@ -49,14 +50,31 @@ def _draw(pk: int) -> Draw:
 
 
 def draw_detail(request, pk: int):
+    """A draw's public page: its commitment, the size and batches of each stratum (never who is in which), every
+    attempt of the campaign (failed ones with their reason) and, once revealed, the verification."""
     draw = _draw(pk)
-    verification = algorithm.verify(draw.verification_bundle()) if draw.is_revealed else None
-    enterprises = draw.result["enterprises"] if draw.is_revealed else []
-    return render(
-        request,
-        "inspections/public/draw_detail.html",
-        {"draw": draw, "verification": verification, "drawn_count": len(enterprises)},
-    )
+    revealed = draw.is_revealed and draw.status != DrawStatus.FAILED
+    verification = algorithm.verify(draw.verification_bundle()) if revealed else None
+    drawn = (draw.drawn or {}).get("enterprises") or (draw.result or {}).get("enterprises") or []
+    strata = [{"name": name, **draw.strata[name]} for name in algorithm.STRATA if name in (draw.strata or {})]
+    attempts = draw.campaign.draws.only("pk", "number", "status", "committed_at", "failure", "reason", "campaign")
+    context = {
+        "draw": draw,
+        "verification": verification,
+        "revealed": revealed,
+        "drawn_count": len(drawn) if revealed else 0,
+        "strata": strata,
+        "attempts": attempts,
+    }
+    return render(request, "inspections/public/draw_detail.html", context)
+
+
+@rule_required("inspections.view_own_draws")
+def my_draws(request):
+    """An enterprise's own place in each draw's pool, once the draw is made: its opening and pseudonym, to find in
+    the published bundle, and its stratum. Nobody else's."""
+    memberships = own_draw_memberships(request.user)
+    return render(request, "inspections/my_draws.html", {"memberships": memberships})
 
 
 def draw_algorithm(request):

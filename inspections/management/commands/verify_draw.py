@@ -28,12 +28,17 @@ class Command(BaseCommand):
             if record is None:
                 raise CommandError(f"No draw {draw}.")
             bundle = record.verification_bundle(reveal=True)  # the bureau checks its own draws before they are public
+            if record.status == "failed":
+                raise CommandError(f"Draw {draw} failed ({record.failure}): there is nothing to verify.")
             if "seed" not in bundle:
                 raise CommandError(f"Draw {draw} is committed but not drawn yet: there is nothing to verify.")
         outcome = algorithm.verify(bundle)
         self.stdout.write(f"commitment matches the seed: {outcome.commitment_matches}")
         self.stdout.write(f"inputs match their digest:   {outcome.inputs_match}")
         self.stdout.write(f"re-run gives the result:     {outcome.result_matches}")
+        self.stdout.write(f"drawn names match the re-run: {outcome.drawn_matches}")
         if not outcome.ok:
-            raise CommandError("NOT VERIFIED")
-        self.stdout.write(self.style.SUCCESS(f"VERIFIED ({len(bundle['result']['enterprises'])} enterprises)"))
+            raise CommandError("NOT VERIFIED" + (f": {outcome.problem}" if outcome.problem else ""))
+        result = bundle["result"]
+        count = len(result["enterprises"]) if "enterprises" in result else sum(map(len, result["strata"].values()))
+        self.stdout.write(self.style.SUCCESS(f"VERIFIED ({count} enterprises)"))
