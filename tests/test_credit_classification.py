@@ -401,3 +401,30 @@ def test_with_grades_published_the_public_sees_the_grade_and_nothing_more(a_and_
     }
     open_data = json.dumps({k: v for k, v in about_good.items() if not k.startswith("html")}, ensure_ascii=False)
     assert "risk" not in open_data.lower() and "score" not in open_data.lower()  # the grade, never score or risk
+
+
+def test_draw_weights_are_set_with_a_version_and_carry_over(actors, leader, client):
+    api = token_api(leader)
+    model = in_force()
+    values = {
+        "effective_from": today().isoformat(),
+        "lookback_years": model.lookback_years,
+        "recency_factors": model.recency_factors,
+        "base_score": model.base_score,
+        "grade_a_min": model.grade_a_min,
+        "grade_b_min": model.grade_b_min,
+        "weights": model.weights,
+        "risk_weights": model.risk_weights,
+        "note": "抽查权重调整",
+    }
+    heavier = api.post("/api/v1/credit/models/", {**values, "draw_weights": {"A": 1, "B": 4, "C": 12}}, format="json")
+    assert heavier.status_code == 201, heavier.content
+    kept = api.post("/api/v1/credit/models/", values, format="json")  # names no weights: the latest's carry over
+    assert ScoringModel.objects.get(version=kept.json()["version"]).draw_weights == {"A": 1, "B": 4, "C": 12}
+    for bad in ({"A": 0, "B": 3, "C": 9}, {"A": 1, "B": 3}, {"A": "x", "B": 3, "C": 9}):
+        refused = api.post("/api/v1/credit/models/", {**values, "draw_weights": bad}, format="json")
+        assert refused.status_code == 400 and "draw_weights" in refused.json()["error"]["fields"], bad
+    client.force_login(leader)
+    form = client.get("/credit/model/new/").content.decode()
+    assert 'name="draw_weight_a" value="1"' in form and 'name="draw_weight_c" value="12"' in form
+    assert 'data-testid="draw-weights"' in client.get(f"/credit/model/{in_force().version}/").content.decode()
