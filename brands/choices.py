@@ -89,7 +89,7 @@ class HonourStatus(models.TextChoices):
 class RevocationCause(models.TextChoices):
     NONCONFORMING = "nonconforming", _("Nonconforming spot-check verdict")
     GRADE_C = "grade_c", _("Credit grade C")
-    BLACKLISTED = "blacklisted", _("Put on the serious-dishonesty list")
+    BLACKLISTED = "blacklisted", _("Put on the dishonesty list")
     YEARLY_REVIEW = "yearly_review", _("Failed the yearly review")
 
 

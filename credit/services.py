@@ -283,7 +283,7 @@ def listing_propose(*, actor, enterprise, values: dict) -> BlacklistEntry:
     require_perm(actor, "credit.propose_listing")
     ground, penalty, facts = values.get("ground"), values.get("penalty"), str(values.get("facts", "")).strip()
     errors = _check_penalty(enterprise.pk, penalty)
-    if ground is None or not ground.active:
+    if ground is None or not ListingGround.objects.filter(pk=ground.pk, active=True).exists():
         errors["ground"] = _("Choose one of the grounds in force.")
     if not facts:
         errors["facts"] = _("State the facts the decision rests on.")

@@ -369,7 +369,6 @@ class CreditRepairSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="entry.enterprise.name", read_only=True)
     decision_number = serializers.CharField(source="entry.decision_number", read_only=True)
     attachments = RepairAttachmentSerializer(many=True, read_only=True)
-    conditions = serializers.SerializerMethodField()
 
     class Meta:
         model = CreditRepair
@@ -383,7 +382,6 @@ class CreditRepairSerializer(serializers.ModelSerializer):
             "attachments",
             "applied_by",
             "applied_at",
-            "conditions",
             "attested_by",
             "attested_at",
             "status",
@@ -391,6 +389,16 @@ class CreditRepairSerializer(serializers.ModelSerializer):
             "decided_at",
             "decision_note",
         ]
+        read_only_fields = fields
+
+
+class CreditRepairDetailSerializer(CreditRepairSerializer):
+    """One application with each condition of early removal: whether it holds, and where that was read."""
+
+    conditions = serializers.SerializerMethodField()
+
+    class Meta(CreditRepairSerializer.Meta):
+        fields = [*CreditRepairSerializer.Meta.fields, "conditions"]
         read_only_fields = fields
 
     @extend_schema_field(RemovalConditionSerializer(many=True))

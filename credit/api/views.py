@@ -294,7 +294,7 @@ class BlacklistEntryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
 
     @extend_schema(
         request={"multipart/form-data": serializers.RepairApplySerializer},
-        responses={201: serializers.CreditRepairSerializer},
+        responses={201: serializers.CreditRepairDetailSerializer},
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser], filter_backends=[])
     def repairs(self, request, pk=None):
@@ -305,7 +305,7 @@ class BlacklistEntryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
             actor=request.user, entry=entry, statement=body["statement"], files=body["files"]
         )
         repair = _repairs_visible_to(request.user).get(pk=repair.pk)
-        return Response(serializers.CreditRepairSerializer(repair).data, status=status.HTTP_201_CREATED)
+        return Response(serializers.CreditRepairDetailSerializer(repair).data, status=status.HTTP_201_CREATED)
 
 
 def _repairs_visible_to(user):
@@ -336,13 +336,17 @@ class CreditRepairViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return _repairs_visible_to(self.request.user)
 
+    def get_serializer_class(self):
+        # The conditions read the record (a query per application): on one application, not on the list.
+        return serializers.CreditRepairSerializer if self.action == "list" else serializers.CreditRepairDetailSerializer
+
     def get_permission_object(self, repair):
         return repair.entry.enterprise if self.action == "retrieve" else repair
 
     def _render(self, repair) -> Response:
-        return Response(serializers.CreditRepairSerializer(self.get_queryset().get(pk=repair.pk)).data)
+        return Response(serializers.CreditRepairDetailSerializer(self.get_queryset().get(pk=repair.pk)).data)
 
-    @extend_schema(request=serializers.AttestSerializer, responses=serializers.CreditRepairSerializer)
+    @extend_schema(request=serializers.AttestSerializer, responses=serializers.CreditRepairDetailSerializer)
     @action(detail=True, methods=["post"])
     def attest(self, request, pk=None):
         """Staff attest whether the penalty is fulfilled and the harm removed, with how each was checked."""
@@ -357,13 +361,13 @@ class CreditRepairViewSet(viewsets.ReadOnlyModelViewSet):
             services.repair_decide(actor=request.user, repair=repair, approve=approve, note=body["note"])
         )
 
-    @extend_schema(request=serializers.NoteSerializer, responses=serializers.CreditRepairSerializer)
+    @extend_schema(request=serializers.NoteSerializer, responses=serializers.CreditRepairDetailSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """Approve with the grounds: the entry is removed from the list and the grade recalculated."""
         return self._decide(request, approve=True)
 
-    @extend_schema(request=serializers.NoteSerializer, responses=serializers.CreditRepairSerializer)
+    @extend_schema(request=serializers.NoteSerializer, responses=serializers.CreditRepairDetailSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         """Reject with the grounds: the enterprise stays on the list."""
