@@ -276,6 +276,8 @@ SPECTACULAR_SETTINGS = {
         "LabTestKindEnum": "inspections.choices.LabTestKind",
         "LicenceKindEnum": "enterprises.choices.LicenceKind",
         "GradeEnum": "credit.choices.Grade",
+        "BlacklistStatusEnum": "credit.choices.BlacklistStatus",
+        "RepairStatusEnum": "credit.choices.RepairStatus",
     },
 }
 
