@@ -157,7 +157,7 @@ LISTINGS = (
     ("refused_inspection", "拒绝监督抽查，经责令改正后仍拒不配合。", "拒绝接受监督抽查", 400, "listed_lapsed"),
     ("counterfeit", "生产销售掺杂掺假的食用植物油，货值金额较大。", "生产销售掺杂掺假产品", 110, "listed_statement"),
     ("unlicensed", "未取得生产许可证生产电线电缆。", "无证生产列入目录的产品", 405, "removed_early"),
-    ("failed_rectification", "监督抽查不合格，两次复查仍不合格。", "复查不合格，拒不整改", 1110, "expired"),
+    ("failed_rectification", "监督抽查不合格，两次复查仍不合格。", "复查不合格，拒不整改", 1120, "expired"),
     ("fraud", "以虚假检验报告申请生产许可。", "提供虚假材料取得许可", 20, "statement"),
     ("serious_accident", "起重机械违规使用造成一人受伤。", "使用未经检验的特种设备", 40, "not_listed"),
     ("counterfeit", "生产销售以次充好的建筑用钢筋。", "生产销售不合格产品", 2, "notified"),
