@@ -265,13 +265,14 @@ def build(enterprises: int, results: int) -> None:
         step(
             "dishonesty list",
             """
-            INSERT INTO credit_blacklistentry (ground, facts, decision_number, published_on,
-                is_food_or_special_equipment, status, listed_at, removed_on, enterprise_id, listed_by_id)
-            SELECT (ARRAY['refused_inspection', 'counterfeit', 'serious_accident', 'failed_rectification', 'fraud',
-                          'unlicensed'])[1 + g %% 6],
-                'bench', 'BENCH-BL-' || g, current_date - 7 * g, g %% 3 = 0,
+            INSERT INTO credit_blacklistentry (ground_id, facts, decision_number, published_on, status, proposed_at,
+                removed_on, removal_kind, enterprise_id, proposed_by_id, notice_number, statement, statement_on_paper,
+                consent_reference, decision_note)
+            SELECT (SELECT id FROM credit_listingground ORDER BY id OFFSET g %% 6 LIMIT 1),
+                'bench', 'BENCH-BL-' || g, current_date - 7 * g,
                 CASE WHEN g <= %(listed)s THEN 'listed' ELSE 'removed' END, now(),
-                CASE WHEN g > %(listed)s THEN current_date - g END, e.id, %(leader)s
+                CASE WHEN g > %(listed)s THEN current_date - g END,
+                CASE WHEN g > %(listed)s THEN 'early' ELSE '' END, e.id, %(leader)s, '', '', false, '', ''
             FROM generate_series(1, %(listed)s + %(listed)s / 3) g
             JOIN bench_e e ON e.n = 1 + (g * 997) %% %(n)s
             """,

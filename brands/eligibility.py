@@ -75,7 +75,7 @@ def eligibility_checks(enterprise: Model, rules: dict, *, today: datetime.date |
 RULE_LABELS = {
     "grade": lambda p: _("Credit grade %(allowed)s") % {"allowed": "/".join(p["allowed"])},
     "spot_checks": lambda p: _("No failed spot check in the last %(years)s years") % p,
-    "blacklist": lambda p: _("Not on the dishonesty list in the last %(years)s years") % p,
+    "blacklist": lambda p: _("Not on the serious-dishonesty list in the last %(years)s years") % p,
     "licences": lambda p: _("Licences valid"),
     "trading": lambda p: _("Trading for at least %(years)s years") % p,
 }

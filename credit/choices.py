@@ -28,7 +28,9 @@ class OverrideStatus(models.TextChoices):
 
 
 class BlacklistGround(models.TextChoices):
-    """The listed grounds for entering the dishonesty list (失信名单)."""
+    """The codes of the listing grounds loaded by the migration `0005_listing_grounds` (credit.listing_grounds). The
+    grounds themselves are data (`ListingGround`) that a leader edits; these are the codes the first entries carried,
+    kept so that the open-data API can name them."""
 
     REFUSED_INSPECTION = "refused_inspection", _("Refused or obstructed supervision spot checks")
     COUNTERFEIT = "counterfeit", _("Produced counterfeit or shoddy products (制假售假)")
@@ -36,11 +38,31 @@ class BlacklistGround(models.TextChoices):
     FAILED_RECTIFICATION = "failed_rectification", _("Refused or failed rectification, referred for revocation")
     FRAUD = "fraud", _("Obtained a licence, certificate or honour by fraud")
     UNLICENSED = "unlicensed", _("Produced without a required licence")
+    FOOD_SAFETY = "food_safety", _("Serious violation of food safety law")
 
 
 class BlacklistStatus(models.TextChoices):
+    """Where a listing stands on the way onto the serious-dishonesty list (严重违法失信名单) and off it: proposed →
+    notified → statement received or period lapsed → (upper-level consent) → listed or not listed → removed."""
+
+    PROPOSED = "proposed", _("Proposed")
+    NOTIFIED = "notified", _("Notice served, awaiting statement")
+    STATEMENT_RECEIVED = "statement", _("Statement and defence received")
+    LAPSED = "lapsed", _("Statement period lapsed")
+    CONSENTED = "consented", _("Upper-level consent recorded")
     LISTED = "listed", _("Listed")
-    REMOVED = "removed", _("Removed after credit repair")
+    NOT_LISTED = "not_listed", _("Not listed")
+    REMOVED = "removed", _("Removed")
+
+
+# The states in which a leader may decide whether to list (with upper-level consent, only CONSENTED lists).
+AWAITING_DECISION = (BlacklistStatus.STATEMENT_RECEIVED, BlacklistStatus.LAPSED, BlacklistStatus.CONSENTED)
+
+
+class RemovalKind(models.TextChoices):
+    EARLY = "early", _("Early removal on application (提前移出)")
+    EXPIRED = "expired", _("Removed three years after publication")
+    REPAIR = "repair", _("Removed after credit repair (earlier rules)")
 
 
 class RepairStatus(models.TextChoices):

@@ -53,9 +53,10 @@ class GradeOverrideFilterSet(django_filters.FilterSet):
 
 
 class BlacklistEntryFilterSet(django_filters.FilterSet):
-    """The staff dishonesty list and the list API: status, ground, enterprise, and a search."""
+    """The staff serious-dishonesty list and the list API: status, ground (by code), enterprise, and a search."""
 
     enterprise = IdFilter(field_name="enterprise_id", label=_("Enterprise"))
+    ground = django_filters.CharFilter(field_name="ground__code", max_length=32, label=_("Ground"))
     q = django_filters.CharFilter(method="filter_q", max_length=100, label=_("Enterprise, credit code or decision"))
 
     class Meta:

@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.files import UploadsField
 from core.forms import DATE_INPUT, NOTE, CreditCodeField
-from credit.choices import BlacklistGround, Grade
+from credit.choices import Grade
 from credit.indicators import GRADE, INDICATORS, RISK, Indicator
-from credit.models import ScoringModel
-from enterprises.selectors import enterprises_on_file
+from credit.models import ListingGround, ScoringModel
+from enterprises.selectors import enterprises_on_file, penalty_by_decision_number
 
 
 class RecencyFactorsField(forms.CharField):
@@ -165,30 +165,96 @@ class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=NOTE)
 
 
-class BlacklistEntryForm(forms.Form):
-    """A new entry on the dishonesty list; the enterprise is named by its unified social credit code."""
+class ListingProposalForm(forms.Form):
+    """A proposal to put an enterprise on the serious-dishonesty list: the enterprise by its unified social credit
+    code, the ground, the heavier administrative penalty decision it rests on (by its number) and the facts."""
 
     credit_code = CreditCodeField(label=_("Unified social credit code"), queryset=enterprises_on_file())
-    ground = forms.ChoiceField(label=_("Ground"), choices=BlacklistGround.choices)
-    facts = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 4}))
-    decision_number = forms.CharField(label=_("Decision number"), max_length=64)
-    published_on = forms.DateField(label=_("Published on"), widget=DATE_INPUT)
-    is_food_or_special_equipment = forms.BooleanField(
-        label=_("Food or special-equipment case"),
-        required=False,
-        help_text=_("Credit repair then waits 12 months, not 6."),
+    ground = forms.ModelChoiceField(label=_("Ground"), queryset=ListingGround.objects.filter(active=True))
+    penalty_number = forms.CharField(
+        label=_("Heavier administrative penalty decision number"),
+        max_length=64,
+        help_text=_("The decision on the enterprise's file that the listing rests on."),
     )
+    facts = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 4}))
+    ERROR_FIELDS = {"penalty": "penalty_number"}
 
     def values(self) -> dict:
-        """The `values` of credit.services.blacklist_add."""
-        names = ("ground", "facts", "decision_number", "published_on", "is_food_or_special_equipment")
-        return {name: self.cleaned_data[name] for name in names}
+        """The `values` of credit.services.listing_propose (an unknown decision number is no penalty)."""
+        enterprise = self.cleaned_data["credit_code"]
+        return {
+            "ground": self.cleaned_data["ground"],
+            "penalty": penalty_by_decision_number(enterprise.pk, self.cleaned_data["penalty_number"]),
+            "facts": self.cleaned_data["facts"],
+        }
+
+
+class ListingGroundForm(forms.ModelForm):
+    class Meta:
+        model = ListingGround
+        fields = ["code", "title", "legal_basis", "order", "active"]
+
+
+class NoticeForm(forms.Form):
+    notice_number = forms.CharField(label=_("Notice number"), max_length=64)
+
+
+class StatementForm(forms.Form):
+    statement = forms.CharField(
+        label=_("Statement and defence"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("The facts, reasons and evidence the enterprise puts forward against the listing."),
+    )
+
+
+class ConsentForm(forms.Form):
+    reference = forms.CharField(label=_("Upper-level consent reference"), max_length=64)
+    consent_on = forms.DateField(label=_("Consent given on"), widget=DATE_INPUT)
+
+
+LISTING_DECISIONS = [("list", _("List the enterprise")), ("not_list", _("Do not list"))]
+
+
+class ListingDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=LISTING_DECISIONS, widget=forms.RadioSelect)
+    reasons = forms.CharField(label=_("Reasons"), required=False, widget=NOTE)
+    decision_number = forms.CharField(label=_("Listing decision number"), max_length=64, required=False)
+    published_on = forms.DateField(
+        label=_("Published on"), widget=DATE_INPUT, required=False, help_text=_("Today when left empty.")
+    )
+
+    @property
+    def list_it(self) -> bool:
+        return self.cleaned_data["decision"] == "list"
+
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class AttestForm(forms.Form):
+    """Staff attest the conditions of early removal the record does not hold."""
+
+    penalty_fulfilled = forms.ChoiceField(
+        label=_("The obligations of the administrative penalty are fulfilled"), choices=YES_NO, widget=forms.RadioSelect
+    )
+    penalty_note = forms.CharField(label=_("How this was checked"), required=False, widget=NOTE)
+    harm_removed = forms.ChoiceField(label=_("The harm caused is removed"), choices=YES_NO, widget=forms.RadioSelect)
+    harm_note = forms.CharField(label=_("How this was checked"), required=False, widget=NOTE)
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "penalty_fulfilled": data["penalty_fulfilled"] == "yes",
+            "penalty_note": data["penalty_note"],
+            "harm_removed": data["harm_removed"] == "yes",
+            "harm_note": data["harm_note"],
+        }
 
 
 class RepairForm(forms.Form):
     statement = forms.CharField(
         label=_("Measures taken"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("What the enterprise did to correct the dishonest conduct and prevent it happening again."),
+        help_text=_("How the enterprise fulfilled the penalty and removed the harm, and what prevents a repeat."),
     )
     attachments = UploadsField(label=_("Attachments"), required=False)

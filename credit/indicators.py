@@ -1,4 +1,4 @@
-"""Credit's own sources of the grade and the risk score: the dishonesty list, and the failure rates of the
+"""Credit's own sources of the grade and the risk score: the serious-dishonesty list, and the failure rates of the
 enterprise's industry and district (read from credit's own table of area rates). The registry itself lives in
 `core.indicators`; the other apps register their sources from their own `AppConfig.ready`."""
 
@@ -58,7 +58,7 @@ def register() -> None:
     """Credit's sources, after the spot checks and the enterprise records (see `Source.order`)."""
     register_source(
         Source("blacklist", blacklist_rows, events=(events.LISTED, events.DELISTED), order=60),
-        Indicator("blacklisted", _("On the dishonesty list"), _("while listed"), "blacklist", veto=True),
+        Indicator("blacklisted", _("On the serious-dishonesty list"), _("while listed"), "blacklist", veto=True),
     )
     register_source(
         Source("industry_rate", industry_rate_rows, joins_on="industry_id", order=70),

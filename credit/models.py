@@ -1,5 +1,6 @@
 """Credit grading (质量信用分类监管): the versioned scoring model, each enterprise's grade with its explanation,
-the grade history, overrides, the dishonesty list (失信名单) with credit repair, and risk warnings."""
+the grade history, overrides, the serious-dishonesty list (严重违法失信名单) with its notice, decision and
+removal, and risk warnings."""
 
 import datetime
 
@@ -17,11 +18,11 @@ from accounts.predicates import is_enterprise_user, is_leader
 from core.access import RestrictedQuerySet, access_rule
 from core.models import Decided, StoredFile
 from credit.choices import (
-    BlacklistGround,
     BlacklistStatus,
     Grade,
     GradeCause,
     OverrideStatus,
+    RemovalKind,
     RepairStatus,
     WarningKind,
     WarningStatus,
@@ -291,6 +292,28 @@ def grade_override_access(user, action: str) -> Q | bool:
     return Q(enterprise_id=enterprise_id, decided_at__isnull=False) & ~Q(status=OverrideStatus.REJECTED)
 
 
+class ListingGround(models.Model):
+    """A ground on which an enterprise may be put on the serious-dishonesty list (严重违法失信名单): one of those SAMR
+    Order 44 (2021) enumerates, with its legal basis. Data that a leader edits (a ground no longer in use is made
+    inactive, never deleted: the listings on it keep it)."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    legal_basis = models.TextField(_("legal basis"))
+    active = models.BooleanField(_("active"), default=True, help_text=_("Only an active ground can be proposed."))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("listing ground")
+        verbose_name_plural = _("listing grounds")
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class BlacklistEntryQuerySet(RestrictedQuerySet):
     def listed(self) -> "BlacklistEntryQuerySet":
         return self.filter(status=BlacklistStatus.LISTED)
@@ -308,8 +331,14 @@ class BlacklistEntryQuerySet(RestrictedQuerySet):
 
 
 class BlacklistEntry(models.Model):
-    """An entry on the dishonesty list (失信名单), decided by staff on a listed ground and published. Credit repair
-    is possible once it has been published for 6 months (12 for food and special-equipment cases)."""
+    """A listing on the serious-dishonesty list (严重违法失信名单), from the proposal to the removal (SAMR Order 44).
+
+    A supervisor proposes it on an enumerated ground, resting on a heavier administrative penalty of the enterprise;
+    staff serve the notice (告知) with the period for a statement and defence (陈述、申辩); the enterprise answers in
+    the portal, or staff record its paper answer, or the period lapses; where the province requires it, the upper
+    level's consent is recorded; then a leader decides to list (published under a listing decision number) or not,
+    with reasons. A listing ends by early removal on application (no earlier than a year after publication) or
+    automatically three years after publication. Every step is kept in the history."""
 
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
@@ -317,65 +346,109 @@ class BlacklistEntry(models.Model):
         related_name="blacklist_entries",
         verbose_name=_("enterprise"),
     )
-    ground = models.CharField(_("ground"), max_length=32, choices=BlacklistGround.choices)
+    ground = models.ForeignKey(ListingGround, on_delete=models.PROTECT, related_name="+", verbose_name=_("ground"))
+    penalty = models.ForeignKey(
+        "enterprises.Penalty",
+        on_delete=models.PROTECT,
+        null=True,  # listings entered before the penalty was linked
+        blank=True,
+        related_name="+",
+        verbose_name=_("heavier administrative penalty"),
+    )
     facts = models.TextField(_("facts"))
-    decision_number = models.CharField(_("decision number"), max_length=64, unique=True)
-    published_on = models.DateField(_("published on"))
-    is_food_or_special_equipment = models.BooleanField(
-        _("food or special-equipment case"), default=False, help_text=_("Credit repair then waits 12 months, not 6.")
-    )
     status = models.CharField(
-        _("status"), max_length=16, choices=BlacklistStatus.choices, default=BlacklistStatus.LISTED
+        _("status"), max_length=16, choices=BlacklistStatus.choices, default=BlacklistStatus.PROPOSED
     )
-    listed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("listed by")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposed by")
     )
-    listed_at = models.DateTimeField(_("listed at"), auto_now_add=True)
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    # The notice (告知) and the enterprise's statement and defence (陈述、申辩).
+    notice_number = models.CharField(_("notice number"), max_length=64, blank=True)
+    notified_at = models.DateTimeField(_("notice served at"), null=True, blank=True)
+    statement_due = models.DateField(_("statement due by"), null=True, blank=True)
+    statement = models.TextField(_("statement and defence"), blank=True)
+    statement_at = models.DateTimeField(_("statement received at"), null=True, blank=True)
+    statement_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("statement recorded by"),
+    )
+    statement_on_paper = models.BooleanField(_("answered on paper"), default=False)
+    # Upper-level consent, where the province requires it (DISHONESTY_LIST_UPPER_CONSENT).
+    consent_reference = models.CharField(_("upper-level consent reference"), max_length=64, blank=True)
+    consent_on = models.DateField(_("consent given on"), null=True, blank=True)
+    # The leader's decision.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("reasons for the decision"), blank=True)
+    decision_number = models.CharField(_("listing decision number"), max_length=64, unique=True, null=True, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    # The removal.
     removed_on = models.DateField(_("removed on"), null=True, blank=True)
+    removal_kind = models.CharField(_("removal"), max_length=16, choices=RemovalKind.choices, blank=True)
 
     objects = BlacklistEntryQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-published_on", "-pk"]
-        verbose_name = _("dishonesty list entry")
-        verbose_name_plural = _("dishonesty list")
+        verbose_name = _("serious-dishonesty list entry")
+        verbose_name_plural = _("serious-dishonesty list")
         constraints = [
             models.UniqueConstraint(
                 fields=["enterprise"],
                 condition=Q(status=BlacklistStatus.LISTED),
                 name="one_listing_per_enterprise",
-                violation_error_message=_("This enterprise is already on the dishonesty list."),
+                violation_error_message=_("This enterprise is already on the serious-dishonesty list."),
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.enterprise} ({self.decision_number})"
+        return f"{self.enterprise} ({self.decision_number or self.get_status_display()})"
 
     def get_absolute_url(self) -> str:
         return reverse("credit:blacklist_entry", args=[self.pk])
 
     @property
-    def repair_from(self) -> datetime.date:
-        months = (
-            settings.BLACKLIST_REPAIR_MONTHS_FOOD
-            if self.is_food_or_special_equipment
-            else settings.BLACKLIST_REPAIR_MONTHS
-        )
-        return self.published_on + relativedelta(months=months)
+    def early_removal_from(self) -> datetime.date | None:
+        """The first day the enterprise may apply for early removal (a year after publication by default)."""
+        if self.published_on is None:
+            return None
+        return self.published_on + relativedelta(months=settings.DISHONESTY_LIST_EARLY_REMOVAL_MONTHS)
+
+    @property
+    def expires_on(self) -> datetime.date | None:
+        """The day the listing ends by itself (three years after publication by default)."""
+        if self.published_on is None:
+            return None
+        return self.published_on + relativedelta(years=settings.DISHONESTY_LIST_YEARS)
 
 
-@access_rule(BlacklistEntry, actions=("view", "apply_repair"))
+@access_rule(BlacklistEntry, actions=("view", "apply_repair", "state"))
 def blacklist_entry_access(user, action: str) -> Q | bool:
-    """The list is public: everyone reads the listed entries; staff also the removed ones, an enterprise its own.
-    Only the enterprise applies for the repair of its own entry."""
+    """The list is public: everyone reads the listed entries; staff every entry, an enterprise its own once the
+    notice has been served (a proposal is internal until then). Only the enterprise files its statement on its
+    own notice and applies for the early removal of its own listing."""
     enterprise_id = _own_enterprise_id(user)
-    if action == "apply_repair":
+    if action in ("apply_repair", "state"):
         return Q(enterprise_id=enterprise_id) if enterprise_id else False
     if user.has_perm("credit.view_grades"):
         return True
     listed = Q(status=BlacklistStatus.LISTED)
-    return (listed | Q(enterprise_id=enterprise_id)) if enterprise_id else listed
+    if not enterprise_id:
+        return listed
+    return listed | (Q(enterprise_id=enterprise_id) & ~Q(status=BlacklistStatus.PROPOSED))
 
 
 class CreditRepairQuerySet(RestrictedQuerySet):
@@ -383,7 +456,10 @@ class CreditRepairQuerySet(RestrictedQuerySet):
 
 
 class CreditRepair(Decided):
-    """An enterprise's application to leave the dishonesty list, and the staff decision on it."""
+    """An enterprise's application for early removal (提前移出) from the serious-dishonesty list, and the leader's
+    decision on it. Each condition is shown: the penalty fulfilled and the harm removed (the record does not hold
+    them: staff attest each with a note), and no new heavier penalty since the one listed (read from the record at
+    the decision). Applications made under the earlier credit-repair rules keep their fields empty."""
 
     entry = models.ForeignKey(
         BlacklistEntry, on_delete=models.PROTECT, related_name="repairs", verbose_name=_("list entry")
@@ -394,14 +470,30 @@ class CreditRepair(Decided):
     )
     applied_at = models.DateTimeField(_("applied at"), auto_now_add=True)
     status = models.CharField(_("status"), max_length=16, choices=RepairStatus.choices, default=RepairStatus.PENDING)
+    penalty_fulfilled = models.BooleanField(_("penalty obligations fulfilled"), null=True, blank=True)
+    penalty_fulfilled_note = models.TextField(_("how the fulfilment was checked"), blank=True)
+    harm_removed = models.BooleanField(_("harm removed"), null=True, blank=True)
+    harm_removed_note = models.TextField(_("how the removal of the harm was checked"), blank=True)
+    attested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("conditions attested by"),
+    )
+    attested_at = models.DateTimeField(_("conditions attested at"), null=True, blank=True)
+    new_heavier_penalties = models.JSONField(
+        _("new heavier penalties found at the decision"), null=True, blank=True, default=None
+    )
 
     objects = CreditRepairQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-applied_at", "-pk"]
-        verbose_name = _("credit repair application")
-        verbose_name_plural = _("credit repair applications")
+        verbose_name = _("early removal application")
+        verbose_name_plural = _("early removal applications")
         constraints = [
             models.UniqueConstraint(
                 fields=["entry"],

@@ -25,10 +25,20 @@ rules.add_perm("credit.change_model", is_leader)
 rules.add_perm("credit.request_override", staff)
 rules.add_perm("credit.approve_override", object_rule(GradeOverride, "approve"))
 rules.add_perm("credit.end_override", staff)
-# The dishonesty list: staff decide entries; the enterprise applies for credit repair; staff decide repair.
+# The serious-dishonesty list: staff propose a listing, serve the notice, record a paper statement, the upper
+# level's consent and the conditions of an early removal; the enterprise files its statement on its own notice and
+# applies for early removal of its own listing; a leader decides the listing and the early removal, and edits the
+# grounds.
+rules.add_perm("credit.propose_listing", staff)
 rules.add_perm("credit.manage_blacklist", staff)
+rules.add_perm("credit.decide_listing", is_leader)
+rules.add_perm("credit.state_on_listing", object_rule(BlacklistEntry, "state"))
+# The API's one route for a statement: staff recording a paper answer, an enterprise (the service then checks the
+# notice is its own: credit.state_on_listing).
+rules.add_perm("credit.file_statement", staff | is_enterprise_user)
 rules.add_perm("credit.apply_repair", object_rule(BlacklistEntry, "apply_repair"))
-rules.add_perm("credit.decide_repair", staff)
+rules.add_perm("credit.decide_repair", is_leader)
+rules.add_perm("credit.change_grounds", is_leader)
 # Early warnings and the runs that raise them.
 rules.add_perm("credit.view_warnings", staff_or_admin)
 rules.add_perm("credit.acknowledge_warning", staff)
@@ -36,7 +46,16 @@ rules.add_perm("credit.view_runs", staff_or_admin)
 
 grant_model_perms(
     "credit",
-    ["scoringmodel", "creditgrade", "gradechange", "gradeoverride", "blacklistentry", "creditrepair", "riskwarning"],
+    [
+        "scoringmodel",
+        "creditgrade",
+        "gradechange",
+        "gradeoverride",
+        "listingground",
+        "blacklistentry",
+        "creditrepair",
+        "riskwarning",
+    ],
     ["view"],
     is_admin,
 )

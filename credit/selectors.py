@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,8 +14,17 @@ from django.utils.translation import ngettext
 
 from credit.choices import BlacklistStatus, Grade, WarningKind
 from credit.indicators import GRADE, INDICATORS, RISK, Indicator
-from credit.models import BlacklistEntry, CreditGrade, GradeChange, RiskWarning, ScoringModel, default_draw_weights
+from credit.models import (
+    BlacklistEntry,
+    CreditGrade,
+    CreditRepair,
+    GradeChange,
+    RiskWarning,
+    ScoringModel,
+    default_draw_weights,
+)
 from credit.recalculation import CONFORMING, contribution, held_at_b
+from enterprises.selectors import heavier_penalties
 
 
 def _among(enterprise_ids: Iterable[int] | QuerySet):
@@ -196,8 +206,8 @@ def grade_outlook(explanation: Explanation) -> list[str]:
 
 
 def public_blacklist(today: datetime.date) -> QuerySet[BlacklistEntry]:
-    """Entries on the dishonesty list as the public list shows them (portal.views.blacklist): listed, not removed
-    after credit repair, and published by `today` (a decision dated ahead is not published yet)."""
+    """Entries on the serious-dishonesty list as the public list shows them (portal.views.blacklist): listed (not
+    proposed, not removed), and published by `today` (a decision dated ahead is not published yet)."""
     return BlacklistEntry.objects.listed().filter(published_on__lte=today)
 
 
@@ -228,7 +238,7 @@ def grade_changes() -> QuerySet[GradeChange]:
 
 
 def listings_in_force() -> QuerySet[BlacklistEntry]:
-    """Entries on the dishonesty list still listed (not removed after credit repair)."""
+    """Entries on the serious-dishonesty list still listed (not removed)."""
     return BlacklistEntry.objects.filter(status=BlacklistStatus.LISTED)
 
 
@@ -247,3 +257,66 @@ def draw_weights(on: datetime.date | None = None) -> dict[str, int]:
     model = ScoringModel.objects.in_force(on or timezone.localdate())
     weights = model.draw_weights if model is not None else default_draw_weights()
     return {grade: int(weights[grade]) for grade in ("A", "B", "C")}
+
+
+# The serious-dishonesty list (严重违法失信名单)
+
+
+def new_heavier_penalties(entry: BlacklistEntry) -> list[str]:
+    """The decision numbers of the heavier penalties the enterprise received after the one its listing rests on
+    (after its publication, for a listing entered before penalties were linked)."""
+    since = entry.penalty.decided_on if entry.penalty else entry.published_on
+    penalties = heavier_penalties(entry.enterprise_id).filter(decided_on__gt=since)
+    if entry.penalty_id:
+        penalties = penalties.exclude(pk=entry.penalty_id)
+    return list(penalties.values_list("decision_number", flat=True))
+
+
+@dataclass(frozen=True)
+class RemovalCondition:
+    """One condition of an early removal: whether it holds (None: not attested yet), where that was read (the
+    record, or staff who checked what the record does not hold) and what shows it."""
+
+    code: str
+    label: str
+    holds: bool | None
+    source: str
+    detail: str
+
+
+def early_removal_conditions(repair: CreditRepair) -> list[RemovalCondition]:
+    """The conditions of early removal (提前移出) as the application shows them: the penalty's obligations
+    fulfilled and the harm removed (attested by staff: the record has neither), and no new heavier penalty since
+    the one listed (from the record: as found at the decision once decided, read now before)."""
+    found = repair.new_heavier_penalties if repair.decided_at else new_heavier_penalties(repair.entry)
+    attested = _("attested by staff")
+    return [
+        RemovalCondition(
+            "penalty_fulfilled",
+            _("The obligations of the administrative penalty are fulfilled"),
+            repair.penalty_fulfilled,
+            attested,
+            repair.penalty_fulfilled_note,
+        ),
+        RemovalCondition(
+            "harm_removed",
+            _("The harm caused is removed"),
+            repair.harm_removed,
+            attested,
+            repair.harm_removed_note,
+        ),
+        RemovalCondition(
+            "no_new_heavier_penalty",
+            _("No new heavier administrative penalty since the listing"),
+            None if found is None else not found,
+            _("from the record"),
+            ", ".join(found or []) or _("none on record"),
+        ),
+    ]
+
+
+def public_blacklist_removed(today: datetime.date) -> QuerySet[BlacklistEntry]:
+    """Listings removed in the last DISHONESTY_LIST_REMOVED_SHOWN_DAYS days: the public page names them with their
+    removal date for that long, then no longer (a removed listing is no longer published)."""
+    since = today - datetime.timedelta(days=settings.DISHONESTY_LIST_REMOVED_SHOWN_DAYS)
+    return BlacklistEntry.objects.filter(status=BlacklistStatus.REMOVED, removed_on__gt=since, removed_on__lte=today)

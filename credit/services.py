@@ -6,6 +6,7 @@ cause and detail the event carries, as for any event elsewhere in the record."""
 import datetime
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -14,18 +15,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from accounts.predicates import is_enterprise_user
 from core.audit import audit
 from core.events import event_dispatch, event_emit
 from core.indicators import GRADE, INDICATORS, RISK
 from core.models import DomainEvent
 from core.services import job_run
 from core.transitions import require_perm, require_state
+from core.workdays import add_working_days
 from credit import events
-from credit.choices import BlacklistStatus, GradeCause, OverrideStatus, RepairStatus, WarningStatus
+from credit.choices import (
+    AWAITING_DECISION,
+    BlacklistStatus,
+    GradeCause,
+    OverrideStatus,
+    RemovalKind,
+    RepairStatus,
+    WarningStatus,
+)
 from credit.models import (
     BlacklistEntry,
     CreditRepair,
     GradeOverride,
+    ListingGround,
     RepairAttachment,
     RiskWarning,
     ScoringModel,
@@ -33,6 +45,7 @@ from credit.models import (
 )
 from credit.recalculation import Outcome, recalculate
 from credit.reference_data import ensure_weights
+from credit.selectors import new_heavier_penalties
 
 OVERRIDE_MAX = relativedelta(years=1)  # a calendar year: 366 days would allow a year and a day outside leap years
 
@@ -226,27 +239,198 @@ def _overrides_end_expired(*, now: datetime.datetime | None = None) -> list[Doma
     ]
 
 
-BLACKLIST_FIELDS = ("ground", "facts", "decision_number", "published_on", "is_food_or_special_equipment")
+# The serious-dishonesty list (严重违法失信名单, SAMR Order 44): proposal, notice, statement, (consent), decision,
+# early removal on application, removal three years after publication.
+
+OPEN_STATES = (
+    BlacklistStatus.PROPOSED,
+    BlacklistStatus.NOTIFIED,
+    BlacklistStatus.STATEMENT_RECEIVED,
+    BlacklistStatus.LAPSED,
+    BlacklistStatus.CONSENTED,
+)
+
+
+def _save_entry(entry: BlacklistEntry, actor, reason: str) -> None:
+    entry._history_user = actor
+    entry._change_reason = reason
+    entry.full_clean()
+    entry.save()
+
+
+def _moment(today: datetime.date | None) -> datetime.datetime:
+    """Now, or (recording the past: the demo city, a paper file entered late) that day in office hours."""
+    now = timezone.now()
+    if today is None or today == timezone.localdate(now):
+        return now
+    return timezone.make_aware(datetime.datetime.combine(today, datetime.time(10)))
+
+
+def _locked(entry: BlacklistEntry) -> BlacklistEntry:
+    return BlacklistEntry.objects.select_for_update().get(pk=entry.pk)
+
+
+def _check_penalty(enterprise_id: int, penalty) -> dict:
+    """The errors of a penalty a listing would rest on: it must be the enterprise's, and a heavier one."""
+    if penalty is None:
+        return {"penalty": _("A listing rests on a heavier administrative penalty decision: name it.")}
+    if penalty.enterprise_id != enterprise_id:
+        return {"penalty": _("This penalty decision is not this enterprise's.")}
+    if not penalty.is_heavier:
+        return {"penalty": _("Only a heavier administrative penalty (较重行政处罚) can ground a listing.")}
+    return {}
 
 
 @transaction.atomic
-def blacklist_add(*, actor, enterprise, values: dict) -> BlacklistEntry:
-    """Put an enterprise on the dishonesty list on a listed ground (published at once); its grade becomes C."""
+def listing_propose(*, actor, enterprise, values: dict) -> BlacklistEntry:
+    """A supervisor proposes to list the enterprise on an active ground, naming the heavier administrative penalty
+    decision the listing rests on and the facts. Nothing is public yet; the notice comes next."""
+    require_perm(actor, "credit.propose_listing")
+    ground, penalty, facts = values.get("ground"), values.get("penalty"), str(values.get("facts", "")).strip()
+    errors = _check_penalty(enterprise.pk, penalty)
+    if ground is None or not ListingGround.objects.filter(pk=ground.pk, active=True).exists():
+        errors["ground"] = _("Choose one of the grounds in force.")
+    if not facts:
+        errors["facts"] = _("State the facts the decision rests on.")
+    if errors:
+        raise ValidationError(errors)
+    if BlacklistEntry.objects.filter(enterprise=enterprise, status__in=[*OPEN_STATES, BlacklistStatus.LISTED]).exists():
+        raise ValidationError(_("This enterprise is already listed or has a listing under way."))
+    entry = BlacklistEntry(enterprise=enterprise, ground=ground, penalty=penalty, facts=facts, proposed_by=actor)
+    _save_entry(entry, actor, "proposed")
+    audit(actor=actor, action="credit.blacklist.propose", target=entry, trail=enterprise, summary=ground.code)
+    return entry
+
+
+@transaction.atomic
+def listing_notify(*, actor, entry: BlacklistEntry, notice_number: str, today: datetime.date | None = None):
+    """Staff serve the notice (告知): the grounds, the penalty and the right to a statement and defence (陈述、申辩)
+    within DISHONESTY_LIST_STATEMENT_WORKING_DAYS working days (on the working-day calendar)."""
     require_perm(actor, "credit.manage_blacklist")
-    entry = BlacklistEntry(
-        enterprise=enterprise, listed_by=actor, **{name: values[name] for name in BLACKLIST_FIELDS if name in values}
+    entry = _locked(entry)
+    require_state(entry, [BlacklistStatus.PROPOSED])
+    if not notice_number.strip():
+        raise ValidationError({"notice_number": _("Give the number of the notice served.")})
+    today = today or timezone.localdate()
+    entry.notice_number = notice_number.strip()
+    entry.notified_at = _moment(today)
+    entry.statement_due = add_working_days(today, settings.DISHONESTY_LIST_STATEMENT_WORKING_DAYS)
+    entry.status = BlacklistStatus.NOTIFIED
+    _save_entry(entry, actor, "notified")
+    audit(
+        actor=actor, action="credit.blacklist.notify", target=entry, trail=entry.enterprise, summary=entry.notice_number
     )
-    if not entry.facts.strip():
-        raise ValidationError({"facts": _("State the facts the decision rests on.")})
-    if entry.published_on and entry.published_on > timezone.localdate():
-        raise ValidationError({"published_on": _("An entry is listed once it is published: not in the future.")})
-    entry.full_clean()
-    entry._history_user = actor
-    entry.save()
-    audit(actor=actor, action="credit.blacklist.add", target=entry, trail=enterprise, summary=entry.decision_number)
-    # The grade (credit.handlers) and others react to the listing: a brand honour is proposed for revocation, after
-    # the grade (credit's handlers run first).
-    event_emit(events.LISTED, enterprise_id=enterprise.pk, entry=entry.pk, detail="credit.blacklist")
+    return entry
+
+
+@transaction.atomic
+def listing_statement(
+    *, actor, entry: BlacklistEntry, statement: str, today: datetime.date | None = None
+) -> BlacklistEntry:
+    """The enterprise files its statement and defence in the portal within the period; or staff record the answer
+    it gave on paper (also after the period has lapsed in the portal: a letter posted in time)."""
+    entry = _locked(entry)
+    today = today or timezone.localdate()
+    on_paper = not is_enterprise_user.test(actor)
+    if on_paper:
+        require_perm(actor, "credit.manage_blacklist")
+        require_state(entry, [BlacklistStatus.NOTIFIED, BlacklistStatus.LAPSED])
+    else:
+        require_perm(actor, "credit.state_on_listing", entry)
+        require_state(entry, [BlacklistStatus.NOTIFIED])
+        if today > entry.statement_due:
+            raise ValidationError(
+                _("The period for a statement ended on %(date)s.") % {"date": entry.statement_due.isoformat()}
+            )
+    if not statement.strip():
+        raise ValidationError({"statement": _("Write the statement and defence.")})
+    entry.statement = statement.strip()
+    entry.statement_at = _moment(today)
+    entry.statement_by = actor
+    entry.statement_on_paper = on_paper
+    entry.status = BlacklistStatus.STATEMENT_RECEIVED
+    _save_entry(entry, actor, "statement")
+    audit(actor=actor, action="credit.blacklist.statement", target=entry, trail=entry.enterprise, on_paper=on_paper)
+    return entry
+
+
+def _lapse_if_due(entry: BlacklistEntry, today: datetime.date) -> bool:
+    if entry.status == BlacklistStatus.NOTIFIED and entry.statement_due and today > entry.statement_due:
+        entry.status = BlacklistStatus.LAPSED
+        _save_entry(entry, None, "period lapsed")
+        return True
+    return False
+
+
+@transaction.atomic
+def listing_consent(*, actor, entry: BlacklistEntry, reference: str, consent_on: datetime.date) -> BlacklistEntry:
+    """Where the province requires it (DISHONESTY_LIST_UPPER_CONSENT), staff record the upper level's consent to
+    the listing: its reference and date. Without it a leader may only decide not to list."""
+    require_perm(actor, "credit.manage_blacklist")
+    if not settings.DISHONESTY_LIST_UPPER_CONSENT:
+        raise ValidationError(_("This bureau lists without the upper level's consent."))
+    entry = _locked(entry)
+    _lapse_if_due(entry, timezone.localdate())
+    require_state(entry, [BlacklistStatus.STATEMENT_RECEIVED, BlacklistStatus.LAPSED])
+    if not reference.strip():
+        raise ValidationError({"reference": _("Give the reference of the upper level's consent.")})
+    if consent_on > timezone.localdate():
+        raise ValidationError({"consent_on": _("The consent cannot be dated in the future.")})
+    entry.consent_reference, entry.consent_on = reference.strip(), consent_on
+    entry.status = BlacklistStatus.CONSENTED
+    _save_entry(entry, actor, "consent")
+    audit(actor=actor, action="credit.blacklist.consent", target=entry, trail=entry.enterprise, summary=reference)
+    return entry
+
+
+@transaction.atomic
+def listing_decide(
+    *,
+    actor,
+    entry: BlacklistEntry,
+    list_it: bool,
+    reasons: str,
+    decision_number: str = "",
+    published_on: datetime.date | None = None,
+    today: datetime.date | None = None,
+) -> BlacklistEntry:
+    """A leader decides, once the statement is in or its period has lapsed (and, where required, the upper level
+    has consented): list the enterprise under a listing decision number, published that day, or not, with reasons
+    either way. A listing makes the grade C (the LISTED event)."""
+    require_perm(actor, "credit.decide_listing", entry)
+    entry = _locked(entry)
+    today = today or timezone.localdate()
+    _lapse_if_due(entry, today)
+    require_state(entry, AWAITING_DECISION)
+    errors = {}
+    if not reasons.strip():
+        errors["reasons"] = _("Give the reasons for the decision.")
+    if list_it:
+        if settings.DISHONESTY_LIST_UPPER_CONSENT and entry.status != BlacklistStatus.CONSENTED:
+            raise ValidationError(_("The upper level's consent must be recorded before listing."))
+        errors.update(_check_penalty(entry.enterprise_id, entry.penalty))
+        published_on = published_on or today
+        if not decision_number.strip():
+            errors["decision_number"] = _("Give the number of the listing decision.")
+        if published_on > today:
+            errors["published_on"] = _("An entry is listed once it is published: not in the future.")
+        elif entry.notified_at and published_on < timezone.localdate(entry.notified_at):
+            errors["published_on"] = _("A listing is published after its notice, not before.")
+    if errors:
+        raise ValidationError(errors)
+    entry.decided_by, entry.decided_at, entry.decision_note = actor, _moment(today), reasons.strip()
+    if list_it:
+        entry.status = BlacklistStatus.LISTED
+        entry.decision_number = decision_number.strip()
+        entry.published_on = published_on
+    else:
+        entry.status = BlacklistStatus.NOT_LISTED
+    _save_entry(entry, actor, "listed" if list_it else "not listed")
+    audit(actor=actor, action="credit.blacklist.decide", target=entry, trail=entry.enterprise, listed=list_it)
+    if list_it:
+        # The grade (credit.handlers) and others react to the listing: a brand honour is proposed for revocation,
+        # after the grade (credit's handlers run first).
+        event_emit(events.LISTED, enterprise_id=entry.enterprise_id, entry=entry.pk, detail="credit.blacklist")
     return entry
 
 
@@ -254,21 +438,20 @@ def blacklist_add(*, actor, enterprise, values: dict) -> BlacklistEntry:
 def repair_apply(
     *, actor, entry: BlacklistEntry, statement: str, files: list[UploadedFile], today: datetime.date | None = None
 ) -> CreditRepair:
-    """The enterprise applies to leave the list, once it has been published long enough, saying what it did."""
+    """The enterprise applies for early removal (提前移出), no earlier than a year after publication, saying how it
+    fulfilled the penalty and removed the harm, with its evidence."""
     require_perm(actor, "credit.apply_repair", entry)
-    entry = BlacklistEntry.objects.select_for_update().get(pk=entry.pk)
+    entry = _locked(entry)
     require_state(entry, [BlacklistStatus.LISTED])
     today = today or timezone.localdate()
-    if today < entry.repair_from:
+    if today < entry.early_removal_from:
         raise ValidationError(
-            _("Credit repair can be requested from %(date)s (the listing must first be published for %(months)s).")
-            % {
-                "date": entry.repair_from.isoformat(),
-                "months": _("12 months") if entry.is_food_or_special_equipment else _("6 months"),
-            }
+            _("Early removal can be requested from %(date)s (a year after publication).")
+            % {"date": entry.early_removal_from.isoformat()},
+            code="too_early",
         )
     if not statement.strip():
-        raise ValidationError({"statement": _("Describe the measures taken to correct the dishonest conduct.")})
+        raise ValidationError({"statement": _("Describe how the penalty was fulfilled and the harm removed.")})
     if entry.repairs.filter(status=RepairStatus.PENDING).exists():
         raise ValidationError(_("An application for this entry is already awaiting a decision."))
     repair = CreditRepair.objects.create(entry=entry, statement=statement.strip(), applied_by=actor)
@@ -279,25 +462,107 @@ def repair_apply(
 
 
 @transaction.atomic
-def repair_decide(*, actor, repair: CreditRepair, approve: bool, note: str) -> CreditRepair:
-    """Staff decide a repair application; approval takes the enterprise off the list (its exit is recorded and
-    the entry stays readable) and its grade is recalculated."""
+def repair_attest(
+    *, actor, repair: CreditRepair, penalty_fulfilled: bool, penalty_note: str, harm_removed: bool, harm_note: str
+) -> CreditRepair:
+    """Staff attest the conditions the record does not hold: whether the penalty's obligations are fulfilled and
+    the harm removed, each with how they checked it."""
+    require_perm(actor, "credit.manage_blacklist")
+    repair = CreditRepair.objects.select_for_update().get(pk=repair.pk)
+    require_state(repair, [RepairStatus.PENDING])
+    errors = {}
+    if not penalty_note.strip():
+        errors["penalty_note"] = _("Say how the fulfilment of the penalty was checked.")
+    if not harm_note.strip():
+        errors["harm_note"] = _("Say how the removal of the harm was checked.")
+    if errors:
+        raise ValidationError(errors)
+    repair.penalty_fulfilled, repair.penalty_fulfilled_note = penalty_fulfilled, penalty_note.strip()
+    repair.harm_removed, repair.harm_removed_note = harm_removed, harm_note.strip()
+    repair.attested_by, repair.attested_at = actor, timezone.now()
+    repair._history_user = actor
+    repair.save()
+    audit(actor=actor, action="credit.repair.attest", target=repair, trail=repair.entry.enterprise)
+    return repair
+
+
+@transaction.atomic
+def repair_decide(
+    *, actor, repair: CreditRepair, approve: bool, note: str, today: datetime.date | None = None
+) -> CreditRepair:
+    """A leader decides an early-removal application. Approval needs every condition: the penalty fulfilled and
+    the harm removed (attested) and no new heavier penalty since (read from the record now, and kept with the
+    decision). The entry is removed that day and stays readable; the grade follows (the DELISTED event)."""
     require_perm(actor, "credit.decide_repair", repair)
-    repair = CreditRepair.objects.select_for_update().select_related("entry").get(pk=repair.pk)
+    repair = CreditRepair.objects.select_for_update().select_related("entry__penalty").get(pk=repair.pk)
     require_state(repair, [RepairStatus.PENDING])
     if not note.strip():
         raise ValidationError({"note": _("Record the grounds of the decision.")})
-    repair.record_decision(actor=actor, status=RepairStatus.APPROVED if approve else RepairStatus.REJECTED, note=note)
     entry = repair.entry
+    found = new_heavier_penalties(entry)
     if approve:
+        if repair.penalty_fulfilled is not True or repair.harm_removed is not True:
+            raise ValidationError(
+                _("Early removal needs the penalty fulfilled and the harm removed, attested by staff.")
+            )
+        if found:
+            raise ValidationError(
+                _("The enterprise has received a heavier penalty since: %s.") % ", ".join(found), code="new_penalty"
+            )
+    repair.new_heavier_penalties = found
+    repair.record_decision(actor=actor, status=RepairStatus.APPROVED if approve else RepairStatus.REJECTED, note=note)
+    if approve:
+        entry = _locked(entry)
         entry.status = BlacklistStatus.REMOVED
-        entry.removed_on = timezone.localdate()
-        entry._history_user = actor
-        entry.save()
+        entry.removed_on = today or timezone.localdate()
+        entry.removal_kind = RemovalKind.EARLY
+        _save_entry(entry, actor, "early removal")
     audit(actor=actor, action="credit.repair.decide", target=repair, trail=entry.enterprise, approved=approve)
     if approve:
-        event_emit(events.DELISTED, enterprise_id=entry.enterprise_id, entry=entry.pk, detail="credit.repair")
+        event_emit(events.DELISTED, enterprise_id=entry.enterprise_id, entry=entry.pk, detail="credit.early_removal")
     return repair
+
+
+@transaction.atomic
+def dishonesty_list_daily(*, today: datetime.date | None = None) -> dict[str, int]:
+    """The daily run: notices whose statement period has passed lapse, and listings published three years ago
+    (DISHONESTY_LIST_YEARS) are removed, each on its due date, with a DELISTED event. Safe to run twice: a lapsed
+    notice or a removed listing is not touched again."""
+    today = today or timezone.localdate()
+    lapsed = 0
+    for entry in BlacklistEntry.objects.select_for_update().filter(
+        status=BlacklistStatus.NOTIFIED, statement_due__lt=today
+    ):
+        lapsed += _lapse_if_due(entry, today)
+    cutoff = today - relativedelta(years=settings.DISHONESTY_LIST_YEARS)
+    removed = 0
+    for entry in BlacklistEntry.objects.select_for_update().filter(
+        status=BlacklistStatus.LISTED, published_on__lte=cutoff
+    ):
+        entry.status = BlacklistStatus.REMOVED
+        entry.removed_on = entry.expires_on
+        entry.removal_kind = RemovalKind.EXPIRED
+        _save_entry(entry, None, "expired")
+        audit(actor=None, action="credit.blacklist.expire", target=entry, trail=entry.enterprise)
+        event_emit(events.DELISTED, enterprise_id=entry.enterprise_id, entry=entry.pk, detail="credit.expired")
+        removed += 1
+    return {"lapsed": lapsed, "removed": removed}
+
+
+@transaction.atomic
+def listing_ground_save(*, actor, values: dict, ground: ListingGround | None = None) -> ListingGround:
+    """A leader adds a listing ground or edits one (title, legal basis, order, active). A ground is never deleted:
+    one no longer applied is made inactive, and the listings on it keep it."""
+    require_perm(actor, "credit.change_grounds")
+    ground = ListingGround.objects.select_for_update().get(pk=ground.pk) if ground else ListingGround()
+    for name in ("code", "title", "legal_basis", "active", "order"):
+        if name in values:
+            setattr(ground, name, values[name].strip() if isinstance(values[name], str) else values[name])
+    ground.full_clean()
+    ground._history_user = actor
+    ground.save()
+    audit(actor=actor, action="credit.ground.save", target=ground, summary=ground.code)
+    return ground
 
 
 @transaction.atomic

@@ -57,7 +57,7 @@ def credit_section(user, enterprise: Model) -> tuple[str, dict] | None:
 
 
 def credit_events(user, enterprise: Model) -> list[TimelineEvent]:
-    """Grade changes, and listings on (and removals from) the dishonesty list."""
+    """Grade changes, and listings on (and removals from) the serious-dishonesty list."""
     if not _sees_grade(user, enterprise):
         return []
     events = []
@@ -75,18 +75,20 @@ def credit_events(user, enterprise: Model) -> list[TimelineEvent]:
             detail = f"{detail} · {_('override')}"
         tone = "danger" if change.grade == Grade.C else "warn" if lower else ""
         events.append(TimelineEvent(change.at, _("Credit grade"), title, detail, tone))
-    for entry in BlacklistEntry.objects.filter(enterprise=enterprise):
+    for entry in BlacklistEntry.objects.filter(enterprise=enterprise, published_on__isnull=False).select_related(
+        "ground"
+    ):
         events.append(
             TimelineEvent(
                 entry.published_on,
-                _("Dishonesty list"),
-                _("Listed: %s") % entry.get_ground_display(),
+                _("Serious-dishonesty list"),
+                _("Listed: %s") % entry.ground.title,
                 entry.decision_number,
                 "danger",
             )
         )
         if entry.removed_on:
             events.append(
-                TimelineEvent(entry.removed_on, _("Dishonesty list"), _("Removed after credit repair"), "", "")
+                TimelineEvent(entry.removed_on, _("Serious-dishonesty list"), entry.get_removal_kind_display(), "", "")
             )
     return events

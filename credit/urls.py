@@ -16,6 +16,10 @@ urlpatterns = [
     path("credit/model/<int:version>/", scoring.model_detail, name="model"),
     path("credit/blacklist/", blacklist.blacklist_index, name="blacklist"),
     path("credit/blacklist/new/", blacklist.blacklist_create, name="blacklist_create"),
+    path("credit/blacklist/mine/", blacklist.my_listings, name="blacklist_mine"),
+    path("credit/blacklist/grounds/", blacklist.ground_list, name="blacklist_grounds"),
+    path("credit/blacklist/grounds/new/", blacklist.ground_edit, name="blacklist_ground_create"),
+    path("credit/blacklist/grounds/<int:pk>/", blacklist.ground_edit, name="blacklist_ground_edit"),
     path("credit/blacklist/<int:pk>/", blacklist.blacklist_entry, name="blacklist_entry"),
     path(
         "credit/blacklist/<int:pk>/attachments/<int:attachment_pk>/",

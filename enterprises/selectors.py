@@ -14,6 +14,7 @@ from enterprises.models import (
     District,
     Enterprise,
     Licence,
+    Penalty,
     Product,
     ResponsibilityArea,
     SelfReport,
@@ -188,3 +189,16 @@ def licence_kinds(enterprise_id: int, *, valid_on: datetime.date | None = None) 
     if valid_on is not None:
         licences = licences.filter(revoked_on__isnull=True, expires_on__gte=valid_on)
     return set(licences.values_list("kind", flat=True))
+
+
+# Read by credit (the serious-dishonesty list rests on a heavier administrative penalty)
+
+
+def heavier_penalties(enterprise_id: int) -> QuerySet[Penalty]:
+    """The enterprise's heavier administrative penalties (较重行政处罚), newest first."""
+    return Penalty.objects.filter(enterprise_id=enterprise_id, is_heavier=True).order_by("-decided_on", "-pk")
+
+
+def penalty_by_decision_number(enterprise_id: int, decision_number: str) -> Penalty | None:
+    """The enterprise's penalty with this decision number (surrounding spaces ignored), or None."""
+    return Penalty.objects.filter(enterprise_id=enterprise_id, decision_number=decision_number.strip()).first()

@@ -75,7 +75,7 @@ class PublicHonourFilterSet(django_filters.FilterSet):
 class PublicEnterpriseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", max_length=128, label=_("Enterprise name or credit code"))
     district = IdFilter(field_name="district_id", label=_("District"))
-    listed = django_filters.BooleanFilter(field_name="is_listed", label=_("On the dishonesty list"))
+    listed = django_filters.BooleanFilter(field_name="is_listed", label=_("On the serious-dishonesty list"))
 
     def filter_q(self, rows, name, value):
         return rows.filter(_name_or_credit_code("name", "credit_code", value)) if value.strip() else rows

@@ -13,7 +13,7 @@ from django.db.models import CharField, Count, Exists, F, IntegerField, Model, O
 from django.db.models.functions import Coalesce
 
 from brands.selectors import public_honours
-from credit.selectors import public_blacklist
+from credit.selectors import public_blacklist, public_blacklist_removed
 from enterprises.selectors import enterprises_on_file
 from inspections.selectors import public_campaigns, public_draws, standing_results
 
@@ -70,8 +70,15 @@ def blacklist_rows(today: datetime.date) -> QuerySet:
     """What a public list row shows of an entry: only what the decision published (never the facts)."""
     return (
         blacklist(today)
-        .select_related("enterprise")
-        .only("ground", "decision_number", "published_on", "enterprise__name", "enterprise__credit_code")
+        .select_related("enterprise", "ground")
+        .only(
+            "ground__code",
+            "ground__title",
+            "decision_number",
+            "published_on",
+            "enterprise__name",
+            "enterprise__credit_code",
+        )
         .order_by("-published_on", "-pk")
     )
 
@@ -146,4 +153,15 @@ def enterprise_profile(pk: int, *, today: datetime.date) -> EnterpriseProfile:
         results=result_rows().filter(task__enterprise=enterprise),
         honours=list(honours(today).filter(enterprise=enterprise)),
         listing=listing,
+    )
+
+
+def blacklist_removed_rows(today: datetime.date) -> QuerySet:
+    """Listings removed lately, as the public page names them (credit.selectors.public_blacklist_removed): the
+    enterprise, the listing decision and the removal date."""
+    return (
+        public_blacklist_removed(today)
+        .select_related("enterprise")
+        .only("decision_number", "published_on", "removed_on", "enterprise__name", "enterprise__credit_code")
+        .order_by("-removed_on", "-pk")
     )

@@ -62,10 +62,13 @@ def draws(request):
 
 
 def blacklist(request):
-    """The dishonesty list: only entries in force and published, and only what the decision published."""
-    filters = PublicBlacklistFilterSet(request.GET or None, queryset=selectors.blacklist_rows(timezone.localdate()))
+    """The serious-dishonesty list: only entries in force and published, and only what the decision published; and
+    the listings removed lately, with their removal date (DISHONESTY_LIST_REMOVED_SHOWN_DAYS)."""
+    today = timezone.localdate()
+    filters = PublicBlacklistFilterSet(request.GET or None, queryset=selectors.blacklist_rows(today))
     page, query = paginate(request, filters.qs)
-    context = {"filters": filters, "params": request.GET, "page": page, "query": query}
+    removed = selectors.blacklist_removed_rows(today)
+    context = {"filters": filters, "params": request.GET, "page": page, "query": query, "removed": removed}
     return render(request, "portal/blacklist.html", context)
 
 

@@ -5,7 +5,8 @@ from brands.reference_data import ensure_honour_weight
 from complaints.reference_data import ensure_complaint_weights
 from core.calendar_data import load_bundled_calendars
 from core.models import CalendarDay, CalendarYear
-from credit.models import ScoringModel
+from credit.listing_grounds import ensure_listing_grounds
+from credit.models import ListingGround, ScoringModel
 from credit.reference_data import ensure_scoring_model
 from enterprises.models import Industry
 from enterprises.reference_data import sync_industries
@@ -18,5 +19,6 @@ def restore_reference_data() -> None:
     if not CalendarYear.objects.exists():
         load_bundled_calendars(CalendarYear, CalendarDay)
     ensure_scoring_model(ScoringModel)
+    ensure_listing_grounds(ListingGround)
     ensure_honour_weight(ScoringModel)
     ensure_complaint_weights(ScoringModel)

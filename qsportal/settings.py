@@ -193,6 +193,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "credit.tasks.end_expired_overrides_task",
         "schedule": crontab(hour=0, minute=5),
     },
+    "dishonesty-list-daily": {
+        "task": "credit.tasks.dishonesty_list_daily_task",
+        "schedule": crontab(hour=0, minute=10),
+    },
     "credit-nightly": {
         "task": "credit.tasks.recalculate_all_task",
         "schedule": crontab(hour=2, minute=0),
@@ -272,6 +276,8 @@ SPECTACULAR_SETTINGS = {
         "LabTestKindEnum": "inspections.choices.LabTestKind",
         "LicenceKindEnum": "enterprises.choices.LicenceKind",
         "GradeEnum": "credit.choices.Grade",
+        "BlacklistStatusEnum": "credit.choices.BlacklistStatus",
+        "RepairStatusEnum": "credit.choices.RepairStatus",
     },
 }
 
@@ -305,8 +311,12 @@ SECOND_RECHECK_BY_DAYS = env_int("SECOND_RECHECK_BY_DAYS", 90)
 PUBLICATION_WORKING_DAYS = env_int("PUBLICATION_WORKING_DAYS", 20)  # publish within 20 working days of the result
 # Credit grading and risk (DOMAIN.md "Quality credit grading", "Risk and early warning"). The grading weights and
 # thresholds themselves are data: versions of credit.ScoringModel that staff view and change.
-BLACKLIST_REPAIR_MONTHS = env_int("BLACKLIST_REPAIR_MONTHS", 6)  # credit repair possible after this long listed
-BLACKLIST_REPAIR_MONTHS_FOOD = env_int("BLACKLIST_REPAIR_MONTHS_FOOD", 12)  # food and special-equipment cases
+# The serious-dishonesty list (严重违法失信名单, SAMR Order 44 and the 2021 credit-repair rules).
+DISHONESTY_LIST_STATEMENT_WORKING_DAYS = env_int("DISHONESTY_LIST_STATEMENT_WORKING_DAYS", 5)  # 陈述、申辩 period
+DISHONESTY_LIST_UPPER_CONSENT = env_bool("DISHONESTY_LIST_UPPER_CONSENT", False)  # upper level consents to listing
+DISHONESTY_LIST_EARLY_REMOVAL_MONTHS = env_int("DISHONESTY_LIST_EARLY_REMOVAL_MONTHS", 12)  # 提前移出 from then
+DISHONESTY_LIST_YEARS = env_int("DISHONESTY_LIST_YEARS", 3)  # removed by itself this long after publication
+DISHONESTY_LIST_REMOVED_SHOWN_DAYS = env_int("DISHONESTY_LIST_REMOVED_SHOWN_DAYS", 30)  # public "removed on" notice
 SELF_REPORT_QUARTERS_CHECKED = env_int("SELF_REPORT_QUARTERS_CHECKED", 4)  # missing self-reports: last N quarters due
 RISK_RECENT_FAILURE_DAYS = env_int("RISK_RECENT_FAILURE_DAYS", 365)  # "recent failures" in the risk score
 RISK_HIGH = env_int("RISK_HIGH", 60)  # a risk score from here draws extra tickets in spot-check draws

@@ -8,8 +8,9 @@ from factory.django import DjangoModelFactory
 from accounts.models import User
 from accounts.roles import Role
 from core.credit_code import build_credit_code
-from credit.choices import BlacklistGround
-from credit.models import BlacklistEntry
+from credit.choices import BlacklistGround, BlacklistStatus
+from credit.listing_grounds import ensure_listing_grounds
+from credit.models import BlacklistEntry, ListingGround
 from enterprises.choices import CheckRating, LicenceKind, Scale, StandardKind
 from enterprises.models import (
     District,
@@ -205,11 +206,18 @@ class BlacklistEntryFactory(DjangoModelFactory):
         model = BlacklistEntry
 
     enterprise = factory.SubFactory(EnterpriseFactory)
-    ground = BlacklistGround.COUNTERFEIT
+    ground = factory.LazyFunction(lambda: listing_ground(BlacklistGround.COUNTERFEIT))
     facts = "生产销售掺杂掺假产品"
+    status = BlacklistStatus.LISTED
     decision_number = factory.Sequence(lambda n: f"岳市监信〔2026〕{n}号")
     published_on = factory.LazyFunction(timezone.localdate)
-    listed_by = factory.SubFactory(UserFactory, role=Role.SUPERVISOR)
+    proposed_by = factory.SubFactory(UserFactory, role=Role.SUPERVISOR)
+
+
+def listing_ground(code: str) -> ListingGround:
+    """The listing ground of this code (loaded by credit's migration; again here after a transactional flush)."""
+    ensure_listing_grounds(ListingGround)
+    return ListingGround.objects.get(code=code)
 
 
 def final_task(

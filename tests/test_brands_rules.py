@@ -43,12 +43,13 @@ from brands.scoring import StageScore, rank, stage_scores, trimmed_mean
 from brands.tasks import raise_revocation_proposals_task
 from core.events import event_dispatch, event_emit
 from core.models import AuditEntry, DomainEvent, JobRun
-from credit.choices import BlacklistGround, BlacklistStatus, Grade
+from credit.choices import BlacklistStatus, Grade
 from credit.models import CreditGrade, ScoringModel
-from credit.services import blacklist_add, recalculate_enterprises
+from credit.services import recalculate_enterprises
 from inspections.choices import Verdict
 from inspections.services.verdicts import task_finalise
 from tests.brands_flow import Call, full_marks
+from tests.dishonesty import list_enterprise
 from tests.factories import (
     BlacklistEntryFactory,
     EnterpriseFactory,
@@ -958,16 +959,7 @@ def test_falling_to_grade_c_raises_a_proposal_through_the_record_event(holder):
 
 def test_blacklisting_raises_a_proposal_through_the_listing_event(holder, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        entry = blacklist_add(
-            actor=holder.call.supervisor,
-            enterprise=holder.enterprise,
-            values={
-                "ground": BlacklistGround.COUNTERFEIT,
-                "facts": "生产销售掺杂掺假产品",
-                "decision_number": "岳市监信〔2026〕99号",
-                "published_on": today(),
-            },
-        )
+        entry = list_enterprise(holder.enterprise, supervisor=holder.call.supervisor, published_on=today())
     assert DomainEvent.objects.get(kind="credit.listed", enterprise=holder.enterprise).dispatched_at is not None
     assert CreditGrade.objects.get(enterprise=holder.enterprise).grade == Grade.C  # the listing's veto
     [proposal] = proposals(holder)  # one listing, one proposal: not a second one for the grade it caused

@@ -1,6 +1,6 @@
 """Credit grading in headless Chromium: the explained grade on the file, an override requested by a supervisor
-and approved by the leader, a listing on the dishonesty list that the public reads, a warning acknowledged, and
-the enterprise reading its own explanation."""
+and approved by the leader, a proposal for the serious-dishonesty list that the public does not read yet, a warning
+acknowledged, and the enterprise reading its own explanation."""
 
 import datetime
 
@@ -8,10 +8,10 @@ import pytest
 from django.utils import timezone
 
 from accounts.roles import Role
-from credit.choices import GradeCause, OverrideStatus, WarningKind
+from credit.choices import BlacklistStatus, GradeCause, OverrideStatus, WarningKind
 from credit.models import BlacklistEntry, CreditGrade, GradeOverride, RiskWarning
 from credit.recalculation import recalculate
-from tests.factories import CampaignFactory, EnterpriseFactory
+from tests.factories import CampaignFactory, EnterpriseFactory, PenaltyFactory, listing_ground
 from tests.test_browser_spot_check import Session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -75,20 +75,20 @@ def test_grades_overrides_the_list_and_warnings_in_the_browser(session, actors, 
     leader.goto(f"{session.url}/enterprises/{enterprise.pk}/")
     assert "人工调整" in leader.locator("#credit").inner_text()
 
-    # The supervisor lists the other enterprise; the public page shows it to anyone, without signing in.
+    # The supervisor proposes the other enterprise for the serious-dishonesty list, on its heavier penalty: nothing
+    # is public before the notice, the statement and a leader's decision (tests/test_browser_dishonesty_list.py).
+    penalty = PenaltyFactory(enterprise=other, is_heavier=True)
     staff.goto(f"{session.url}/credit/blacklist/new/")
     staff.fill("input[name=credit_code]", other.credit_code)
-    staff.select_option("select[name=ground]", "refused_inspection")
+    staff.select_option("select[name=ground]", label=listing_ground("refused_inspection").title)
+    staff.fill("input[name=penalty_number]", penalty.decision_number)
     staff.fill("textarea[name=facts]", "拒绝监督抽查，经责令改正后仍拒不配合。")
-    staff.fill("input[name=decision_number]", "岳市监信〔2026〕1号")
-    staff.fill("input[name=published_on]", timezone.localdate().isoformat())
     staff.locator("main form button[type=submit]").click()
     staff.wait_for_load_state()
-    assert BlacklistEntry.objects.filter(enterprise=other).exists()
-    assert CreditGrade.objects.get(enterprise=other).grade == "C"
+    assert BlacklistEntry.objects.get(enterprise=other).status == BlacklistStatus.PROPOSED
     public = session.browser.new_context(locale="zh-CN").new_page()
     public.goto(f"{session.url}/public/blacklist/")
-    assert "岳阳市失信示例食品有限公司" in public.content()
+    assert "岳阳市失信示例食品有限公司" not in public.content()
     public.context.close()
 
     # The warning is acknowledged with a note.

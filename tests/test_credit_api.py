@@ -13,8 +13,8 @@ from rest_framework.test import APIClient
 from accounts.roles import Role
 from core.models import JobRun
 from credit import services
-from credit.choices import BlacklistStatus, GradeCause, OverrideStatus, WarningKind, WarningStatus
-from credit.models import BlacklistEntry, CreditGrade, GradeOverride, RiskWarning, ScoringModel
+from credit.choices import GradeCause, OverrideStatus, WarningKind, WarningStatus
+from credit.models import CreditGrade, GradeOverride, RiskWarning, ScoringModel
 from credit.recalculation import recalculate
 from inspections.choices import Verdict
 from tests.clients import token_api
@@ -71,17 +71,6 @@ def second_leader(db):
 
 def in_days(days: int) -> str:
     return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
-
-
-def blacklist_body(enterprise, **changes) -> dict:
-    return {
-        "enterprise": enterprise.pk,
-        "ground": "counterfeit",
-        "facts": "生产销售以假充真的大米。",
-        "decision_number": "岳市监失信〔2026〕1号",
-        "published_on": timezone.localdate().isoformat(),
-        **changes,
-    }
 
 
 def model_body(**changes) -> dict:
@@ -394,128 +383,6 @@ def test_a_scoring_model_is_checked_field_by_field(actors, changes, field):
 def test_grade_thresholds_must_be_ordered(actors):
     refused = api(actors[Role.LEADER]).post(f"{API}/models/", model_body(grade_a_min=50, grade_b_min=60), format="json")
     assert refused.status_code == 400 and "Grade A must start above grade B." in error_text(refused)
-
-
-# The dishonesty list and credit repair.
-
-
-def test_listing_an_enterprise_puts_it_in_grade_c_with_a_veto(
-    actors, staff, enterprise, graded, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        listed = staff.post(f"{API}/blacklist/", blacklist_body(enterprise), format="json")
-    assert listed.status_code == 201, listed.json()
-    entry = listed.json()
-    assert entry["status"] == BlacklistStatus.LISTED and entry["credit_code"] == enterprise.credit_code
-    assert entry["repair_from"] == (timezone.localdate() + relativedelta(months=6)).isoformat()
-    grade = staff.get(f"{API}/grades/{enterprise.pk}/").json()
-    assert grade["grade"] == grade["computed_grade"] == "C" and grade["score"] == 80
-    assert grade["explanation"]["vetoes"] == [{"code": "blacklisted", "label": "On the dishonesty list"}]
-    assert staff.get(f"{API}/grades/{enterprise.pk}/history/").json()["results"][0]["detail"] == "credit.blacklist"
-
-    twice = staff.post(f"{API}/blacklist/", blacklist_body(enterprise, decision_number="另一号"), format="json")
-    assert twice.status_code == 400 and "already on the dishonesty list" in error_text(twice)
-    no_facts = staff.post(f"{API}/blacklist/", blacklist_body(EnterpriseFactory(), facts=" "), format="json")
-    assert no_facts.status_code == 400 and "facts" in error_fields(no_facts)
-    company = api(actors[Role.ENTERPRISE])
-    assert company.post(f"{API}/blacklist/", blacklist_body(enterprise), format="json").status_code == 403
-
-
-def test_the_dishonesty_list_is_public_to_signed_in_users(actors, enterprise, other_enterprise):
-    supervisor = actors[Role.SUPERVISOR]
-    listed = services.blacklist_add(
-        actor=supervisor,
-        enterprise=other_enterprise,
-        values={
-            "ground": "refused_inspection",
-            "facts": "拒绝抽样。",
-            "decision_number": "岳市监失信〔2026〕2号",
-            "published_on": timezone.localdate(),
-        },
-    )
-    removed = BlacklistEntryFactory(
-        published_on=datetime.date(2024, 1, 5), status=BlacklistStatus.REMOVED, removed_on=datetime.date(2025, 1, 5)
-    )
-    for role in (Role.INSPECTOR, Role.LAB_TECHNICIAN, Role.ENTERPRISE):
-        client = api(actors[role])
-        assert [row["id"] for row in client.get(f"{API}/blacklist/").json()["results"]] == [listed.pk]
-        assert client.get(f"{API}/blacklist/{listed.pk}/").json()["facts"] == "拒绝抽样。"
-        assert client.get(f"{API}/blacklist/{removed.pk}/").status_code == 404
-    staff_rows = api(supervisor).get(f"{API}/blacklist/", {"status": "removed"}).json()["results"]
-    assert [row["id"] for row in staff_rows] == [removed.pk]
-    assert APIClient().get(f"{API}/blacklist/").status_code == 403
-
-
-def test_credit_repair_from_application_to_removal(
-    actors, staff, enterprise, other_enterprise, graded, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        entry = staff.post(f"{API}/blacklist/", blacklist_body(enterprise), format="json").json()
-    company = api(actors[Role.ENTERPRISE])
-    url = f"{API}/blacklist/{entry['id']}/repairs/"
-
-    too_early = company.post(url, {"statement": "已整改"}, format="multipart")
-    assert too_early.status_code == 400 and entry["repair_from"] in error_text(too_early)
-
-    BlacklistEntry.objects.filter(pk=entry["id"]).update(published_on=timezone.localdate() - relativedelta(months=7))
-    other = api(UserFactory(role=Role.ENTERPRISE, enterprise=other_enterprise))
-    assert other.post(url, {"statement": "冒名申请"}, format="multipart").status_code == 403
-    assert staff.post(url, {"statement": "代为申请"}, format="multipart").status_code == 403
-    blank = company.post(url, {"statement": " "}, format="multipart")
-    assert blank.status_code == 400 and "statement" in error_fields(blank)
-    wrong_type = company.post(
-        url, {"statement": "已整改", "files": [SimpleUploadedFile("run.exe", b"MZ")]}, format="multipart"
-    )
-    assert wrong_type.status_code == 400 and "files" in error_fields(wrong_type)
-    applied = company.post(
-        url,
-        {
-            "statement": "已召回全部问题产品并完成整改",
-            "files": [SimpleUploadedFile("整改报告.pdf", b"%PDF-1.4 report")],
-        },
-        format="multipart",
-    )
-    assert applied.status_code == 201, applied.json()
-    repair = applied.json()
-    assert repair["status"] == "pending" and repair["entry"] == entry["id"] and repair["enterprise"] == enterprise.pk
-    assert [attachment["original_name"] for attachment in repair["attachments"]] == ["整改报告.pdf"]
-    again = company.post(url, {"statement": "再次申请"}, format="multipart")
-    assert again.status_code == 400
-
-    # The enterprise reads its own application; another enterprise none.
-    assert [row["id"] for row in company.get(f"{API}/repairs/").json()["results"]] == [repair["id"]]
-    assert other.get(f"{API}/repairs/").json()["count"] == 0
-    assert other.get(f"{API}/repairs/{repair['id']}/").status_code == 404
-    assert company.post(f"{API}/repairs/{repair['id']}/approve/", {"note": "自批"}, format="json").status_code == 403
-
-    bare = staff.post(f"{API}/repairs/{repair['id']}/approve/", {}, format="json")
-    assert bare.status_code == 400 and "note" in error_fields(bare)
-    with django_capture_on_commit_callbacks(execute=True):
-        approved = staff.post(f"{API}/repairs/{repair['id']}/approve/", {"note": "整改到位，准予修复"}, format="json")
-    assert approved.status_code == 200 and approved.json()["status"] == "approved"
-    removed = staff.get(f"{API}/blacklist/{entry['id']}/").json()
-    assert removed["status"] == BlacklistStatus.REMOVED and removed["removed_on"] == timezone.localdate().isoformat()
-    grade = staff.get(f"{API}/grades/{enterprise.pk}/").json()
-    assert grade["grade"] == "B" and grade["explanation"]["vetoes"] == []
-    assert staff.get(f"{API}/grades/{enterprise.pk}/history/").json()["results"][0]["detail"] == "credit.repair"
-    assert company.get(f"{API}/blacklist/{entry['id']}/").status_code == 200  # its own entry stays readable
-    assert other.get(f"{API}/blacklist/{entry['id']}/").status_code == 404
-
-
-def test_a_rejected_repair_keeps_the_listing(actors, staff, enterprise, graded, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        entry = staff.post(
-            f"{API}/blacklist/",
-            blacklist_body(enterprise, published_on=(timezone.localdate() - relativedelta(years=1)).isoformat()),
-            format="json",
-        ).json()
-    company = api(actors[Role.ENTERPRISE])
-    repair = company.post(f"{API}/blacklist/{entry['id']}/repairs/", {"statement": "已整改"}).json()
-    rejected = staff.post(f"{API}/repairs/{repair['id']}/reject/", {"note": "整改材料不全"}, format="json")
-    assert rejected.status_code == 200 and rejected.json()["decision_note"] == "整改材料不全"
-    assert staff.get(f"{API}/blacklist/{entry['id']}/").json()["status"] == BlacklistStatus.LISTED
-    assert staff.get(f"{API}/grades/{enterprise.pk}/").json()["grade"] == "C"
-    assert staff.get(f"{API}/repairs/", {"status": "rejected", "enterprise": enterprise.pk}).json()["count"] == 1
 
 
 # Warnings and runs.

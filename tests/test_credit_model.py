@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from accounts.roles import Role
 from core.models import DomainEvent, JobRun
 from credit import services
-from credit.choices import BlacklistGround, BlacklistStatus, Grade, GradeCause, OverrideStatus, WarningKind
+from credit.choices import BlacklistStatus, Grade, GradeCause, OverrideStatus, WarningKind
 from credit.models import AreaRate, CreditGrade, GradeChange, GradeOverride, RiskWarning, ScoringModel
 from credit.recalculation import recalculate
 from credit.reference_data import FIRST_SCORING_MODEL
@@ -35,7 +35,6 @@ from tests.factories import (
     ResponsibilityAreaFactory,
     SelfReportFactory,
     UserFactory,
-    enterprise_user,
     final_task,
     open_follow_up,
 )
@@ -626,66 +625,6 @@ def test_an_expired_override_ends_and_the_computed_grade_returns(
     )
     assert change.at == next_day  # recomputed as of the end, not when the event happened to be dispatched
     assert services.overrides_expire(now=next_day) == 0 and len(history(enterprise)) == 3
-
-
-# --- The dishonesty list and credit repair --------------------------------------------------------------------------
-
-
-def listing(published_on: datetime.date, *, food: bool = False, number: str = "岳市监信〔2026〕1号") -> dict:
-    return {
-        "ground": BlacklistGround.COUNTERFEIT,
-        "facts": "生产销售掺杂掺假大米",
-        "decision_number": number,
-        "published_on": published_on,
-        "is_food_or_special_equipment": food,
-    }
-
-
-def test_listing_puts_the_enterprise_in_c_and_an_approved_repair_takes_it_off(
-    enterprise, supervisor, actors, campaign, django_capture_on_commit_callbacks
-):
-    checks(enterprise, campaign, C, 10, 20)
-    assert grade_of(enterprise).grade == Grade.A
-    with django_capture_on_commit_callbacks(execute=True):
-        entry = services.blacklist_add(actor=supervisor, enterprise=enterprise, values=listing(days_ago(200)))
-    grade = CreditGrade.objects.get(enterprise=enterprise)
-    assert (grade.grade, grade.score) == (Grade.C, 90.0)
-    assert (history(enterprise)[-1].cause, history(enterprise)[-1].detail) == (GradeCause.EVENT, "credit.blacklist")
-    with pytest.raises(ValidationError):  # listed once at a time
-        services.blacklist_add(actor=supervisor, enterprise=enterprise, values=listing(today(), number="另一个"))
-    repair = services.repair_apply(actor=actors[Role.ENTERPRISE], entry=entry, statement="已整改并召回", files=[])
-    with django_capture_on_commit_callbacks(execute=True):
-        services.repair_decide(actor=supervisor, repair=repair, approve=True, note="整改到位")
-    entry.refresh_from_db()
-    assert (entry.status, entry.removed_on) == (BlacklistStatus.REMOVED, today())
-    assert CreditGrade.objects.get(enterprise=enterprise).grade == Grade.A
-    change = history(enterprise)[-1]
-    assert (change.previous_grade, change.grade, change.detail) == (Grade.C, Grade.A, "credit.repair")
-
-
-@pytest.mark.parametrize(("food", "months"), [(False, 6), (True, 12)])
-def test_credit_repair_waits_6_months_or_12_for_food_and_special_equipment(
-    enterprise, supervisor, actors, food, months
-):
-    published = today() - relativedelta(months=months) + datetime.timedelta(days=1)
-    entry = services.blacklist_add(actor=supervisor, enterprise=enterprise, values=listing(published, food=food))
-    user = actors[Role.ENTERPRISE]
-    opens = published + relativedelta(months=months)
-    with pytest.raises(ValidationError, match=opens.isoformat()):
-        services.repair_apply(actor=user, entry=entry, statement="已整改", files=[])
-    repair = services.repair_apply(actor=user, entry=entry, statement="已整改", files=[], today=opens)
-    assert repair.status == "pending"
-    with pytest.raises(PermissionDenied):  # another enterprise cannot apply for it
-        services.repair_apply(
-            actor=enterprise_user(EnterpriseFactory()), entry=entry, statement="已整改", files=[], today=opens
-        )
-
-
-def test_a_food_listing_is_not_repairable_after_7_months(enterprise, supervisor, actors):
-    published = today() - relativedelta(months=7)
-    entry = services.blacklist_add(actor=supervisor, enterprise=enterprise, values=listing(published, food=True))
-    with pytest.raises(ValidationError, match=(published + relativedelta(months=12)).isoformat()):
-        services.repair_apply(actor=actors[Role.ENTERPRISE], entry=entry, statement="已整改", files=[])
 
 
 # --- Risk and early warnings ----------------------------------------------------------------------------------------

@@ -6,26 +6,21 @@ import datetime
 
 import pytest
 from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
 from core.models import JobRun
 from credit.choices import (
-    BlacklistGround,
-    BlacklistStatus,
     Grade,
     GradeCause,
     OverrideStatus,
-    RepairStatus,
     WarningKind,
     WarningStatus,
 )
 from credit.models import (
     BlacklistEntry,
     CreditGrade,
-    CreditRepair,
     GradeChange,
     GradeOverride,
     RiskWarning,
@@ -36,7 +31,14 @@ from enterprises.models import Licence
 from inspections.choices import TaskStatus, Verdict
 from inspections.models import Task
 from tests.clients import signed_in
-from tests.factories import CampaignFactory, EnterpriseFactory, LicenceFactory, UserFactory, enterprise_user
+from tests.factories import (
+    BlacklistEntryFactory,
+    CampaignFactory,
+    EnterpriseFactory,
+    LicenceFactory,
+    UserFactory,
+    enterprise_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -63,14 +65,8 @@ def credit_section(response) -> dict | None:
 
 
 def listed(enterprise, *, published_on=None, number="岳市监信〔2026〕1号", **values) -> BlacklistEntry:
-    return BlacklistEntry.objects.create(
-        enterprise=enterprise,
-        ground=BlacklistGround.COUNTERFEIT,
-        facts="生产销售掺杂掺假产品",
-        decision_number=number,
-        published_on=published_on or TODAY(),
-        listed_by=UserFactory(role=Role.SUPERVISOR),
-        **values,
+    return BlacklistEntryFactory(
+        enterprise=enterprise, decision_number=number, published_on=published_on or TODAY(), **values
     )
 
 
@@ -328,103 +324,6 @@ def test_only_a_leader_may_issue_a_model_version(client, actors):
     assert enterprise.post(reverse("credit:model_create"), {}).status_code == 403
     client.logout()
     assert signed_in(client, actors[Role.INSPECTOR]).get(reverse("credit:model_index")).status_code == 403
-
-
-# The dishonesty list and credit repair
-
-
-def test_staff_list_an_enterprise_and_the_public_page_shows_it(
-    client, actors, enterprise, django_capture_on_commit_callbacks
-):
-    recalculate(cause=GradeCause.MANUAL)
-    supervisor = signed_in(client, actors[Role.SUPERVISOR])
-    form = supervisor.get(reverse("credit:blacklist_create"), {"enterprise": enterprise.pk}).context["form"]
-    assert form.initial["credit_code"] == enterprise.credit_code
-    data = {
-        "credit_code": enterprise.credit_code,
-        "ground": BlacklistGround.COUNTERFEIT,
-        "facts": "生产销售掺杂掺假大米",
-        "decision_number": "岳市监信〔2026〕7号",
-        "published_on": TODAY().isoformat(),
-    }
-    unknown = supervisor.post(reverse("credit:blacklist_create"), {**data, "credit_code": "91430602MA4L000000"})
-    assert "credit_code" in unknown.context["form"].errors
-    with django_capture_on_commit_callbacks(execute=True):
-        response = supervisor.post(reverse("credit:blacklist_create"), data)
-    entry = BlacklistEntry.objects.get()
-    assert response.status_code == 302 and response.url == entry.get_absolute_url()
-    assert CreditGrade.objects.get(enterprise=enterprise).grade == Grade.C
-    again = supervisor.post(reverse("credit:blacklist_create"), {**data, "decision_number": "岳市监信〔2026〕8号"})
-    assert again.status_code == 200 and again.context["form"].non_field_errors()  # already listed
-    assert [row.pk for row in supervisor.get(reverse("credit:blacklist")).context["page"]] == [entry.pk]
-    client.logout()
-    public = client.get(reverse("portal:blacklist"))
-    page = public.content.decode()
-    assert public.status_code == 200 and enterprise.name in page and "岳市监信〔2026〕7号" in page
-    assert "掺杂掺假大米" not in page  # the facts stay in the bureau's file
-    assert client.get(reverse("portal:blacklist"), {"q": enterprise.credit_code}).context["page"].object_list
-    assert not client.get(reverse("portal:blacklist"), {"q": "无此企业"}).context["page"].object_list
-    assert client.get(reverse("credit:blacklist")).status_code == 302  # the staff list needs a login
-    assert client.get(entry.get_absolute_url()).status_code == 302
-
-
-def test_an_enterprise_cannot_list_and_cannot_see_another_enterprises_entry(client, actors, other_enterprise):
-    entry = listed(other_enterprise)
-    client = signed_in(client, actors[Role.ENTERPRISE])
-    assert client.get(reverse("credit:blacklist_create")).status_code == 403
-    assert client.get(reverse("credit:blacklist")).status_code == 403
-    assert client.get(entry.get_absolute_url()).status_code == 404
-
-
-def test_credit_repair_opens_only_after_the_waiting_period(client, actors, enterprise):
-    entry = listed(enterprise)
-    client = signed_in(client, actors[Role.ENTERPRISE])
-    page = client.get(entry.get_absolute_url())
-    assert not page.context["show_repair_form"] and 'data-testid="repair-from"' in page.content.decode()
-    response = client.post(entry.get_absolute_url(), {"action": "repair", "statement": "已整改"})
-    assert response.status_code == 200 and response.context["repair_form"].non_field_errors()
-    assert not CreditRepair.objects.exists()
-
-
-def test_credit_repair_approved_takes_the_enterprise_off_the_public_list(
-    client, actors, enterprise, django_capture_on_commit_callbacks
-):
-    entry = listed(enterprise, published_on=datetime.date(2020, 1, 1))
-    recalculate(cause=GradeCause.MANUAL)
-    owner = signed_in(client, actors[Role.ENTERPRISE])
-    assert owner.get(entry.get_absolute_url()).context["show_repair_form"]
-    empty = owner.post(entry.get_absolute_url(), {"action": "repair", "statement": " "})
-    assert "statement" in empty.context["repair_form"].errors
-    proof = SimpleUploadedFile("整改报告.pdf", b"%PDF-1.4 proof", content_type="application/pdf")
-    response = owner.post(
-        entry.get_absolute_url(), {"action": "repair", "statement": "已召回全部产品并完成整改", "attachments": proof}
-    )
-    repair = CreditRepair.objects.get()
-    assert response.status_code == 302 and repair.attachments.count() == 1
-    assert 'data-testid="repair-pending"' in owner.get(entry.get_absolute_url()).content.decode()
-    client.logout()
-    supervisor = signed_in(client, actors[Role.SUPERVISOR])
-    page = supervisor.get(entry.get_absolute_url())
-    assert page.context["can_decide"] and "整改报告.pdf" in page.content.decode()
-    attachment = repair.attachments.get()
-    download = supervisor.get(reverse("credit:repair_attachment", args=[entry.pk, attachment.pk]))
-    assert download.status_code == 200
-    no_note = supervisor.post(entry.get_absolute_url(), {"action": "decide", "decide-decision": "approve"})
-    assert "note" in no_note.context["decide_form"].errors
-    with django_capture_on_commit_callbacks(execute=True):
-        supervisor.post(
-            entry.get_absolute_url(), {"action": "decide", "decide-decision": "approve", "decide-note": "核实"}
-        )
-    entry.refresh_from_db()
-    repair.refresh_from_db()
-    assert entry.status == BlacklistStatus.REMOVED and repair.status == RepairStatus.APPROVED
-    assert CreditGrade.objects.get(enterprise=enterprise).grade != Grade.C
-    statuses = {row.pk: row.status for row in supervisor.get(reverse("credit:blacklist")).context["page"]}
-    assert statuses == {entry.pk: BlacklistStatus.REMOVED}  # staff still read the removed entry
-    client.logout()
-    listed(EnterpriseFactory(), published_on=TODAY() + datetime.timedelta(days=1), number="岳市监信〔2026〕9号")
-    public = client.get(reverse("portal:blacklist"))
-    assert not public.context["page"].object_list and entry.decision_number not in public.content.decode()
 
 
 # Warnings and runs

@@ -147,6 +147,22 @@ def test_the_city_is_realistic_and_valid():
     assert sum(report.is_late for report in reports) < len(reports) / 2  # most arrive on time, as in real life
     assert_brands_are_alive()
     assert_complaints_are_alive()
+    assert_dishonesty_list_is_alive(demo)
+
+
+def assert_dishonesty_list_is_alive(demo):
+    """A listing in each state; the demo enterprise has a notice with its period running; one removed early and one
+    three years after publication; an early-removal application awaiting staff."""
+    from credit.choices import BlacklistStatus, RemovalKind, RepairStatus
+    from credit.models import BlacklistEntry, CreditRepair
+
+    statuses = set(BlacklistEntry.objects.values_list("status", flat=True))
+    assert statuses == {"proposed", "notified", "statement", "listed", "not_listed", "removed"}
+    assert BlacklistEntry.objects.get(enterprise=demo).status == BlacklistStatus.NOTIFIED
+    removals = set(BlacklistEntry.objects.exclude(removal_kind="").values_list("removal_kind", flat=True))
+    assert removals == {RemovalKind.EARLY, RemovalKind.EXPIRED}
+    assert BlacklistEntry.objects.filter(status=BlacklistStatus.LISTED, penalty__is_heavier=True).count() == 2
+    assert CreditRepair.objects.filter(status=RepairStatus.PENDING).count() == 1
 
 
 def assert_brands_are_alive():

@@ -7,18 +7,19 @@ from rest_framework import serializers
 
 from core.files import UploadsField
 from core.models import JobRun
-from credit.choices import BlacklistGround, Grade
+from credit.choices import Grade
 from credit.models import (
     BlacklistEntry,
     CreditGrade,
     CreditRepair,
     GradeChange,
     GradeOverride,
+    ListingGround,
     RepairAttachment,
     RiskWarning,
     ScoringModel,
 )
-from credit.selectors import grade_explanation
+from credit.selectors import early_removal_conditions, grade_explanation
 from enterprises.selectors import enterprises_on_file, enterprises_visible_to
 
 
@@ -242,13 +243,49 @@ class OverrideEndSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, help_text=_("Why the override ends before its expiry."))
 
 
-# The dishonesty list and credit repair.
+# The serious-dishonesty list (严重违法失信名单) and early removal.
+
+# What only staff and the enterprise itself read of an entry: the procedure, its statement and the decision's reasons
+# (everyone else reads what the listing decision published).
+PRIVATE_ENTRY_FIELDS = (
+    "facts",
+    "notice_number",
+    "notified_at",
+    "statement_due",
+    "statement",
+    "statement_at",
+    "statement_on_paper",
+    "consent_reference",
+    "consent_on",
+    "decided_at",
+    "decision_note",
+    "proposed_at",
+)
+
+
+class ListingGroundSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ListingGround
+        fields = ["id", "code", "title", "legal_basis", "order", "active"]
 
 
 class BlacklistEntrySerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
-    repair_from = serializers.DateField(read_only=True, help_text=_("Credit repair can be requested from this day."))
+    ground = serializers.CharField(source="ground.code", read_only=True)
+    ground_title = serializers.CharField(source="ground.title", read_only=True)
+    penalty_decision_number = serializers.CharField(
+        source="penalty.decision_number", read_only=True, allow_null=True, default=None
+    )
+    penalty_decided_on = serializers.DateField(
+        source="penalty.decided_on", read_only=True, allow_null=True, default=None
+    )
+    early_removal_from = serializers.DateField(
+        read_only=True, allow_null=True, help_text=_("Early removal can be requested from this day.")
+    )
+    expires_on = serializers.DateField(
+        read_only=True, allow_null=True, help_text=_("The listing ends by itself on this day.")
+    )
 
     class Meta:
         model = BlacklistEntry
@@ -258,31 +295,72 @@ class BlacklistEntrySerializer(serializers.ModelSerializer):
             "enterprise_name",
             "credit_code",
             "ground",
-            "facts",
+            "ground_title",
+            "penalty_decision_number",
+            "penalty_decided_on",
+            "status",
+            *PRIVATE_ENTRY_FIELDS,
             "decision_number",
             "published_on",
-            "is_food_or_special_equipment",
-            "status",
-            "listed_at",
+            "early_removal_from",
+            "expires_on",
             "removed_on",
-            "repair_from",
+            "removal_kind",
         ]
         read_only_fields = fields
 
+    def to_representation(self, entry):
+        data = super().to_representation(entry)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        own = user is not None and getattr(user, "enterprise_id", None) == entry.enterprise_id
+        if user is None or not (user.has_perm("credit.view_grades") or own):
+            for name in PRIVATE_ENTRY_FIELDS:
+                data[name] = None
+        return data
 
-class BlacklistAddSerializer(serializers.Serializer):
-    """The listing decision; the service checks the facts and that the enterprise is not listed already."""
+
+class ListingProposeSerializer(serializers.Serializer):
+    """A proposal: the service checks the ground is in force, the penalty is the enterprise's and heavier, and
+    that no listing of the enterprise is under way or in force."""
 
     enterprise = serializers.PrimaryKeyRelatedField(queryset=enterprises_on_file())
-    ground = serializers.ChoiceField(choices=BlacklistGround.choices)
+    ground = serializers.SlugRelatedField(slug_field="code", queryset=ListingGround.objects.all())
+    penalty_decision_number = serializers.CharField(
+        max_length=64, help_text=_("The heavier administrative penalty decision the listing rests on.")
+    )
     facts = serializers.CharField(allow_blank=True)
-    decision_number = serializers.CharField(max_length=64)
-    published_on = serializers.DateField()
-    is_food_or_special_equipment = serializers.BooleanField(default=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _limit_enterprise_choices(self)
+
+
+class NoticeSerializer(serializers.Serializer):
+    notice_number = serializers.CharField(max_length=64, allow_blank=True)
+
+
+class StatementSerializer(serializers.Serializer):
+    statement = serializers.CharField(allow_blank=True, help_text=_("The statement and defence (陈述、申辩)."))
+
+
+class ConsentSerializer(serializers.Serializer):
+    reference = serializers.CharField(max_length=64, allow_blank=True)
+    consent_on = serializers.DateField()
+
+
+class ListingDecisionSerializer(serializers.Serializer):
+    list = serializers.BooleanField(help_text=_("True lists the enterprise; false decides not to list."))
+    reasons = serializers.CharField(allow_blank=True)
+    decision_number = serializers.CharField(max_length=64, required=False, default="", allow_blank=True)
+    published_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class AttestSerializer(serializers.Serializer):
+    penalty_fulfilled = serializers.BooleanField()
+    penalty_note = serializers.CharField(allow_blank=True)
+    harm_removed = serializers.BooleanField()
+    harm_note = serializers.CharField(allow_blank=True)
 
 
 class RepairAttachmentSerializer(serializers.ModelSerializer):
@@ -290,6 +368,14 @@ class RepairAttachmentSerializer(serializers.ModelSerializer):
         model = RepairAttachment
         fields = ["id", "original_name", "sha256", "uploaded_at"]
         read_only_fields = fields
+
+
+class RemovalConditionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    holds = serializers.BooleanField(allow_null=True)
+    source = serializers.CharField()
+    detail = serializers.CharField()
 
 
 class CreditRepairSerializer(serializers.ModelSerializer):
@@ -310,6 +396,8 @@ class CreditRepairSerializer(serializers.ModelSerializer):
             "attachments",
             "applied_by",
             "applied_at",
+            "attested_by",
+            "attested_at",
             "status",
             "decided_by",
             "decided_at",
@@ -318,9 +406,23 @@ class CreditRepairSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CreditRepairDetailSerializer(CreditRepairSerializer):
+    """One application with each condition of early removal: whether it holds, and where that was read."""
+
+    conditions = serializers.SerializerMethodField()
+
+    class Meta(CreditRepairSerializer.Meta):
+        fields = [*CreditRepairSerializer.Meta.fields, "conditions"]
+        read_only_fields = fields
+
+    @extend_schema_field(RemovalConditionSerializer(many=True))
+    def get_conditions(self, repair) -> list:
+        return RemovalConditionSerializer(early_removal_conditions(repair), many=True).data
+
+
 class RepairApplySerializer(serializers.Serializer):
     statement = serializers.CharField(
-        allow_blank=True, help_text=_("The measures taken to correct the dishonest conduct.")
+        allow_blank=True, help_text=_("How the penalty was fulfilled and the harm removed.")
     )
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 

@@ -29,9 +29,11 @@ from credit.models import (
     CreditRepair,
     GradeChange,
     GradeOverride,
+    ListingGround,
     RiskWarning,
     ScoringModel,
 )
+from enterprises.selectors import penalty_by_decision_number
 
 
 class CreditGradeViewSet(viewsets.ReadOnlyModelViewSet):
@@ -173,17 +175,50 @@ class GradeOverrideViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         return self._render(services.override_end(actor=request.user, override=override, reason=body["reason"]))
 
 
+class ListingGroundViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The grounds of the serious-dishonesty list: staff read them, a leader adds and edits them (never deletes:
+    a ground no longer applied is made inactive)."""
+
+    serializer_class = serializers.ListingGroundSerializer
+    permission_classes = [ActionPermission]
+    action_permissions = {
+        "list": "credit.view_grades",
+        "retrieve": "credit.view_grades",
+        "create": "credit.change_grounds",
+        "update": "credit.change_grounds",
+        "partial_update": "credit.change_grounds",
+    }
+    queryset = ListingGround.objects.all()
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.listing_ground_save(actor=self.request.user, values=serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.listing_ground_save(
+            actor=self.request.user, ground=serializer.instance, values=serializer.validated_data
+        )
+
+
 class BlacklistEntryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """The dishonesty list (失信名单). Public to every signed-in user; staff also read removed entries and an
-    enterprise its own. Staff list an enterprise; the enterprise applies for credit repair once allowed."""
+    """The serious-dishonesty list (严重违法失信名单). Listed entries are read by every signed-in user (what the
+    listing decision published); staff read every entry, an enterprise its own once notified, with the procedure.
+    A supervisor proposes (`POST`), staff serve the notice (`notify`), the enterprise files its statement
+    (`statement`; staff record a paper answer the same way), staff record the upper level's consent where required
+    (`consent`), a leader decides (`decide`); once a year has passed the enterprise applies for early removal
+    (`repairs`)."""
 
     serializer_class = serializers.BlacklistEntrySerializer
     action_permissions = {
-        "create": "credit.manage_blacklist",
+        "create": "credit.propose_listing",
+        "notify": "credit.manage_blacklist",
+        "statement": "credit.file_statement",
+        "consent": "credit.manage_blacklist",
+        "decide": "credit.decide_listing",
         "repairs": "credit.apply_repair",
     }
     filterset_class = BlacklistEntryFilterSet
-    ordering_fields = ["published_on", "listed_at"]
+    ordering_fields = ["published_on", "proposed_at"]
     ordering = ["-published_on", "-id"]
 
     def get_permissions(self):
@@ -193,47 +228,104 @@ class BlacklistEntryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
         return [ActionPermission()]
 
     def get_queryset(self):
-        return BlacklistEntry.objects.visible_to(self.request.user).select_related("enterprise")
+        return BlacklistEntry.objects.visible_to(self.request.user).select_related("enterprise", "ground", "penalty")
 
-    @extend_schema(request=serializers.BlacklistAddSerializer, responses={201: serializers.BlacklistEntrySerializer})
+    def _render(self, entry, code=status.HTTP_200_OK) -> Response:
+        data = self.get_serializer(self.get_queryset().get(pk=entry.pk)).data
+        return Response(data, status=code)
+
+    @extend_schema(request=serializers.ListingProposeSerializer, responses={201: serializers.BlacklistEntrySerializer})
     def create(self, request, *args, **kwargs):
-        """List an enterprise on a listed ground (published at once): its grade becomes C."""
-        body = dict(_valid(serializers.BlacklistAddSerializer, request, context=self.get_serializer_context()))
+        """Propose a listing on a ground in force, resting on a heavier administrative penalty of the enterprise."""
+        body = dict(_valid(serializers.ListingProposeSerializer, request, context=self.get_serializer_context()))
         enterprise = body.pop("enterprise")
-        entry = services.blacklist_add(actor=request.user, enterprise=enterprise, values=body)
-        return Response(
-            serializers.BlacklistEntrySerializer(self.get_queryset().get(pk=entry.pk)).data,
-            status=status.HTTP_201_CREATED,
+        values = {
+            "ground": body["ground"],
+            "penalty": penalty_by_decision_number(enterprise.pk, body["penalty_decision_number"]),
+            "facts": body["facts"],
+        }
+        entry = services.listing_propose(actor=request.user, enterprise=enterprise, values=values)
+        return self._render(entry, status.HTTP_201_CREATED)
+
+    @extend_schema(request=serializers.NoticeSerializer, responses=serializers.BlacklistEntrySerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def notify(self, request, pk=None):
+        """Serve the notice: the period for a statement and defence starts (working days)."""
+        entry = self.get_object()
+        body = _valid(serializers.NoticeSerializer, request)
+        return self._render(
+            services.listing_notify(actor=request.user, entry=entry, notice_number=body["notice_number"])
         )
+
+    @extend_schema(request=serializers.StatementSerializer, responses=serializers.BlacklistEntrySerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def statement(self, request, pk=None):
+        """The enterprise files its statement and defence within the period; staff record a paper answer."""
+        entry = self.get_object()
+        body = _valid(serializers.StatementSerializer, request)
+        return self._render(services.listing_statement(actor=request.user, entry=entry, statement=body["statement"]))
+
+    @extend_schema(request=serializers.ConsentSerializer, responses=serializers.BlacklistEntrySerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def consent(self, request, pk=None):
+        """Record the upper level's consent (only where DISHONESTY_LIST_UPPER_CONSENT is on)."""
+        entry = self.get_object()
+        body = _valid(serializers.ConsentSerializer, request)
+        entry = services.listing_consent(
+            actor=request.user, entry=entry, reference=body["reference"], consent_on=body["consent_on"]
+        )
+        return self._render(entry)
+
+    @extend_schema(request=serializers.ListingDecisionSerializer, responses=serializers.BlacklistEntrySerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def decide(self, request, pk=None):
+        """A leader lists the enterprise (published under the listing decision number) or decides not to."""
+        entry = self.get_object()
+        body = _valid(serializers.ListingDecisionSerializer, request)
+        entry = services.listing_decide(
+            actor=request.user,
+            entry=entry,
+            list_it=body["list"],
+            reasons=body["reasons"],
+            decision_number=body["decision_number"],
+            published_on=body["published_on"],
+        )
+        return self._render(entry)
 
     @extend_schema(
         request={"multipart/form-data": serializers.RepairApplySerializer},
-        responses={201: serializers.CreditRepairSerializer},
+        responses={201: serializers.CreditRepairDetailSerializer},
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser], filter_backends=[])
     def repairs(self, request, pk=None):
-        """The enterprise applies for credit repair, with the measures taken and supporting files."""
+        """The enterprise applies for early removal, a year after publication at the earliest."""
         entry = self.get_object()
         body = _valid(serializers.RepairApplySerializer, request)
         repair = services.repair_apply(
             actor=request.user, entry=entry, statement=body["statement"], files=body["files"]
         )
         repair = _repairs_visible_to(request.user).get(pk=repair.pk)
-        return Response(serializers.CreditRepairSerializer(repair).data, status=status.HTTP_201_CREATED)
+        return Response(serializers.CreditRepairDetailSerializer(repair).data, status=status.HTTP_201_CREATED)
 
 
 def _repairs_visible_to(user):
-    return CreditRepair.objects.visible_to(user).select_related("entry__enterprise").prefetch_related("attachments")
+    return (
+        CreditRepair.objects.visible_to(user)
+        .select_related("entry__enterprise", "entry__penalty")
+        .prefetch_related("attachments")
+    )
 
 
 class CreditRepairViewSet(viewsets.ReadOnlyModelViewSet):
-    """Credit repair applications: staff decide them with a note; approval takes the enterprise off the list."""
+    """Early-removal applications (提前移出): staff attest the conditions the record does not hold (`attest`); a
+    leader approves (every condition must hold) or rejects, with the grounds."""
 
     serializer_class = serializers.CreditRepairSerializer
     permission_classes = [ActionPermission]
     action_permissions = {
         "list": "credit.list_grades",
         "retrieve": "credit.view_grade",
+        "attest": "credit.manage_blacklist",
         "approve": "credit.decide_repair",
         "reject": "credit.decide_repair",
     }
@@ -244,22 +336,38 @@ class CreditRepairViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return _repairs_visible_to(self.request.user)
 
+    def get_serializer_class(self):
+        # The conditions read the record (a query per application): on one application, not on the list.
+        return serializers.CreditRepairSerializer if self.action == "list" else serializers.CreditRepairDetailSerializer
+
     def get_permission_object(self, repair):
         return repair.entry.enterprise if self.action == "retrieve" else repair
+
+    def _render(self, repair) -> Response:
+        return Response(serializers.CreditRepairDetailSerializer(self.get_queryset().get(pk=repair.pk)).data)
+
+    @extend_schema(request=serializers.AttestSerializer, responses=serializers.CreditRepairDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def attest(self, request, pk=None):
+        """Staff attest whether the penalty is fulfilled and the harm removed, with how each was checked."""
+        repair = self.get_object()
+        body = _valid(serializers.AttestSerializer, request)
+        return self._render(services.repair_attest(actor=request.user, repair=repair, **body))
 
     def _decide(self, request, approve: bool) -> Response:
         repair = self.get_object()
         body = _valid(serializers.NoteSerializer, request)
-        repair = services.repair_decide(actor=request.user, repair=repair, approve=approve, note=body["note"])
-        return Response(serializers.CreditRepairSerializer(self.get_queryset().get(pk=repair.pk)).data)
+        return self._render(
+            services.repair_decide(actor=request.user, repair=repair, approve=approve, note=body["note"])
+        )
 
-    @extend_schema(request=serializers.NoteSerializer, responses=serializers.CreditRepairSerializer)
+    @extend_schema(request=serializers.NoteSerializer, responses=serializers.CreditRepairDetailSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """Approve with the grounds: the entry is removed from the list and the grade recalculated."""
         return self._decide(request, approve=True)
 
-    @extend_schema(request=serializers.NoteSerializer, responses=serializers.CreditRepairSerializer)
+    @extend_schema(request=serializers.NoteSerializer, responses=serializers.CreditRepairDetailSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         """Reject with the grounds: the enterprise stays on the list."""

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from brands.choices import ProgrammeKind
-from credit.choices import BlacklistGround, Grade
+from credit.choices import Grade
 from inspections.choices import CampaignStatus, Verdict
 
 # Plain serializers over the querysets portal.selectors returns (the records belong to other apps): each field is
@@ -60,13 +60,14 @@ class OpenDataCampaignSerializer(serializers.Serializer):
 
 
 class OpenDataBlacklistEntrySerializer(serializers.Serializer):
-    """An entry in force on the dishonesty list: only what the decision published."""
+    """An entry in force on the serious-dishonesty list: only what the decision published."""
 
     id = serializers.BigIntegerField(read_only=True)
     enterprise = serializers.IntegerField(source="enterprise_id", read_only=True, label=capfirst(_("enterprise")))
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
-    ground = serializers.ChoiceField(choices=BlacklistGround.choices, read_only=True, label=capfirst(_("ground")))
+    ground = serializers.CharField(source="ground.code", read_only=True, label=capfirst(_("ground")))
+    ground_title = serializers.CharField(source="ground.title", read_only=True)
     decision_number = serializers.CharField(read_only=True, label=capfirst(_("decision number")))
     published_on = serializers.DateField(read_only=True, label=capfirst(_("published on")))
 
@@ -98,7 +99,7 @@ class OpenDataEnterpriseSerializer(serializers.Serializer):
     industry = serializers.CharField(source="industry.name", read_only=True)
     published_count = serializers.IntegerField(read_only=True, help_text=_("Its published results."))
     honour_count = serializers.IntegerField(read_only=True, help_text=_("Its honours in force."))
-    is_listed = serializers.BooleanField(read_only=True, help_text=_("On the dishonesty list."))
+    is_listed = serializers.BooleanField(read_only=True, help_text=_("On the serious-dishonesty list."))
     credit_grade = serializers.ChoiceField(
         choices=Grade.choices,
         read_only=True,
@@ -109,7 +110,8 @@ class OpenDataEnterpriseSerializer(serializers.Serializer):
 
 class OpenDataListingSerializer(serializers.Serializer):
     id = serializers.BigIntegerField(read_only=True)
-    ground = serializers.ChoiceField(choices=BlacklistGround.choices, read_only=True, label=capfirst(_("ground")))
+    ground = serializers.CharField(source="ground.code", read_only=True, label=capfirst(_("ground")))
+    ground_title = serializers.CharField(source="ground.title", read_only=True)
     decision_number = serializers.CharField(read_only=True, label=capfirst(_("decision number")))
     published_on = serializers.DateField(read_only=True, label=capfirst(_("published on")))
 

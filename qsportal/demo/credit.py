@@ -1,9 +1,10 @@
 """The demo city's credit record: three years of earlier spot-check results (so grades spread over A, B and C),
-then the first nightly grading, a listing on the dishonesty list, overrides and early warnings — each through the
-portal's own services, as staff would do it."""
+then the first nightly grading, the serious-dishonesty list with an entry in each state, overrides and early
+warnings — each through the portal's own services, as staff would do it."""
 
 import datetime
 import random
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Count
@@ -12,8 +13,10 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from credit import services
-from credit.choices import BlacklistGround, Grade, GradeCause
-from enterprises.models import Enterprise
+from credit.choices import BlacklistStatus, Grade, GradeCause
+from credit.models import BlacklistEntry, ListingGround
+from enterprises.models import Enterprise, Penalty
+from enterprises.services import record_save
 from inspections.choices import CampaignStatus, TaskStatus, Verdict
 from inspections.models import Campaign, Laboratory, Task
 
@@ -113,16 +116,7 @@ def seed_credit(*, rng: random.Random, as_of: datetime.date) -> None:
         .first()
     )
     if worst is not None:
-        services.blacklist_add(
-            actor=supervisor,
-            enterprise=worst,
-            values={
-                "ground": BlacklistGround.REFUSED_INSPECTION,
-                "facts": "拒绝监督抽查，经责令改正后仍拒不配合。",
-                "decision_number": f"{as_of.year}失信001号",
-                "published_on": as_of - datetime.timedelta(days=240),
-            },
-        )
+        _dishonesty_list(as_of=as_of, leader=leader, supervisor=supervisor, first=worst, demo=demo_enterprise)
     good = list(Enterprise.objects.filter(credit__grade=Grade.B).exclude(pk=demo_enterprise.pk).order_by("pk")[:2])
     if len(good) == 2:
         approved = services.override_request(
@@ -140,3 +134,144 @@ def seed_credit(*, rng: random.Random, as_of: datetime.date) -> None:
             reason="媒体曝光产品质量问题，调查期间从严监管。",
             expires_on=as_of + datetime.timedelta(days=90),
         )
+
+
+def _heavier_penalty(enterprise, supervisor, *, number: str, decided_on: datetime.date, grounds: str) -> Penalty:
+    return record_save(
+        Penalty(
+            enterprise=enterprise,
+            recorded_by=supervisor,
+            decision_number=number,
+            decided_on=decided_on,
+            grounds=grounds,
+            amount=Decimal("150000.00"),
+            is_heavier=True,
+        ),
+        actor=supervisor,
+    )
+
+
+# The serious-dishonesty list: (ground, facts, penalty grounds, days before the demo date the notice was served,
+# how far the procedure went).
+LISTINGS = (
+    ("refused_inspection", "拒绝监督抽查，经责令改正后仍拒不配合。", "拒绝接受监督抽查", 400, "listed_lapsed"),
+    ("counterfeit", "生产销售掺杂掺假的食用植物油，货值金额较大。", "生产销售掺杂掺假产品", 110, "listed_statement"),
+    ("unlicensed", "未取得生产许可证生产电线电缆。", "无证生产列入目录的产品", 405, "removed_early"),
+    ("failed_rectification", "监督抽查不合格，两次复查仍不合格。", "复查不合格，拒不整改", 1120, "expired"),
+    ("fraud", "以虚假检验报告申请生产许可。", "提供虚假材料取得许可", 20, "statement"),
+    ("serious_accident", "起重机械违规使用造成一人受伤。", "使用未经检验的特种设备", 40, "not_listed"),
+    ("counterfeit", "生产销售以次充好的建筑用钢筋。", "生产销售不合格产品", 2, "notified"),
+    ("counterfeit", "销售标注虚假生产日期的预包装食品。", "销售标注虚假日期的食品", 0, "proposed"),
+)
+
+
+def _dishonesty_list(*, as_of, leader, supervisor, first, demo) -> None:
+    """A few listings in each state, each through the services: proposed, notified (the demo enterprise's own, so
+    its user sees the notice and its countdown), statement received, not listed, listed (one open to early removal
+    with an application pending), removed early, and removed three years after publication by the daily run."""
+    others = list(
+        Enterprise.objects.exclude(pk__in=[first.pk, demo.pk])
+        .filter(credit__grade__in=[Grade.C, Grade.B])
+        .order_by("credit__score", "pk")[: len(LISTINGS) - 2]
+    )
+    targets = [first, *others[:5], demo, *others[5:]]
+    for n, ((code, facts, penalty_grounds, days, stage), enterprise) in enumerate(zip(LISTINGS, targets, strict=False)):
+        notified = as_of - datetime.timedelta(days=days)
+        penalty = _heavier_penalty(
+            enterprise,
+            supervisor,
+            number=f"岳市监处罚〔{notified.year}〕{200 + n}号",
+            decided_on=notified - datetime.timedelta(days=15),
+            grounds=penalty_grounds,
+        )
+        ground = ListingGround.objects.get(code=code)
+        if stage == "expired":
+            # Carried over from the paper register before the working-day calendar the portal holds: listed as it
+            # was, then removed by the daily run three years after its publication.
+            BlacklistEntry.objects.create(
+                enterprise=enterprise,
+                ground=ground,
+                penalty=penalty,
+                facts=facts,
+                status=BlacklistStatus.LISTED,
+                proposed_by=supervisor,
+                decided_by=leader,
+                decision_note="经局务会审议列入。",
+                decision_number=f"岳市监信〔{notified.year}〕{n + 1}号",
+                published_on=notified + datetime.timedelta(days=20),
+            )
+            continue
+        entry = services.listing_propose(
+            actor=supervisor, enterprise=enterprise, values={"ground": ground, "penalty": penalty, "facts": facts}
+        )
+        if stage == "proposed":
+            continue
+        entry = services.listing_notify(
+            actor=supervisor, entry=entry, notice_number=f"岳市监信告〔{notified.year}〕{n + 1}号", today=notified
+        )
+        if stage == "notified":
+            continue
+        if stage != "listed_lapsed":
+            entry = services.listing_statement(
+                actor=supervisor,
+                entry=entry,
+                statement="企业书面陈述：已召回涉事产品，请求从轻处理。",
+                today=notified + datetime.timedelta(days=3),
+            )
+        if stage == "statement":
+            continue
+        decided = notified + datetime.timedelta(days=20)  # after the statement period, holidays included
+        entry = services.listing_decide(
+            actor=leader,
+            entry=entry,
+            list_it=stage != "not_listed",
+            reasons="经局务会审议，违法事实清楚，情节严重。"
+            if stage != "not_listed"
+            else "企业已主动消除危害后果，不予列入。",
+            decision_number=f"岳市监信〔{decided.year}〕{n + 1}号" if stage != "not_listed" else "",
+            published_on=decided,
+            today=decided,
+        )
+        if stage == "removed_early":
+            removed = decided + datetime.timedelta(days=370)
+            repair = services.repair_apply(
+                actor=_enterprise_user(enterprise, supervisor),
+                entry=entry,
+                statement="已缴清罚款，召回并销毁全部不合格产品，建立质量追溯制度。",
+                files=[],
+                today=removed,
+            )
+            services.repair_attest(
+                actor=supervisor,
+                repair=repair,
+                penalty_fulfilled=True,
+                penalty_note="罚款缴纳凭证已核验。",
+                harm_removed=True,
+                harm_note="现场核查：不合格产品已全部召回销毁。",
+            )
+            services.repair_decide(
+                actor=leader, repair=repair, approve=True, note="条件均已满足，同意提前移出。", today=removed
+            )
+        if stage == "listed_lapsed":
+            services.repair_apply(
+                actor=_enterprise_user(enterprise, supervisor),
+                entry=entry,
+                statement="已履行行政处罚决定，整改到位，申请提前移出。",
+                files=[],
+                today=as_of,
+            )
+    services.dishonesty_list_daily(today=as_of)  # the one published more than three years ago leaves the list
+
+
+def _enterprise_user(enterprise, supervisor):
+    """The enterprise's own user (one is made for the application when the demo has none)."""
+    user = User.objects.filter(enterprise=enterprise, role=Role.ENTERPRISE).first()
+    if user is None:
+        user = User.objects.create(
+            username=f"credit{enterprise.pk}",
+            full_name="质量负责人",
+            role=Role.ENTERPRISE,
+            enterprise=enterprise,
+            password="!",  # no password: an account for the record, not for signing in
+        )
+    return user
