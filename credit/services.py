@@ -494,7 +494,7 @@ def repair_decide(
     the harm removed (attested) and no new heavier penalty since (read from the record now, and kept with the
     decision). The entry is removed that day and stays readable; the grade follows (the DELISTED event)."""
     require_perm(actor, "credit.decide_repair", repair)
-    repair = CreditRepair.objects.select_for_update().select_related("entry__penalty").get(pk=repair.pk)
+    repair = CreditRepair.objects.select_for_update(of=("self",)).select_related("entry__penalty").get(pk=repair.pk)
     require_state(repair, [RepairStatus.PENDING])
     if not note.strip():
         raise ValidationError({"note": _("Record the grounds of the decision.")})
