@@ -6,26 +6,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def link_grounds(apps, schema_editor):
-    """Each entry's ground code becomes the ground of that code (0003 loaded one for every code the list used);
-    an entry removed under the earlier rules was removed after credit repair."""
-    ground_model = apps.get_model("credit", "ListingGround")
-    grounds = {ground.code: ground for ground in ground_model.objects.all()}
-    for name in ("BlacklistEntry", "HistoricalBlacklistEntry"):
-        model = apps.get_model("credit", name)
-        for code, ground in grounds.items():
-            model.objects.filter(ground=code).update(ground_ref=ground)
-        model.objects.filter(status="removed").update(removal_kind="repair")
-
-
-def unlink_grounds(apps, schema_editor):
-    for name in ("BlacklistEntry", "HistoricalBlacklistEntry"):
-        model = apps.get_model("credit", name)
-        for entry in model.objects.exclude(ground_ref=None).select_related("ground_ref"):
-            model.objects.filter(pk=entry.pk).update(ground=entry.ground_ref.code)
-
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -337,20 +317,5 @@ class Migration(migrations.Migration):
             model_name='historicalblacklistentry',
             name='ground_ref',
             field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='credit.listingground'),
-        ),
-        migrations.RunPython(link_grounds, unlink_grounds),
-        migrations.RemoveField(model_name='blacklistentry', name='ground'),
-        migrations.RemoveField(model_name='historicalblacklistentry', name='ground'),
-        migrations.RenameField(model_name='blacklistentry', old_name='ground_ref', new_name='ground'),
-        migrations.RenameField(model_name='historicalblacklistentry', old_name='ground_ref', new_name='ground'),
-        migrations.AlterField(
-            model_name='blacklistentry',
-            name='ground',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='credit.listingground', verbose_name='ground'),
-        ),
-        migrations.AlterField(
-            model_name='historicalblacklistentry',
-            name='ground',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='credit.listingground', verbose_name='ground'),
         ),
     ]

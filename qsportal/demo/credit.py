@@ -268,7 +268,7 @@ def _enterprise_user(enterprise, supervisor):
     user = User.objects.filter(enterprise=enterprise, role=Role.ENTERPRISE).first()
     if user is None:
         user = User.objects.create(
-            username=f"credit{enterprise.pk}",
+            username=f"credit-{enterprise.credit_code.lower()}",  # not the pk: the same seed, the same city
             full_name="质量负责人",
             role=Role.ENTERPRISE,
             enterprise=enterprise,
