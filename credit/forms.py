@@ -8,7 +8,7 @@ from core.files import UploadsField
 from core.forms import DATE_INPUT, NOTE, CreditCodeField
 from credit.choices import Grade
 from credit.indicators import GRADE, INDICATORS, RISK, Indicator
-from credit.models import ListingGround, ScoringModel
+from credit.models import STATEMENT_MAX, ListingGround, ScoringModel
 from enterprises.selectors import enterprises_on_file, penalty_by_decision_number
 
 
@@ -202,6 +202,7 @@ class NoticeForm(forms.Form):
 class StatementForm(forms.Form):
     statement = forms.CharField(
         label=_("Statement and defence"),
+        max_length=STATEMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("The facts, reasons and evidence the enterprise puts forward against the listing."),
     )
@@ -254,6 +255,7 @@ class AttestForm(forms.Form):
 class RepairForm(forms.Form):
     statement = forms.CharField(
         label=_("Measures taken"),
+        max_length=STATEMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("How the enterprise fulfilled the penalty and removed the harm, and what prevents a repeat."),
     )

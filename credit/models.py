@@ -314,6 +314,9 @@ class ListingGround(models.Model):
         return self.title
 
 
+STATEMENT_MAX = 10_000  # characters of a statement and defence or of an early-removal account: pages, not a dump
+
+
 class BlacklistEntryQuerySet(RestrictedQuerySet):
     def listed(self) -> "BlacklistEntryQuerySet":
         return self.filter(status=BlacklistStatus.LISTED)

@@ -403,6 +403,8 @@ def test_the_api_takes_a_listing_through_every_step(actors, enterprise, other_en
     assert mine["status"] == "notified" and mine["notice_number"] == "告1号"
     outsider = api(enterprise_user(other_enterprise, username="outsider"))
     assert outsider.post(f"{API}/blacklist/{pk}/statement/", {"statement": "x"}, format="json").status_code == 404
+    too_long = company.post(f"{API}/blacklist/{pk}/statement/", {"statement": "陈" * 10_001}, format="json")
+    assert too_long.status_code == 400 and "statement" in error_fields(too_long)
     assert company.post(f"{API}/blacklist/{pk}/statement/", {"statement": "陈述"}, format="json").status_code == 200
     decision = {"list": True, "reasons": "事实清楚", "decision_number": "岳市监信〔2026〕3号"}
     assert supervisor.post(f"{API}/blacklist/{pk}/decide/", decision, format="json").status_code == 403

@@ -9,6 +9,7 @@ from core.files import UploadsField
 from core.models import JobRun
 from credit.choices import Grade
 from credit.models import (
+    STATEMENT_MAX,
     BlacklistEntry,
     CreditGrade,
     CreditRepair,
@@ -341,7 +342,9 @@ class NoticeSerializer(serializers.Serializer):
 
 
 class StatementSerializer(serializers.Serializer):
-    statement = serializers.CharField(allow_blank=True, help_text=_("The statement and defence (陈述、申辩)."))
+    statement = serializers.CharField(
+        allow_blank=True, max_length=STATEMENT_MAX, help_text=_("The statement and defence (陈述、申辩).")
+    )
 
 
 class ConsentSerializer(serializers.Serializer):
@@ -422,7 +425,7 @@ class CreditRepairDetailSerializer(CreditRepairSerializer):
 
 class RepairApplySerializer(serializers.Serializer):
     statement = serializers.CharField(
-        allow_blank=True, help_text=_("How the penalty was fulfilled and the harm removed.")
+        allow_blank=True, max_length=STATEMENT_MAX, help_text=_("How the penalty was fulfilled and the harm removed.")
     )
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
