@@ -367,26 +367,6 @@ def canonical_inputs(
     return json.dumps(inputs, separators=(",", ":"), sort_keys=True)
 
 
-def canonical_inputs_v1(
-    *,
-    count: int,
-    per_task: int,
-    pool: Mapping[int, int],
-    roster: Iterable[int],
-    conflicts: Iterable[tuple[int, int]],
-) -> str:
-    """qs-draw-v1 inputs (kept so that the draws made with it still verify)."""
-    inputs = {
-        "algorithm": ALGORITHM_V1,
-        "count": count,
-        "per_task": per_task,
-        "pool": sorted([enterprise, weight] for enterprise, weight in pool.items()),
-        "roster": sorted(set(roster)),
-        "conflicts": sorted({(enterprise, inspector) for enterprise, inspector in conflicts}),
-    }
-    return json.dumps(inputs, separators=(",", ":"), sort_keys=True)
-
-
 def digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 

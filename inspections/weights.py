@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db.models import QuerySet
 
-from credit.selectors import alerted, current_grades_and_risks, draw_weights
+from credit.selectors import alerted, current_grades_and_risks
 
 UNGRADED_STRATUM = "B"  # an enterprise not graded yet is drawn with grade B: it weighs like B
 
@@ -39,8 +39,3 @@ def pool_strata(enterprise_ids: Iterable[int], *, flagged: set[int]) -> dict[int
         grade, risk = graded.get(pk, (None, 0))
         members[pk] = (stratum_of(grade, flagged=pk in flagged), tickets(risk))
     return members
-
-
-def stratum_weights() -> dict[str, int]:
-    """The weight of each stratum, from the scoring model in force (every one above zero)."""
-    return draw_weights()

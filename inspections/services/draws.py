@@ -18,12 +18,13 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.transitions import require_perm, require_state
+from credit.selectors import draw_weights
 from enterprises.selectors import enterprise_pool, enterprises_on_file
 from inspections import draw as algorithm
 from inspections.choices import CampaignStatus, DrawStatus, RedrawStatus, TaskStatus
 from inspections.draw import STRATA
 from inspections.models import Campaign, ConflictDeclaration, Draw, RedrawRequest, Task
-from inspections.weights import pool_strata, stratum_weights
+from inspections.weights import pool_strata
 
 
 def pool_queryset(campaign: Campaign) -> QuerySet:
@@ -83,20 +84,33 @@ def draw_feasibility(campaign: Campaign) -> Feasibility:
     conflicts = {
         (enterprise, inspector) for enterprise, inspector in draw_conflicts(campaign, roster) if enterprise in members
     }
-    taken: dict[int, int] = Counter(enterprise for enterprise, _inspector in conflicts)
-    unstaffable = {}
-    if len(roster) >= campaign.inspectors_per_task:  # a roster too small fails the attempt as a whole
-        for enterprise, count in taken.items():
-            if len(roster) - count < campaign.inspectors_per_task:
-                unstaffable[enterprise] = len(roster) - count
     return Feasibility(
-        roster=roster, members=members, conflicts=conflicts, unstaffable=dict(sorted(unstaffable.items()))
+        roster=roster, members=members, conflicts=conflicts, unstaffable=_unstaffable(campaign, roster, conflicts)
     )
 
 
+def _unstaffable(campaign: Campaign, roster: list[int], conflicts: set[tuple[int, int]]) -> dict[int, int]:
+    """The enterprises fewer than the campaign's inspectors per task of the roster can staff without a conflict,
+    each with the number that can (none when the roster itself is too small: that fails the attempt as a whole)."""
+    if len(roster) < campaign.inspectors_per_task:
+        return {}
+    taken: dict[int, int] = Counter(enterprise for enterprise, _inspector in conflicts)
+    return {
+        enterprise: len(roster) - count
+        for enterprise, count in sorted(taken.items())
+        if len(roster) - count < campaign.inspectors_per_task
+    }
+
+
 def unstaffable_enterprises(campaign: Campaign) -> QuerySet:
-    """The enterprises a commitment made now would leave out, for the supervisor to see (and resolve) first."""
-    return enterprises_on_file().filter(pk__in=list(draw_feasibility(campaign).unstaffable)).order_by("name")
+    """The enterprises a commitment made now would leave out, for the supervisor to see (and resolve) first. Reads
+    the pool, the roster and the conflicts only: no grades or strata."""
+    roster = sorted(campaign.roster.filter(is_active=True).values_list("pk", flat=True))
+    pool = set(pool_queryset(campaign).values_list("pk", flat=True))
+    conflicts = {
+        (enterprise, inspector) for enterprise, inspector in draw_conflicts(campaign, roster) if enterprise in pool
+    }
+    return enterprises_on_file().filter(pk__in=list(_unstaffable(campaign, roster, conflicts))).order_by("name")
 
 
 def draw_commit(*, actor, campaign: Campaign, witness: str = "", seed: str | None = None) -> Draw:
@@ -139,7 +153,7 @@ def _commit(*, actor, campaign: Campaign, witness: str, seed: str | None) -> Dra
 
     feasibility = draw_feasibility(campaign)
     drawable = feasibility.drawable
-    weights = stratum_weights()
+    weights = draw_weights()
     exclusions = [
         {
             "enterprise": enterprise,
@@ -175,7 +189,7 @@ def _commit(*, actor, campaign: Campaign, witness: str, seed: str | None) -> Dra
         draw.status, draw.failure = DrawStatus.FAILED, failure
         draw.strata = {name: {"weight": weights[name], "size": sizes[name], "batches": 0} for name in STRATA}
         draw.save()
-        _audit_commit(actor, draw)
+        _audit_commit(draw)
         return draw
 
     key = secrets.token_hex(32)
@@ -206,7 +220,7 @@ def _commit(*, actor, campaign: Campaign, witness: str, seed: str | None) -> Dra
     except algorithm.DrawError as exc:  # recorded with its seed, published at once: no seed is thrown away unseen
         draw.status, draw.failure = DrawStatus.FAILED, _("The draw failed once its seed existed: %s") % exc
         draw.save()
-        _audit_commit(actor, draw)
+        _audit_commit(draw)
         return draw
     draw.result = result.as_json()  # fixed by the commitment; kept secret with the seed until revealed
     draw.assignments = {str(named[member]): team for member, team in result.teams.items()}
@@ -216,11 +230,11 @@ def _commit(*, actor, campaign: Campaign, witness: str, seed: str | None) -> Dra
         request.status = RedrawStatus.USED
         request.save(update_fields=["status"])
     draw.save()
-    _audit_commit(actor, draw)
+    _audit_commit(draw)
     return draw
 
 
-def _audit_commit(actor, draw: Draw) -> None:
+def _audit_commit(draw: Draw) -> None:
     if draw.status == DrawStatus.FAILED:
         summary = _("Draw %(number)d failed: %(failure)s") % {"number": draw.number, "failure": draw.failure}
     else:
@@ -313,6 +327,7 @@ def draw_perform(*, actor, draw: Draw) -> Draw:
         current.save(update_fields=["status", "superseded_at"])
         current.tasks.update(status=TaskStatus.CANCELLED, cancelled_at=now, cancel_reason=draw.reason)
 
+    teams = draw.task_assignments()
     tasks = Task.objects.bulk_create(
         Task(
             campaign=campaign,
@@ -321,13 +336,12 @@ def draw_perform(*, actor, draw: Draw) -> Draw:
             sample_from=campaign.period_start,
             due_on=campaign.period_end,
         )
-        for enterprise_id in draw.task_assignments()
+        for enterprise_id in teams
     )
-    teams = {str(enterprise): team for enterprise, team in draw.task_assignments().items()}
     Task.inspectors.through.objects.bulk_create(
         Task.inspectors.through(task_id=task.pk, user_id=inspector)
         for task in tasks
-        for inspector in teams[str(task.enterprise_id)]
+        for inspector in teams[task.enterprise_id]
     )
     draw.status = DrawStatus.DRAWN
     draw.drawn_by = actor

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 from core.audit import audit_trail
 from core.decorators import rule_required
 from core.pages import form_page, paginate, run_action
-from enterprises.selectors import enterprises_on_file
 from inspections import forms
 from inspections.choices import CampaignStatus, DrawStatus, RedrawStatus
 from inspections.models import Campaign, RedrawRequest, TestItem
@@ -66,11 +65,9 @@ def campaign_detail(request, pk: int):
     draws_ = campaign.draws.select_related("committed_by", "drawn_by", "redraw_request").defer(
         "inputs", "result", "assignments", "drawn"
     )
-    feasible = None
-    if campaign.status in (CampaignStatus.APPROVED, CampaignStatus.DRAWN) and request.user.has_perm(
+    may_draw = campaign.status in (CampaignStatus.APPROVED, CampaignStatus.DRAWN) and request.user.has_perm(
         "inspections.perform_draw", campaign
-    ):
-        feasible = draws.draw_feasibility(campaign)
+    )
     context = {
         "campaign": campaign,
         "items": campaign.items.select_related("standard"),
@@ -87,10 +84,7 @@ def campaign_detail(request, pk: int):
         "reason_form": forms.ReasonForm(),
         "witness_form": forms.WitnessForm(),
         "decision_form": forms.RedrawDecisionForm(),
-        "unstaffable": (
-            enterprises_on_file().filter(pk__in=list(feasible.unstaffable)).order_by("name") if feasible else []
-        ),
-        "unstaffable_free": feasible.unstaffable if feasible else {},
+        "unstaffable": draws.unstaffable_enterprises(campaign) if may_draw else [],
         "redraw_requests": campaign.redraw_requests.select_related("requested_by", "decided_by", "draw"),
         "open_redraw": campaign.redraw_requests.filter(
             status__in=[RedrawStatus.PENDING, RedrawStatus.APPROVED]
