@@ -423,6 +423,10 @@ class BlacklistEntry(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("credit:blacklist_entry", args=[self.pk])
 
+    def statement_period_over(self, today: datetime.date) -> bool:
+        """A notice served whose period for a statement and defence has ended with none filed."""
+        return self.status == BlacklistStatus.NOTIFIED and self.statement_due is not None and today > self.statement_due
+
     @property
     def early_removal_from(self) -> datetime.date | None:
         """The first day the enterprise may apply for early removal (a year after publication by default)."""

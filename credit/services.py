@@ -242,13 +242,7 @@ def _overrides_end_expired(*, now: datetime.datetime | None = None) -> list[Doma
 # The serious-dishonesty list (严重违法失信名单, SAMR Order 44): proposal, notice, statement, (consent), decision,
 # early removal on application, removal three years after publication.
 
-OPEN_STATES = (
-    BlacklistStatus.PROPOSED,
-    BlacklistStatus.NOTIFIED,
-    BlacklistStatus.STATEMENT_RECEIVED,
-    BlacklistStatus.LAPSED,
-    BlacklistStatus.CONSENTED,
-)
+OPEN_STATES = (BlacklistStatus.PROPOSED, BlacklistStatus.NOTIFIED, *AWAITING_DECISION)
 
 
 def _save_entry(entry: BlacklistEntry, actor, reason: str) -> None:
@@ -338,7 +332,7 @@ def listing_statement(
     else:
         require_perm(actor, "credit.state_on_listing", entry)
         require_state(entry, [BlacklistStatus.NOTIFIED])
-        if today > entry.statement_due:
+        if entry.statement_period_over(today):
             raise ValidationError(
                 _("The period for a statement ended on %(date)s.") % {"date": entry.statement_due.isoformat()}
             )
@@ -355,7 +349,7 @@ def listing_statement(
 
 
 def _lapse_if_due(entry: BlacklistEntry, today: datetime.date) -> bool:
-    if entry.status == BlacklistStatus.NOTIFIED and entry.statement_due and today > entry.statement_due:
+    if entry.statement_period_over(today):
         entry.status = BlacklistStatus.LAPSED
         _save_entry(entry, None, "period lapsed")
         return True

@@ -58,7 +58,7 @@ def my_listings(request):
 
 def _days_left(entry: BlacklistEntry, today):
     """Working days left for a statement (0 on the last day), or None when no period is running."""
-    if entry.status != BlacklistStatus.NOTIFIED or entry.statement_due is None or today > entry.statement_due:
+    if entry.status != BlacklistStatus.NOTIFIED or entry.statement_due is None or entry.statement_period_over(today):
         return None
     return working_days_between(today, entry.statement_due)
 
@@ -99,7 +99,7 @@ def _actions(request, entry, pending) -> dict:
     today = timezone.localdate()
     staff = user.has_perm("credit.manage_blacklist")
     status = entry.status
-    lapsed_now = status == BlacklistStatus.NOTIFIED and entry.statement_due and today > entry.statement_due
+    lapsed_now = entry.statement_period_over(today)
     awaiting = status in AWAITING_DECISION or lapsed_now
     consent = settings.DISHONESTY_LIST_UPPER_CONSENT
     return {
