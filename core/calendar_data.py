@@ -40,7 +40,12 @@ def load_calendar_year(calendar_year_model, calendar_day_model, path: Path, *, o
 
 
 # The years shipped in core/data/calendar, and whether each is the State Council's official arrangement.
-BUNDLED_YEARS = {2025: True, 2026: True, 2027: False}  # 2027 holds only the statutory holidays until the notice
+BUNDLED_YEARS = {
+    2024: True,
+    2025: True,
+    2026: True,
+    2027: False,
+}  # 2027 holds only the statutory holidays until the notice
 
 
 def load_bundled_calendars(calendar_year_model, calendar_day_model) -> None:

@@ -76,3 +76,11 @@ class RowChoices(BaseChoiceIterator):
         if self._choices is None:
             self._choices = [("", self.empty_label), *((row.pk, self.label(row)) for row in self.rows())]
         yield from self._choices
+
+
+class PaperServiceForm(forms.Form):
+    """Staff record a paper or in-person delivery of a notice: the day the enterprise signed the receipt, and its
+    scan (checked by core.notices: a PDF or a photo within the upload limit)."""
+
+    received_on = forms.DateField(label=_("Receipt signed on"), widget=DATE_INPUT)
+    proof = forms.FileField(label=_("Scan of the signed receipt"), max_length=255, help_text=_("PDF, JPEG or PNG."))

@@ -178,3 +178,42 @@ class Decided(models.Model):
         self.decision_note = note.strip()
         self._history_user = actor
         self.save()
+
+
+class ServedNotice(models.Model):
+    """A notice whose clock runs from its receipt (送达): the day an enterprise user first opened it in the portal,
+    or the receipt date staff recorded for a paper or in-person delivery, with the signed receipt's scan. Until
+    then the notice is "not yet served" and its clock fields stay empty. Concrete models say when the notice was
+    issued (`notice_issued_field`, a datetime) and whose it is (`notice_enterprise_id`); core.notices serves it."""
+
+    class ServedHow(models.TextChoices):
+        PORTAL = "portal", _("Opened in the portal")
+        PAPER = "paper", _("Delivered on paper")
+
+    notice_issued_field = "notified_at"
+
+    served_on = models.DateField(_("notice received on"), null=True, blank=True)
+    served_how = models.CharField(_("served"), max_length=8, choices=ServedHow.choices, blank=True)
+    served_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("opened by, or receipt recorded by"),
+    )
+    served_recorded_at = models.DateTimeField(_("receipt recorded at"), null=True, blank=True)
+    service_proof = models.FileField(_("signed receipt"), upload_to="notices/%Y/%m/", blank=True)
+    service_proof_name = models.CharField(_("signed receipt file name"), max_length=255, blank=True)
+    service_proof_sha256 = models.CharField(_("signed receipt SHA-256"), max_length=64, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_served(self) -> bool:
+        return self.served_on is not None
+
+    @property
+    def notice_enterprise_id(self) -> int | None:
+        return getattr(self, "enterprise_id", None)

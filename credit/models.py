@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.predicates import is_enterprise_user, is_leader
 from core.access import RestrictedQuerySet, access_rule
-from core.models import Decided, StoredFile
+from core.models import Decided, ServedNotice, StoredFile
 from credit.choices import (
     BlacklistStatus,
     Grade,
@@ -333,11 +333,12 @@ class BlacklistEntryQuerySet(RestrictedQuerySet):
         )
 
 
-class BlacklistEntry(models.Model):
+class BlacklistEntry(ServedNotice, models.Model):
     """A listing on the serious-dishonesty list (严重违法失信名单), from the proposal to the removal (SAMR Order 44).
 
     A supervisor proposes it on an enumerated ground, resting on a heavier administrative penalty of the enterprise;
-    staff serve the notice (告知) with the period for a statement and defence (陈述、申辩); the enterprise answers in
+    staff issue the notice (告知) with the period for a statement and defence (陈述、申辩), which runs from the day
+    the enterprise received it (core.notices: opened in the portal, or a paper delivery); the enterprise answers in
     the portal, or staff record its paper answer, or the period lapses; where the province requires it, the upper
     level's consent is recorded; then a leader decides to list (published under a listing decision number) or not,
     with reasons. A listing ends by early removal on application (no earlier than a year after publication) or
@@ -368,7 +369,7 @@ class BlacklistEntry(models.Model):
     proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
     # The notice (告知) and the enterprise's statement and defence (陈述、申辩).
     notice_number = models.CharField(_("notice number"), max_length=64, blank=True)
-    notified_at = models.DateTimeField(_("notice served at"), null=True, blank=True)
+    notified_at = models.DateTimeField(_("notice issued at"), null=True, blank=True)
     statement_due = models.DateField(_("statement due by"), null=True, blank=True)
     statement = models.TextField(_("statement and defence"), blank=True)
     statement_at = models.DateTimeField(_("statement received at"), null=True, blank=True)
@@ -426,6 +427,8 @@ class BlacklistEntry(models.Model):
     def statement_period_over(self, today: datetime.date) -> bool:
         """A notice served whose period for a statement and defence has ended with none filed."""
         return self.status == BlacklistStatus.NOTIFIED and self.statement_due is not None and today > self.statement_due
+
+    notice_issued_field = "notified_at"
 
     @property
     def early_removal_from(self) -> datetime.date | None:

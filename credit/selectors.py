@@ -320,3 +320,12 @@ def public_blacklist_removed(today: datetime.date) -> QuerySet[BlacklistEntry]:
     removal date for that long, then no longer (a removed listing is no longer published)."""
     since = today - datetime.timedelta(days=settings.DISHONESTY_LIST_REMOVED_SHOWN_DAYS)
     return BlacklistEntry.objects.filter(status=BlacklistStatus.REMOVED, removed_on__gt=since, removed_on__lte=today)
+
+
+def unopened_listing_notices(today=None):
+    """Serious-dishonesty list notices issued NOTICE_UNOPENED_ALERT_DAYS ago or more and not yet received: for the
+    staff worklist of notices to serve on paper."""
+    from core.notices import unopened
+
+    notified = BlacklistEntry.objects.filter(status=BlacklistStatus.NOTIFIED).select_related("enterprise")
+    return unopened(notified, today=today).order_by("notified_at", "pk")

@@ -20,9 +20,10 @@ from core.audit import audit
 from core.events import event_dispatch, event_emit
 from core.indicators import GRADE, INDICATORS, RISK
 from core.models import DomainEvent
+from core.notices import may_open, notice_open, notice_serve_on_paper
 from core.services import job_run
 from core.transitions import require_perm, require_state
-from core.workdays import add_working_days
+from core.workdays import deadline
 from credit import events
 from credit.choices import (
     AWAITING_DECISION,
@@ -298,8 +299,10 @@ def listing_propose(*, actor, enterprise, values: dict) -> BlacklistEntry:
 
 @transaction.atomic
 def listing_notify(*, actor, entry: BlacklistEntry, notice_number: str, today: datetime.date | None = None):
-    """Staff serve the notice (告知): the grounds, the penalty and the right to a statement and defence (陈述、申辩)
-    within DISHONESTY_LIST_STATEMENT_WORKING_DAYS working days (on the working-day calendar)."""
+    """Staff issue the notice (告知): the grounds, the penalty and the right to a statement and defence (陈述、申辩)
+    within DISHONESTY_LIST_STATEMENT_WORKING_DAYS working days (on the working-day calendar) of its receipt. The
+    period is empty until the enterprise receives it: opened in the portal (`listing_notice_open`) or delivered on
+    paper (`listing_notice_serve_on_paper`)."""
     require_perm(actor, "credit.manage_blacklist")
     entry = _locked(entry)
     require_state(entry, [BlacklistStatus.PROPOSED])
@@ -308,7 +311,6 @@ def listing_notify(*, actor, entry: BlacklistEntry, notice_number: str, today: d
     today = today or timezone.localdate()
     entry.notice_number = notice_number.strip()
     entry.notified_at = _moment(today)
-    entry.statement_due = add_working_days(today, settings.DISHONESTY_LIST_STATEMENT_WORKING_DAYS)
     entry.status = BlacklistStatus.NOTIFIED
     _save_entry(entry, actor, "notified")
     audit(
@@ -317,12 +319,43 @@ def listing_notify(*, actor, entry: BlacklistEntry, notice_number: str, today: d
     return entry
 
 
+def _start_statement_clock(entry: BlacklistEntry, received_on: datetime.date) -> None:
+    entry.statement_due = deadline(received_on, settings.DISHONESTY_LIST_STATEMENT_WORKING_DAYS, "working").date
+
+
+def listing_notice_open(*, actor, entry: BlacklistEntry, now: datetime.datetime | None = None) -> BlacklistEntry:
+    """One of the enterprise's users opened the notice (page or API): the first opening serves it and starts the
+    period for the statement and defence that day (core.notices)."""
+    require_state(entry, [BlacklistStatus.NOTIFIED])
+    return notice_open(user=actor, notice=entry, start_clock=_start_statement_clock, trail=entry.enterprise, now=now)
+
+
+def listing_notice_serve_on_paper(
+    *, actor, entry: BlacklistEntry, received_on, proof, now: datetime.datetime | None = None
+) -> BlacklistEntry:
+    """Staff record the paper or in-person delivery of the notice, with the scan of the signed receipt."""
+    require_perm(actor, "credit.manage_blacklist")
+    require_state(entry, [BlacklistStatus.NOTIFIED])
+    return notice_serve_on_paper(
+        actor=actor,
+        notice=entry,
+        received_on=received_on,
+        proof=proof,
+        permission="credit.manage_blacklist",
+        start_clock=_start_statement_clock,
+        trail=entry.enterprise,
+        now=now,
+    )
+
+
 @transaction.atomic
 def listing_statement(
     *, actor, entry: BlacklistEntry, statement: str, today: datetime.date | None = None
 ) -> BlacklistEntry:
     """The enterprise files its statement and defence in the portal within the period; or staff record the answer
     it gave on paper (also after the period has lapsed in the portal: a letter posted in time)."""
+    if entry.status == BlacklistStatus.NOTIFIED and not entry.is_served and may_open(actor, entry):
+        listing_notice_open(actor=actor, entry=entry)  # a statement shows the notice was received
     entry = _locked(entry)
     today = today or timezone.localdate()
     on_paper = not is_enterprise_user.test(actor)

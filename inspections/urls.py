@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inspections.views import campaigns, followups, public, results, tasks
+from inspections.views import campaigns, followups, notices, public, results, tasks
 
 app_name = "inspections"
 urlpatterns = [
@@ -27,6 +27,9 @@ urlpatterns = [
     path("results/review/", results.review_list, name="review"),
     path("results/mine/", results.my_results, name="my_results"),
     path("draws/mine/", public.my_draws, name="my_draws"),
+    path("notices/", notices.notices_unopened, name="notices_unopened"),
+    path("results/<int:pk>/serve-on-paper/", notices.result_serve_on_paper, name="result_serve_on_paper"),
+    path("follow-ups/<int:pk>/serve-on-paper/", notices.follow_up_serve_on_paper, name="follow_up_serve_on_paper"),
     path("results/<int:pk>/", results.result_detail, name="result"),
     path("results/<int:pk>/review/", results.result_review, name="result_review"),
     path("results/<int:pk>/<slug:action>/", results.result_action, name="result_action"),

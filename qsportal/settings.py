@@ -309,6 +309,8 @@ FIRST_RECHECK_DAYS = env_int("FIRST_RECHECK_DAYS", 75)  # first re-check within 
 SECOND_RECHECK_FROM_DAYS = env_int("SECOND_RECHECK_FROM_DAYS", 60)  # second re-check 60 to 90 days after the notice
 SECOND_RECHECK_BY_DAYS = env_int("SECOND_RECHECK_BY_DAYS", 90)
 PUBLICATION_WORKING_DAYS = env_int("PUBLICATION_WORKING_DAYS", 20)  # publish within 20 working days of the result
+# Service of notices (送达): staff see the notices no enterprise user has opened this many days after they were issued
+NOTICE_UNOPENED_ALERT_DAYS = env_int("NOTICE_UNOPENED_ALERT_DAYS", 5)
 # Credit grading and risk (DOMAIN.md "Quality credit grading", "Risk and early warning"). The grading weights and
 # thresholds themselves are data: versions of credit.ScoringModel that staff view and change.
 # The serious-dishonesty list (严重违法失信名单, SAMR Order 44 and the 2021 credit-repair rules).

@@ -10,8 +10,8 @@ from PIL import Image
 
 from accounts.roles import Role
 from inspections.choices import LimitKind
-from inspections.models import Campaign, LabTest, Task, TestItem
-from inspections.services import campaigns, draws, sampling, testing
+from inspections.models import Campaign, FollowUp, LabTest, Task, TestItem
+from inspections.services import campaigns, draws, followups, sampling, testing
 from tests.factories import EnterpriseFactory, LaboratoryFactory, ProductFactory, StandardFactory, UserFactory
 
 
@@ -130,9 +130,27 @@ class SpotCheck:
             submit=True,
         )
 
-    def notify(self, lab_test: LabTest, **kwargs) -> LabTest:
+    def notify(self, lab_test: LabTest, *, served: bool = True, **kwargs) -> LabTest:
+        """Approve and notify; with `served`, the enterprise opens the result (and any rectification order) at once,
+        so their clocks run from the same day."""
         testing.lab_test_review(actor=self.supervisor, lab_test=lab_test, approve=True)
-        return testing.lab_test_notify(actor=self.supervisor, lab_test=lab_test, **kwargs)
+        lab_test = testing.lab_test_notify(actor=self.supervisor, lab_test=lab_test, **kwargs)
+        if served:
+            lab_test = self.serve(lab_test, now=kwargs.get("now"))
+        return lab_test
+
+    def user_of(self, enterprise):
+        return enterprise.users.first() or UserFactory(role=Role.ENTERPRISE, enterprise=enterprise)
+
+    def serve(self, lab_test: LabTest, *, now=None) -> LabTest:
+        """The enterprise opens its result and its rectification order in the portal."""
+        user = self.user_of(lab_test.task.enterprise)
+        lab_test = testing.result_open(actor=user, lab_test=lab_test, now=now)
+        follow_up = FollowUp.objects.filter(task=lab_test.task).first()
+        if follow_up is not None:
+            followups.rectification_order_open(actor=user, follow_up=follow_up, now=now)
+        lab_test.refresh_from_db()
+        return lab_test
 
     def checked(self, task: Task, *, cadmium: str, technician=None, **kwargs) -> LabTest:
         """Sample (unless already sampled), test and notify: the result as the enterprise receives it."""

@@ -22,7 +22,14 @@ from credit.selectors import early_removal_conditions
 from credit.tasks import dishonesty_list_daily_task
 from tests.clients import signed_in
 from tests.dishonesty import heavier_penalty, list_enterprise, propose
-from tests.factories import BlacklistEntryFactory, EnterpriseFactory, PenaltyFactory, enterprise_user, listing_ground
+from tests.factories import (
+    BlacklistEntryFactory,
+    EnterpriseFactory,
+    PenaltyFactory,
+    UserFactory,
+    enterprise_user,
+    listing_ground,
+)
 from tests.test_credit_api import API, api, error_fields, error_text
 
 pytestmark = pytest.mark.django_db
@@ -30,11 +37,17 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
 
 
-def notified(enterprise, actors, *, today=None) -> BlacklistEntry:
+def notified(enterprise, actors, *, today=None, served: bool = True) -> BlacklistEntry:
+    """Proposed and notified; with `served`, the enterprise opens the notice the same day (its period starts)."""
     entry = propose(enterprise, supervisor=actors[Role.SUPERVISOR])
-    return services.listing_notify(
+    entry = services.listing_notify(
         actor=actors[Role.SUPERVISOR], entry=entry, notice_number="岳市监信告〔2026〕1号", today=today
     )
+    if served:
+        user = enterprise.users.first() or UserFactory(role=Role.ENTERPRISE, enterprise=enterprise)
+        now = timezone.make_aware(datetime.datetime.combine(today, datetime.time(10))) if today else None
+        entry = services.listing_notice_open(actor=user, entry=entry, now=now)
+    return entry
 
 
 def events(kind: str, enterprise) -> int:
@@ -172,7 +185,7 @@ def test_a_leader_decides_only_after_the_statement_or_the_period(
     grade = CreditGrade.objects.get(enterprise=enterprise)
     assert grade.grade == Grade.C and grade.indicator_values["blacklisted"] == 1
     statuses = [row.status for row in entry.history.order_by("history_date", "history_id")]
-    assert statuses == ["proposed", "notified", "statement", "listed"]
+    assert statuses == ["proposed", "notified", "notified", "statement", "listed"]  # the second: its receipt
 
 
 def test_a_lapsed_period_lets_the_leader_decide_and_not_listing_emits_nothing(actors, enterprise):
@@ -398,9 +411,10 @@ def test_the_api_takes_a_listing_through_every_step(actors, enterprise, other_en
     blank = supervisor.post(f"{API}/blacklist/{pk}/notify/", {"notice_number": " "}, format="json")
     assert blank.status_code == 400 and "notice_number" in error_fields(blank)
     notice = supervisor.post(f"{API}/blacklist/{pk}/notify/", {"notice_number": "告1号"}, format="json")
-    assert notice.status_code == 200 and notice.json()["statement_due"]
-    mine = company.get(f"{API}/blacklist/{pk}/").json()
+    assert notice.status_code == 200 and notice.json()["statement_due"] is None  # runs from receipt
+    mine = company.get(f"{API}/blacklist/{pk}/").json()  # the enterprise's first read serves the notice
     assert mine["status"] == "notified" and mine["notice_number"] == "告1号"
+    assert mine["served_how"] == "portal" and mine["statement_due"] and mine["statement_due_provisional"] is not None
     outsider = api(enterprise_user(other_enterprise, username="outsider"))
     assert outsider.post(f"{API}/blacklist/{pk}/statement/", {"statement": "x"}, format="json").status_code == 404
     too_long = company.post(f"{API}/blacklist/{pk}/statement/", {"statement": "陈" * 10_001}, format="json")

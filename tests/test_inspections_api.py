@@ -163,12 +163,18 @@ def test_a_campaign_from_plan_to_final_result_and_follow_up_through_the_api(acto
     assert reviewed.json()["status"] == LabTestStatus.APPROVED and reviewed.json()["enterprise_name"] == enterprise.name
     notified = staff.post(f"{API}/results/{initial['id']}/notify/")
     assert notified.json()["status"] == LabTestStatus.NOTIFIED
-    due = datetime.date.fromisoformat(notified.json()["objection_due_on"])
-    mine = company.get(f"{API}/results/{initial['id']}/").json()
+    assert notified.json()["objection_due_on"] is None and notified.json()["served_on"] is None  # not yet served
+    assert staff.get(f"{API}/results/{initial['id']}/").json()["served_on"] is None  # staff reading serves nothing
+    mine = company.get(f"{API}/results/{initial['id']}/").json()  # the enterprise's first read serves it
+    assert mine["served_on"] == today.isoformat() and mine["served_how"] == "portal"
+    due = datetime.date.fromisoformat(mine["objection_due_on"])
+    assert mine["objection_due_on_provisional"] is (due.year >= 2027)
     assert mine["answerable"] is True and mine["days_left"] == (due - today).days >= 15
     assert mine["product_name"] == product.name and mine["item_results"][0]["shown"] == "0.35 mg/kg"
     follow_up = company.get(f"{API}/follow-ups/").json()["results"][0]
-    assert follow_up["stage"] == "rectifying" and follow_up["stop_sale_at"] and follow_up["rectification_due_on"]
+    assert follow_up["stage"] == "rectifying" and follow_up["stop_sale_at"] and not follow_up["rectification_due_on"]
+    follow_up = company.get(f"{API}/follow-ups/{follow_up['id']}/").json()  # opening the order serves it
+    assert follow_up["served_on"] == today.isoformat() and follow_up["rectification_due_on"]
     objected = company.post(f"{API}/results/{initial['id']}/object/", {"reasons": "送检样品储存条件不当"})
     assert objected.status_code == 201, objected.json()
     assert objected.json()["retest_lab_name"] == retest_lab.name and objected.json()["task"] == task.pk

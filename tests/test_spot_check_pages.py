@@ -151,6 +151,10 @@ def test_review_notify_and_the_enterprise_objects_with_a_countdown(client, spot,
     assert page(client, enterprise_user(other_enterprise), "inspections:result", lab_test.pk).status_code == 404
     client.force_login(spot.enterprise_user)
     home = client.get(reverse("home")).content.decode()
+    assert 'data-testid="not-served"' in home and 'data-testid="days-left"' not in home  # 未送达 until opened
+    opened = client.get(lab_test.get_absolute_url()).content.decode()  # opening it serves it today
+    assert 'data-testid="served"' in opened and LabTest.objects.get(pk=lab_test.pk).served_by == spot.enterprise_user
+    home = client.get(reverse("home")).content.decode()
     assert 'data-testid="days-left"' in home  # the objection countdown
     assert 'class="flag danger"' in home  # the stop-sale in force
     client.post(reverse("inspections:result_action", args=[lab_test.pk, "object"]), {"reasons": "样品运输过程受潮"})

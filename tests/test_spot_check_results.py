@@ -161,7 +161,9 @@ def test_a_nonconforming_result_stops_sale_at_once_and_opens_a_15_day_objection_
     assert lab_test.objection_due_on == D(2026, 10, 13)
     follow_up = FollowUp.objects.get(task=task)
     assert follow_up.stop_sale_at == at(D(2026, 9, 28))
-    assert follow_up.rectification_due_on == D(2026, 11, 27) and follow_up.first_recheck_due_on == D(2026, 12, 12)
+    assert follow_up.rectification_due_on == D(2026, 11, 27) and follow_up.first_recheck_due_on == D(
+        2026, 12, 14
+    )  # Saturday 12th → Monday
     assert Task.objects.get(pk=task.pk).status == TaskStatus.SAMPLED  # not final while it may be objected to
 
 

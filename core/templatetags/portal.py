@@ -17,3 +17,22 @@ def days_until(day: datetime.date | None) -> int | None:
 @register.filter
 def absolute(number: int | None) -> int | None:
     return None if number is None else abs(number)
+
+
+@register.simple_tag(takes_context=True)
+def provisional_flag(context, day) -> str:
+    """暂定 beside a deadline read from a calendar year that is not the official arrangement (core.workdays)."""
+    from django.utils.html import format_html
+    from django.utils.translation import gettext as _
+
+    from core.workdays import provisional_on
+
+    request = context.get("request")
+    memo = request.__dict__.setdefault("_calendar_memo", {}) if request is not None else None
+    if not provisional_on(day, memo):
+        return ""
+    return format_html(
+        ' <span class="flag warn" data-testid="provisional" title="{}">{}</span>',
+        _("Computed from a calendar year whose holiday arrangement is not official yet."),
+        _("provisional"),
+    )

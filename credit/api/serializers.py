@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.notices import ProvisionalField, ServedHowField
 from core.files import UploadsField
 from core.models import JobRun
 from credit.choices import Grade
@@ -252,7 +253,10 @@ PRIVATE_ENTRY_FIELDS = (
     "facts",
     "notice_number",
     "notified_at",
+    "served_on",
+    "served_how",
     "statement_due",
+    "statement_due_provisional",
     "statement",
     "statement_at",
     "statement_on_paper",
@@ -287,6 +291,8 @@ class BlacklistEntrySerializer(serializers.ModelSerializer):
     expires_on = serializers.DateField(
         read_only=True, allow_null=True, help_text=_("The listing ends by itself on this day.")
     )
+    served_how = ServedHowField()
+    statement_due_provisional = ProvisionalField("statement_due", allow_null=True)
 
     class Meta:
         model = BlacklistEntry

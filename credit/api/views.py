@@ -9,12 +9,14 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from core.api.notices import PaperServiceSerializer
 from core.api.permissions import ActionPermission
 from core.api.validation import valid_body as _valid
 from core.models import JobRun
+from core.notices import may_open
 from credit import services
 from credit.api import serializers
-from credit.choices import GradeCause
+from credit.choices import BlacklistStatus, GradeCause
 from credit.filtersets import (
     BlacklistEntryFilterSet,
     CreditGradeFilterSet,
@@ -212,6 +214,7 @@ class BlacklistEntryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
     action_permissions = {
         "create": "credit.propose_listing",
         "notify": "credit.manage_blacklist",
+        "serve_on_paper": "credit.manage_blacklist",
         "statement": "credit.file_statement",
         "consent": "credit.manage_blacklist",
         "decide": "credit.decide_listing",
@@ -247,10 +250,36 @@ class BlacklistEntryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
         entry = services.listing_propose(actor=request.user, enterprise=enterprise, values=values)
         return self._render(entry, status.HTTP_201_CREATED)
 
+    def retrieve(self, request, *args, **kwargs):
+        """An entry; the enterprise's first read of its notice serves it (the statement period starts)."""
+        entry = self.get_object()
+        if entry.status == BlacklistStatus.NOTIFIED and not entry.is_served and may_open(request.user, entry):
+            entry = services.listing_notice_open(actor=request.user, entry=entry)
+        return self._render(entry)
+
+    @extend_schema(
+        request={"multipart/form-data": PaperServiceSerializer}, responses=serializers.BlacklistEntrySerializer
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        filter_backends=[],
+        url_path="serve-on-paper",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def serve_on_paper(self, request, pk=None):
+        """Staff record that the enterprise received the notice on paper: the receipt date and its signed scan."""
+        entry = self.get_object()
+        body = _valid(PaperServiceSerializer, request)
+        entry = services.listing_notice_serve_on_paper(
+            actor=request.user, entry=entry, received_on=body["received_on"], proof=body["proof"]
+        )
+        return self._render(entry)
+
     @extend_schema(request=serializers.NoticeSerializer, responses=serializers.BlacklistEntrySerializer)
     @action(detail=True, methods=["post"], filter_backends=[])
     def notify(self, request, pk=None):
-        """Serve the notice: the period for a statement and defence starts (working days)."""
+        """Issue the notice: the period for a statement and defence starts when the enterprise receives it."""
         entry = self.get_object()
         body = _valid(serializers.NoticeSerializer, request)
         return self._render(

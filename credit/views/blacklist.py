@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from accounts.predicates import is_enterprise_user
 from core.decorators import rule_required
+from core.forms import PaperServiceForm
+from core.notices import may_open
 from core.pages import form_page, paginate, submit
 from core.workdays import working_days_between
 from credit import forms, services
@@ -107,7 +109,15 @@ def _actions(request, entry, pending) -> dict:
             forms.NoticeForm,
             staff and status == BlacklistStatus.PROPOSED,
             lambda f: services.listing_notify(actor=user, entry=entry, notice_number=f.cleaned_data["notice_number"]),
-            _("The notice is served; the period for a statement runs."),
+            _("The notice is issued; the period for a statement runs once the enterprise receives it."),
+        ),
+        "serve_on_paper": (
+            PaperServiceForm,
+            staff and status == BlacklistStatus.NOTIFIED and not entry.is_served,
+            lambda f: services.listing_notice_serve_on_paper(
+                actor=user, entry=entry, received_on=f.cleaned_data["received_on"], proof=f.cleaned_data["proof"]
+            ),
+            _("The paper delivery is recorded; the period for a statement runs from the receipt."),
         ),
         "statement": (
             forms.StatementForm,
@@ -175,6 +185,8 @@ def _actions(request, entry, pending) -> dict:
 def blacklist_entry(request, pk: int):
     entry = _entry(request, pk)
     user = request.user
+    if entry.status == BlacklistStatus.NOTIFIED and not entry.is_served and may_open(user, entry):
+        entry = services.listing_notice_open(actor=user, entry=entry)  # the enterprise opened its notice
     today = timezone.localdate()
     repairs = list(
         entry.repairs.select_related("applied_by", "decided_by", "attested_by").prefetch_related("attachments")

@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from accounts.roles import Role
+from core.api.notices import ProvisionalField, ServedHowField
 from core.files import PHOTO_TYPES, UploadsField
 from core.filters import MAX_ID
 from enterprises.selectors import (
@@ -511,6 +512,8 @@ class LabTestSerializer(_SampleLabTestSerializer):
     enterprise = serializers.IntegerField(source="task.enterprise_id", read_only=True)
     enterprise_name = serializers.CharField(source="task.enterprise.name", read_only=True)
     credit_code = serializers.CharField(source="task.enterprise.credit_code", read_only=True)
+    served_how = ServedHowField()
+    objection_due_on_provisional = ProvisionalField("objection_due_on")
 
     class Meta:
         model = LabTest
@@ -538,7 +541,10 @@ class LabTestSerializer(_SampleLabTestSerializer):
             "approved_at",
             "review_comment",
             "notified_at",
+            "served_on",
+            "served_how",
             "objection_due_on",
+            "objection_due_on_provisional",
             "accepted_at",
             "objection",
             "items",
@@ -555,6 +561,8 @@ class EnterpriseResultSerializer(_SampleLabTestSerializer):
     days_left = serializers.SerializerMethodField(
         help_text=_("Days left to object (0 on the last day); null when no objection can be filed any more.")
     )
+    served_how = ServedHowField()
+    objection_due_on_provisional = ProvisionalField("objection_due_on")
 
     class Meta:
         model = LabTest
@@ -573,7 +581,10 @@ class EnterpriseResultSerializer(_SampleLabTestSerializer):
             "batch_number",
             "lab_name",
             "notified_at",
+            "served_on",
+            "served_how",
             "objection_due_on",
+            "objection_due_on_provisional",
             "answerable",
             "days_left",
             "accepted_at",
@@ -587,7 +598,7 @@ class EnterpriseResultSerializer(_SampleLabTestSerializer):
         return lab_test.is_open_to_answer
 
     def get_days_left(self, lab_test: LabTest) -> int | None:
-        if not lab_test.is_open_to_answer:
+        if not lab_test.is_open_to_answer or lab_test.objection_due_on is None:
             return None
         days = (lab_test.objection_due_on - timezone.localdate()).days
         return days if days >= 0 else None
@@ -680,6 +691,9 @@ class FollowUpSerializer(serializers.ModelSerializer):
     campaign_title = serializers.CharField(source="task.campaign.title", read_only=True)
     rechecks = serializers.SerializerMethodField(help_text=_("Re-check tasks (for the enterprise, those made)."))
     attachments = RectificationAttachmentSerializer(many=True, read_only=True)
+    served_how = ServedHowField()
+    rectification_due_on_provisional = ProvisionalField("rectification_due_on")
+    first_recheck_due_on_provisional = ProvisionalField("first_recheck_due_on")
 
     class Meta:
         model = FollowUp
@@ -695,8 +709,12 @@ class FollowUpSerializer(serializers.ModelSerializer):
             "stop_sale_at",
             "stop_sale_lifted_at",
             "ordered_on",
+            "served_on",
+            "served_how",
             "rectification_due_on",
+            "rectification_due_on_provisional",
             "first_recheck_due_on",
+            "first_recheck_due_on_provisional",
             "report",
             "report_submitted_at",
             "attachments",

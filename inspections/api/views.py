@@ -11,10 +11,13 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from accounts.roles import Role
+from core.api.notices import PaperServiceSerializer
 from core.api.permissions import ActionPermission
 from core.api.validation import valid_body as _valid
+from core.notices import may_open
 from inspections import selectors
 from inspections.api import serializers
+from inspections.choices import LabTestStatus
 from inspections.filtersets import FollowUpFilterSet, LabTestFilterSet, PublishedResultFilterSet, TaskFilterSet
 from inspections.models import (
     Campaign,
@@ -348,6 +351,7 @@ class LabTestViewSet(viewsets.ReadOnlyModelViewSet):
         "notify": "inspections.review_results",
         "accept": "inspections.respond_to_result",
         "object": "inspections.respond_to_result",
+        "serve_on_paper": "inspections.review_results",
     }
     filterset_class = LabTestFilterSet
     ordering_fields = ["received_at", "submitted_at", "notified_at"]
@@ -379,6 +383,25 @@ class LabTestViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _render(self, lab_test, serializer_class) -> Response:
         return Response(serializer_class(self.get_queryset().get(pk=lab_test.pk)).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        """A result; the enterprise's first read of its notified result serves it (its objection window starts)."""
+        lab_test = self.get_object()
+        if lab_test.status == LabTestStatus.NOTIFIED and not lab_test.is_served and may_open(request.user, lab_test):
+            testing.result_open(actor=request.user, lab_test=lab_test)
+            lab_test = self.get_queryset().get(pk=lab_test.pk)
+        return Response(self.get_serializer(lab_test).data)
+
+    @extend_schema(request={"multipart/form-data": PaperServiceSerializer}, responses=serializers.LabTestSerializer)
+    @action(detail=True, methods=["post"], url_path="serve-on-paper", parser_classes=[MultiPartParser, FormParser])
+    def serve_on_paper(self, request, pk=None):
+        """Staff record that the enterprise received the result on paper: the receipt date and its signed scan."""
+        lab_test = self.get_object()
+        body = _valid(PaperServiceSerializer, request)
+        lab_test = testing.result_serve_on_paper(
+            actor=request.user, lab_test=lab_test, received_on=body["received_on"], proof=body["proof"]
+        )
+        return self._render(lab_test, serializers.LabTestSerializer)
 
     @extend_schema(request=serializers.FindingsSerializer, responses=serializers.BlindLabTestSerializer)
     @action(detail=True, methods=["post"])
@@ -469,6 +492,7 @@ class FollowUpViewSet(viewsets.ReadOnlyModelViewSet):
         "retrieve": "inspections.view_follow_up",
         "rectification": "inspections.submit_rectification",
         "order_recheck": "inspections.manage_follow_up",
+        "serve_on_paper": "inspections.manage_follow_up",
     }
     filterset_class = FollowUpFilterSet
     ordering_fields = ["ordered_on", "rectification_due_on", "first_recheck_due_on"]
@@ -476,6 +500,31 @@ class FollowUpViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.follow_up_list(self.request.user).prefetch_related("attachments")
+
+    def _render(self, follow_up) -> Response:
+        return Response(
+            serializers.FollowUpSerializer(
+                self.get_queryset().get(pk=follow_up.pk), context=self.get_serializer_context()
+            ).data
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        """A follow-up; the enterprise's first read serves the rectification order (its report clock starts)."""
+        follow_up = self.get_object()
+        if not follow_up.is_served and may_open(request.user, follow_up):
+            follow_up = followups.rectification_order_open(actor=request.user, follow_up=follow_up)
+        return self._render(follow_up)
+
+    @extend_schema(request={"multipart/form-data": PaperServiceSerializer}, responses=serializers.FollowUpSerializer)
+    @action(detail=True, methods=["post"], url_path="serve-on-paper", parser_classes=[MultiPartParser, FormParser])
+    def serve_on_paper(self, request, pk=None):
+        """Staff record the paper delivery of the rectification order: the receipt date and its signed scan."""
+        follow_up = self.get_object()
+        body = _valid(PaperServiceSerializer, request)
+        followups.rectification_order_serve_on_paper(
+            actor=request.user, follow_up=follow_up, received_on=body["received_on"], proof=body["proof"]
+        )
+        return self._render(follow_up)
 
     @extend_schema(
         request={"multipart/form-data": serializers.RectificationSerializer}, responses=serializers.FollowUpSerializer

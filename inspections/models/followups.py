@@ -6,7 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.predicates import is_enterprise_user
 from core.access import RestrictedQuerySet, access_rule
-from core.models import StoredFile
+from core.models import ServedNotice, StoredFile
 from inspections.choices import FollowUpOutcome, FollowUpStage
 from inspections.models.tasks import Task
 
@@ -29,10 +29,11 @@ class FollowUpQuerySet(RestrictedQuerySet):
         return self.exclude(stage=FollowUpStage.CLOSED)
 
 
-class FollowUp(models.Model):
+class FollowUp(ServedNotice, models.Model):
     """The follow-up (后处理) of a nonconforming or refused result, with each step's due date:
 
-    stop-sale at once → rectification order, report due in 60 days → first re-check within 75 days of the order
+    stop-sale at once → rectification order, report due 60 days after the enterprise received it (core.notices:
+    empty until served) → first re-check within 75 days of the order
     (free) → if it fails, a public notice and a second re-check 60–90 days after it → if that fails, suspension
     and a licence-revocation referral. A re-test that overturns the result closes the follow-up."""
 
@@ -47,7 +48,7 @@ class FollowUp(models.Model):
     stop_sale_at = models.DateTimeField(_("stop-sale ordered at"))
     stop_sale_lifted_at = models.DateTimeField(_("stop-sale lifted at"), null=True, blank=True)
     ordered_on = models.DateField(_("rectification ordered on"))
-    rectification_due_on = models.DateField(_("rectification report due"))
+    rectification_due_on = models.DateField(_("rectification report due"), null=True, blank=True)
     first_recheck_due_on = models.DateField(_("first re-check due"))
     report = models.TextField(_("rectification report"), blank=True)
     report_submitted_at = models.DateTimeField(_("report submitted at"), null=True, blank=True)
@@ -68,6 +69,8 @@ class FollowUp(models.Model):
 
     objects = FollowUpQuerySet.as_manager()
     history = HistoricalRecords()
+
+    notice_issued_field = "stop_sale_at"  # the rectification order is issued with the stop-sale
 
     class Meta:
         ordering = ["-ordered_on", "-pk"]

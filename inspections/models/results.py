@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.predicates import is_enterprise_user, is_lab_technician
 from core.access import RestrictedQuerySet, access_rule
+from core.models import ServedNotice
 from inspections.choices import LabTestKind, LabTestStatus, TaskStatus, Verdict
 from inspections.models.campaigns import Laboratory, TestItem
 from inspections.models.tasks import Task
@@ -16,10 +17,12 @@ class LabTestQuerySet(RestrictedQuerySet):
     """Who reads which test is `lab_test_access`, below."""
 
 
-class LabTest(models.Model):
+class LabTest(ServedNotice, models.Model):
     """A laboratory's test of a sample, known to the laboratory only by its blind code. The verdict is computed
     from the item results when the laboratory submits them; a staff reviewer approves it before it is notified.
-    A re-test, after an objection, is done blind again by another laboratory under a new code."""
+    A re-test, after an objection, is done blind again by another laboratory under a new code. The result notice
+    is served (core.notices) when the enterprise first opens it or staff record its paper delivery: the objection
+    window runs from that day and stays empty until then."""
 
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="lab_tests", verbose_name=_("task"))
     kind = models.CharField(_("kind"), max_length=16, choices=LabTestKind.choices, default=LabTestKind.INITIAL)
@@ -54,6 +57,8 @@ class LabTest(models.Model):
     objects = LabTestQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["received_at"])
 
+    notice_issued_field = "notified_at"
+
     class Meta:
         ordering = ["-received_at", "-pk"]
         verbose_name = _("laboratory test")
@@ -75,13 +80,23 @@ class LabTest(models.Model):
         return reverse("inspections:result", args=[self.pk])
 
     @property
+    def notice_enterprise_id(self) -> int:
+        return self.task.enterprise_id
+
+    @property
+    def has_objection_clock(self) -> bool:
+        """A nonconforming first result: its notice opens the objection window."""
+        return not self.is_retest and self.verdict == Verdict.NONCONFORMING
+
+    @property
     def is_retest(self) -> bool:
         return self.kind == LabTestKind.RETEST
 
     @property
     def is_open_to_answer(self) -> bool:
         """Whether the enterprise may still accept or object: a notified nonconforming first result that is not
-        final yet and has no objection (the deadline itself is checked when the objection is filed)."""
+        final yet and has no objection (the deadline itself is checked when the objection is filed; it is
+        served by the enterprise opening it, so an unserved one is served first)."""
         return (
             self.status == LabTestStatus.NOTIFIED
             and not self.is_retest

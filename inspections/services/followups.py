@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.events import event_emit
+from core.notices import may_open, notice_open, notice_serve_on_paper
 from core.transitions import require_perm, require_state
 from enterprises.choices import EnterpriseStatus
 from enterprises.services import record_save
@@ -21,18 +22,46 @@ from inspections.services import deadlines
 
 
 def follow_up_open(*, task: Task, actor, now: datetime.datetime) -> FollowUp:
-    """Order the stop-sale at once and the rectification, with the report and first re-check deadlines."""
+    """Order the stop-sale at once and the rectification, with the first re-check deadline (from the order). The
+    report's deadline runs from the enterprise's receipt of the order: empty until it is served
+    (`rectification_order_open`, `rectification_order_serve_on_paper`)."""
     today = timezone.localdate(now)
     follow_up = FollowUp.objects.create(
         task=task,
         enterprise_id=task.enterprise_id,
         stop_sale_at=now,
         ordered_on=today,
-        rectification_due_on=deadlines.rectification_due_on(today),
         first_recheck_due_on=deadlines.first_recheck_due_on(today),
     )
     _record(follow_up, actor, "follow_up.open", _("Stop-sale and rectification ordered"))
     return follow_up
+
+
+def _start_rectification_clock(follow_up: FollowUp, received_on: datetime.date) -> None:
+    follow_up.rectification_due_on = deadlines.rectification_due_on(received_on)
+
+
+def rectification_order_open(*, actor, follow_up: FollowUp, now: datetime.datetime | None = None) -> FollowUp:
+    """The enterprise's user opened the rectification order: the first opening serves it (core.notices)."""
+    return notice_open(
+        user=actor, notice=follow_up, start_clock=_start_rectification_clock, trail=follow_up.task.campaign, now=now
+    )
+
+
+def rectification_order_serve_on_paper(
+    *, actor, follow_up: FollowUp, received_on, proof, now: datetime.datetime | None = None
+) -> FollowUp:
+    """Staff record the paper delivery of the rectification order, with the signed receipt's scan."""
+    return notice_serve_on_paper(
+        actor=actor,
+        notice=follow_up,
+        received_on=received_on,
+        proof=proof,
+        permission="inspections.manage_follow_up",
+        start_clock=_start_rectification_clock,
+        trail=follow_up.task.campaign,
+        now=now,
+    )
 
 
 def _record(follow_up: FollowUp, actor, action: str, summary: str) -> None:
@@ -62,6 +91,8 @@ def rectification_submit(
 ) -> FollowUp:
     """The enterprise reports its rectification (a later report replaces the earlier; the history keeps both)."""
     require_perm(actor, "inspections.submit_rectification", follow_up)
+    if not follow_up.is_served and may_open(actor, follow_up):  # the report shows the order was received
+        rectification_order_open(actor=actor, follow_up=follow_up, now=now)
     follow_up = FollowUp.objects.select_for_update().select_related("task__campaign").get(pk=follow_up.pk)
     if not follow_up.is_open:
         raise ValidationError(_("This follow-up is closed."))

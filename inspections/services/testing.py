@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit
+from core.notices import may_open, notice_open, notice_serve_on_paper
 from core.transitions import require_perm, require_state
 from inspections.choices import LabTestKind, LabTestStatus, TaskKind, TaskStatus, Verdict
 from inspections.draw import draw_laboratory
@@ -140,8 +141,9 @@ def lab_test_review(*, actor, lab_test: LabTest, approve: bool, comment: str = "
 @transaction.atomic
 def lab_test_notify(*, actor, lab_test: LabTest, now: datetime.datetime | None = None) -> LabTest:
     """Notify the enterprise of an approved result. A conforming first result, or any re-test result, is final at
-    once. A nonconforming first result opens the objection window and, for a routine check, the follow-up: the
-    stop-sale applies at once and an objection does not pause rectification."""
+    once. A nonconforming first result is a notice whose objection window runs from its receipt (empty until the
+    enterprise opens it or staff record its paper delivery: `result_open`, `result_serve_on_paper`); for a routine
+    check it also opens the follow-up: the stop-sale applies at once and an objection does not pause rectification."""
     require_perm(actor, "inspections.review_results", lab_test)
     now = now or timezone.now()
     lab_test = _locked(lab_test)
@@ -150,8 +152,6 @@ def lab_test_notify(*, actor, lab_test: LabTest, now: datetime.datetime | None =
     lab_test.status = LabTestStatus.NOTIFIED
     lab_test.notified_at = now
     is_final = lab_test.is_retest or lab_test.verdict == Verdict.CONFORMING
-    if not is_final:
-        lab_test.objection_due_on = objection_due_on(task.campaign, timezone.localdate(now))
     lab_test._history_user = actor
     lab_test.save()
     audit(
@@ -160,13 +160,50 @@ def lab_test_notify(*, actor, lab_test: LabTest, now: datetime.datetime | None =
         target=lab_test,
         trail=task.campaign,
         summary=lab_test.get_verdict_display(),
-        objection_due_on=lab_test.objection_due_on,
     )
     if is_final:
         task_finalise(task=task, verdict=lab_test.verdict, actor=actor, source=f"notified {lab_test.kind}", now=now)
     elif task.kind == TaskKind.ROUTINE:
         follow_up_open(task=task, actor=actor, now=now)
     return lab_test
+
+
+def _start_objection_clock(lab_test: LabTest, received_on: datetime.date) -> None:
+    if lab_test.has_objection_clock:
+        lab_test.objection_due_on = objection_due_on(lab_test.task.campaign, received_on)
+
+
+def result_open(*, actor, lab_test: LabTest, now: datetime.datetime | None = None) -> LabTest:
+    """One of the enterprise's users opened its notified result (page or API): the first opening serves it and
+    starts the objection window that day (core.notices). Staff and laboratories reading it serve nothing."""
+    require_state(lab_test, [LabTestStatus.NOTIFIED])
+    lab_test = notice_open(
+        user=actor, notice=lab_test, start_clock=_start_objection_clock, trail=lab_test.task.campaign, now=now
+    )
+    return lab_test
+
+
+def result_serve_on_paper(*, actor, lab_test: LabTest, received_on, proof, now=None) -> LabTest:
+    """Staff record that the enterprise received the result notice on paper or in person on `received_on`, with
+    the scan of its signed receipt: the objection window runs from that day."""
+    require_perm(actor, "inspections.review_results", lab_test)
+    require_state(lab_test, [LabTestStatus.NOTIFIED])
+    return notice_serve_on_paper(
+        actor=actor,
+        notice=lab_test,
+        received_on=received_on,
+        proof=proof,
+        permission="inspections.review_results",
+        start_clock=_start_objection_clock,
+        trail=lab_test.task.campaign,
+        now=now,
+    )
+
+
+def _serve_on_answer(actor, lab_test: LabTest, now) -> None:
+    """An answer from the enterprise shows it has the result: one never opened is served by the answer itself."""
+    if lab_test.status == LabTestStatus.NOTIFIED and not lab_test.is_served and may_open(actor, lab_test):
+        notice_open(user=actor, notice=lab_test, start_clock=_start_objection_clock, now=now)
 
 
 def _require_open_to_answer(lab_test: LabTest) -> None:
@@ -180,6 +217,7 @@ def result_accept(*, actor, lab_test: LabTest, now: datetime.datetime | None = N
     """The enterprise accepts a nonconforming result without objecting: it is final at once."""
     require_perm(actor, "inspections.respond_to_result", lab_test)
     now = now or timezone.now()
+    _serve_on_answer(actor, lab_test, now)
     lab_test = _locked(lab_test)
     _require_open_to_answer(lab_test)
     lab_test.accepted_at = now
@@ -197,8 +235,11 @@ def objection_file(*, actor, lab_test: LabTest, reasons: str, now: datetime.date
     is final. A late objection is refused and changes nothing: the result counts as accepted."""
     require_perm(actor, "inspections.respond_to_result", lab_test)
     now = now or timezone.now()
+    _serve_on_answer(actor, lab_test, now)
     lab_test = _locked(lab_test)
     _require_open_to_answer(lab_test)
+    if lab_test.objection_due_on is None:
+        raise ValidationError(_("This result has not been served yet."))
     if timezone.localdate(now) > lab_test.objection_due_on:
         raise ValidationError(
             _(
@@ -240,8 +281,11 @@ def objection_file(*, actor, lab_test: LabTest, reasons: str, now: datetime.date
 
 def finalise_unobjected_results(*, today: datetime.date) -> int:
     """Make final every nonconforming result whose objection window closed without an objection (it counts as
-    accepted). Safe to re-run: a task already final is left alone."""
+    accepted). A result not yet served has no window and is never made final here. Safe to re-run: a task already
+    final is left alone."""
     due = LabTest.objects.filter(
+        served_on__isnull=False,
+        objection_due_on__isnull=False,
         kind=LabTestKind.INITIAL,
         status=LabTestStatus.NOTIFIED,
         verdict=Verdict.NONCONFORMING,
@@ -254,7 +298,7 @@ def finalise_unobjected_results(*, today: datetime.date) -> int:
         try:
             with transaction.atomic():
                 lab_test = _locked(LabTest(pk=pk))
-                if lab_test.task.status == TaskStatus.FINAL or hasattr(lab_test, "objection"):
+                if lab_test.task.status == TaskStatus.FINAL or hasattr(lab_test, "objection") or not lab_test.is_served:
                     continue
                 lab_test.accepted_at = timezone.now()
                 lab_test.save()

@@ -9,12 +9,14 @@ from django.views.decorators.http import require_POST
 
 from core.audit import audit_trail
 from core.decorators import rule_required
+from core.notices import may_open
 from core.pages import form_page, paginate, run_action
 from inspections import forms
 from inspections.choices import TaskStatus
 from inspections.models import FollowUp, RectificationAttachment
 from inspections.selectors import follow_up_list, overdue_follow_ups, overdue_publications, overdue_sampling
 from inspections.services import followups
+from inspections.services.deadlines import rectification_deadline
 
 
 @rule_required("inspections.view_follow_ups")
@@ -35,8 +37,16 @@ def _follow_up(request, pk: int) -> FollowUp:
 def follow_up_detail(request, pk: int):
     follow_up = _follow_up(request, pk)
     user = request.user
+    if not follow_up.is_served and may_open(user, follow_up):
+        follow_up = followups.rectification_order_open(actor=user, follow_up=follow_up)  # opened: served today
     context = {
         "follow_up": follow_up,
+        "rectification_deadline": rectification_deadline(follow_up.served_on)
+        if follow_up.served_on and follow_up.rectification_due_on
+        else None,
+        "may_serve_on_paper": follow_up.is_open
+        and not follow_up.is_served
+        and user.has_perm("inspections.manage_follow_up", follow_up),
         "rechecks": _rechecks_shown_to(user, follow_up),
         "attachments": follow_up.attachments.all(),
         "can_report": follow_up.is_open and user.has_perm("inspections.submit_rectification", follow_up),

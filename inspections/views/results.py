@@ -11,12 +11,13 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Role
 from core.decorators import rule_required
+from core.notices import may_open
 from core.pages import add_model_errors, paginate, run_action
 from inspections import forms
 from inspections.choices import LabTestStatus
 from inspections.models import LabTest, PublishedResult
 from inspections.selectors import enterprise_results, follow_up_list, lab_queue, review_queue
-from inspections.services import publication, testing
+from inspections.services import deadlines, publication, testing
 
 
 @rule_required("inspections.view_lab_worklist")
@@ -52,6 +53,8 @@ def _lab_test(request, pk: int) -> LabTest:
 def result_detail(request, pk: int):
     lab_test = _lab_test(request, pk)
     user = request.user
+    if lab_test.status == LabTestStatus.NOTIFIED and not lab_test.is_served and may_open(user, lab_test):
+        lab_test = testing.result_open(actor=user, lab_test=lab_test)  # the enterprise opened it: served today
     blind = user.role == Role.LAB_TECHNICIAN  # the laboratory never sees who made the sample
     results = list(lab_test.item_results.select_related("item"))
     findings_form = None
@@ -89,6 +92,13 @@ def result_detail(request, pk: int):
         "reply_form": forms.ReplyForm(initial={"reply": publication_.reply}) if publication_ else None,
         "can_reply": bool(publication_) and user.has_perm("inspections.reply_to_publication", publication_),
         "today": timezone.localdate(),
+        "objection_deadline": deadlines.objection_deadline(task.campaign, lab_test.served_on)
+        if lab_test.objection_due_on and lab_test.served_on
+        else None,
+        "may_serve_on_paper": lab_test.status == LabTestStatus.NOTIFIED
+        and lab_test.has_objection_clock
+        and not lab_test.is_served
+        and user.has_perm("inspections.review_results"),
     }
     return render(request, "inspections/result_detail.html", context)
 
