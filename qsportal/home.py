@@ -10,6 +10,7 @@ from accounts.roles import Role
 from brands.choices import ApplicationStatus, ReviewStatus
 from brands.models import ReviewAssignment
 from core.models import JobRun
+from core.workdays import provisional_years_in_use
 from enterprises.models import Enterprise, Licence, SelfReport
 from enterprises.selectors import (
     areas_of_officer,
@@ -96,6 +97,7 @@ def _admin(user: User, today: datetime.date) -> dict:
         "users_by_role": [(label, by_role.get(value, 0)) for value, label in Role.choices],
         "last_heartbeat": JobRun.objects.filter(name="heartbeat").first(),
         "recent_runs": JobRun.objects.all()[:10],
+        "provisional_years": provisional_years_in_use(today),
     }
 
 

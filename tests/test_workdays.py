@@ -8,7 +8,17 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from core.models import CalendarDay, CalendarYear
-from core.workdays import CalendarNotLoaded, add_working_days, due_date, is_working_day, working_days_between
+from core.workdays import (
+    CalendarNotLoaded,
+    Deadline,
+    add_working_days,
+    deadline,
+    due_date,
+    is_working_day,
+    provisional_on,
+    provisional_years_in_use,
+    working_days_between,
+)
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -81,3 +91,53 @@ def test_staff_load_a_year_from_a_file(tmp_path: Path):
 def test_2026_is_official_and_2027_provisional():
     years = dict(CalendarYear.objects.values_list("year", "is_official"))
     assert years[2026] is True and years[2027] is False
+
+
+# A deadline never ends on a day off (Civil Code Art 203)
+
+
+def test_a_15_day_clock_ending_on_national_day_moves_to_the_first_working_day_after_the_holiday():
+    assert deadline(D(2026, 9, 16), 15, "calendar") == Deadline(
+        date=D(2026, 10, 8), moved_from=D(2026, 10, 1), moved_because="国庆节", provisional=False
+    )
+    assert due_date(D(2026, 9, 16), 15, "calendar") == D(2026, 10, 8)  # every caller of due_date gets the roll-over
+
+
+def test_a_clock_ending_on_a_weekend_moves_to_monday_and_an_adjusted_working_weekend_day_stays():
+    moved = deadline(D(2026, 11, 20), 15, "calendar")  # Saturday 5 December
+    assert moved.date == D(2026, 12, 7) and moved.moved_from == D(2026, 12, 5) and moved.moved_because
+    assert deadline(D(2026, 9, 25), 15, "calendar").date == D(2026, 10, 10)  # Saturday 10 October is worked
+    assert deadline(D(2026, 9, 28), 15, "calendar").moved_from is None  # Tuesday 13 October: no move
+
+
+def test_working_day_deadlines_already_land_on_working_days():
+    food = deadline(D(2026, 9, 30), 7, "working")  # the last working day before the National Day holiday
+    assert food == Deadline(date=D(2026, 10, 15)) and is_working_day(food.date)
+
+
+def test_a_deadline_in_2027_is_provisional_and_one_in_2026_is_not():
+    assert deadline(D(2026, 12, 20), 15, "calendar").provisional is True  # ends 4 January 2027
+    assert deadline(D(2026, 12, 1), 15, "calendar").provisional is False
+    assert deadline(D(2026, 12, 28), 5, "working").provisional is True
+    assert provisional_on(D(2027, 3, 1)) and not provisional_on(D(2026, 3, 1)) and not provisional_on(None)
+    memo = {}
+    assert provisional_on(D(2027, 3, 1), memo) and "official_years" in memo
+
+
+def test_a_calendar_day_clock_in_a_year_not_loaded_rolls_over_weekends_and_is_provisional():
+    sunday = deadline(D(2029, 3, 3), 1, "calendar")
+    assert sunday.date == D(2029, 3, 5) and sunday.moved_from == D(2029, 3, 4) and sunday.provisional
+    with pytest.raises(ValueError):
+        deadline(D(2026, 1, 1), -1, "calendar")
+
+
+def test_the_years_in_use_that_are_not_official():
+    assert provisional_years_in_use(D(2026, 12, 6)) == [2027]
+    CalendarYear.objects.filter(year=2027).update(is_official=True)
+    assert provisional_years_in_use(D(2026, 12, 6)) == []
+    assert provisional_years_in_use(D(2027, 6, 1)) == [2028]  # not loaded at all
+
+
+def test_2024_is_loaded_for_earlier_records():
+    assert CalendarYear.objects.get(year=2024).is_official
+    assert not is_working_day(D(2024, 2, 12)) and is_working_day(D(2024, 2, 18))  # Spring Festival, its Sunday

@@ -5,7 +5,7 @@ Reads go through the models' `visible_to`, so a record that is not the caller's 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -265,7 +265,7 @@ class BlacklistEntryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
         methods=["post"],
         filter_backends=[],
         url_path="serve-on-paper",
-        parser_classes=[MultiPartParser, FormParser],
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
     )
     def serve_on_paper(self, request, pk=None):
         """Staff record that the enterprise received the notice on paper: the receipt date and its signed scan."""

@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.models import User
@@ -393,7 +393,12 @@ class LabTestViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(lab_test).data)
 
     @extend_schema(request={"multipart/form-data": PaperServiceSerializer}, responses=serializers.LabTestSerializer)
-    @action(detail=True, methods=["post"], url_path="serve-on-paper", parser_classes=[MultiPartParser, FormParser])
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="serve-on-paper",
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+    )
     def serve_on_paper(self, request, pk=None):
         """Staff record that the enterprise received the result on paper: the receipt date and its signed scan."""
         lab_test = self.get_object()
@@ -516,7 +521,12 @@ class FollowUpViewSet(viewsets.ReadOnlyModelViewSet):
         return self._render(follow_up)
 
     @extend_schema(request={"multipart/form-data": PaperServiceSerializer}, responses=serializers.FollowUpSerializer)
-    @action(detail=True, methods=["post"], url_path="serve-on-paper", parser_classes=[MultiPartParser, FormParser])
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="serve-on-paper",
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+    )
     def serve_on_paper(self, request, pk=None):
         """Staff record the paper delivery of the rectification order: the receipt date and its signed scan."""
         follow_up = self.get_object()

@@ -19,6 +19,8 @@ from enterprises.models import Enterprise, Penalty
 from enterprises.services import record_save
 from inspections.choices import CampaignStatus, TaskStatus, Verdict
 from inspections.models import Campaign, Laboratory, Task
+from inspections.services.deadlines import publication_due_on
+from qsportal.demo.spot_checks import signed_receipt
 
 # Earlier campaigns: (days before the demo date, share of the register sampled).
 PAST_CAMPAIGNS = ((1000, 0.5), (640, 0.5), (300, 0.7), (150, 0.6))
@@ -87,7 +89,7 @@ def _task(campaign: Campaign, enterprise_id: int, verdict: str, day: datetime.da
         verdict=verdict,
         due_on=day,
         finalised_at=_at(day),
-        publish_due_on=day + datetime.timedelta(days=28),
+        publish_due_on=publication_due_on(day),  # the live rule: 20 working days on the calendar
     )
 
 
@@ -210,7 +212,14 @@ def _dishonesty_list(*, as_of, leader, supervisor, first, demo) -> None:
             actor=supervisor, entry=entry, notice_number=f"岳市监信告〔{notified.year}〕{n + 1}号", today=notified
         )
         if stage == "notified":
-            continue
+            continue  # not yet served: the enterprise's first look at it starts its period
+        entry = services.listing_notice_serve_on_paper(
+            actor=supervisor,
+            entry=entry,
+            received_on=notified + datetime.timedelta(days=1),
+            proof=signed_receipt(),
+            now=_at(notified + datetime.timedelta(days=1)),
+        )
         if stage != "listed_lapsed":
             entry = services.listing_statement(
                 actor=supervisor,

@@ -15,6 +15,7 @@ import random
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import User
@@ -53,6 +54,34 @@ def seed_spot_checks(*, rng: random.Random, seed: int, as_of: datetime.date) -> 
 
 def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def signed_receipt(name: str = "送达回证.pdf") -> SimpleUploadedFile:
+    """A scanned signed receipt (送达回证) for a notice delivered on paper: a one-page PDF."""
+    pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n%%EOF\n"
+    return SimpleUploadedFile(name, pdf, content_type="application/pdf")
+
+
+def _serve(task, lab_test, supervisor, *, notified: datetime.datetime, on_paper: bool) -> None:
+    """The enterprise receives its result and rectification order: a user opens them the next day, or (no account,
+    or `on_paper`) staff deliver them on paper and record the signed receipt two days later."""
+    user = task.enterprise.users.first()
+    follow_up = getattr(task, "follow_up_of", None)
+    if user is not None and not on_paper:
+        opened = notified + datetime.timedelta(days=1, hours=1)
+        testing.result_open(actor=user, lab_test=lab_test, now=opened)
+        if follow_up is not None:
+            followups.rectification_order_open(actor=user, follow_up=follow_up, now=opened)
+        return
+    received = timezone.localdate(notified) + datetime.timedelta(days=2)
+    later = _at(received, 16)
+    testing.result_serve_on_paper(
+        actor=supervisor, lab_test=lab_test, received_on=received, proof=signed_receipt(), now=later
+    )
+    if follow_up is not None:
+        followups.rectification_order_serve_on_paper(
+            actor=supervisor, follow_up=follow_up, received_on=received, proof=signed_receipt(), now=later
+        )
 
 
 def _standard(code: str) -> Standard:
@@ -194,7 +223,11 @@ def _walk_food_results(campaign, supervisor, labs, demo_enterprise, *, rng, as_o
         lab_test = LabTest.objects.get(task=task)
         failed = task is rectifying or n % 4 == 1
         notified = _at(sampled_on + datetime.timedelta(days=10))
-        _test_and_notify(lab_test, supervisor, fail=failed, notified=notified, rng=rng)
+        lab_test = _test_and_notify(lab_test, supervisor, fail=failed, notified=notified, rng=rng)
+        if failed and task is not rectifying and n != 5:  # one failure stays unopened: on the staff worklist
+            _serve(task, lab_test, supervisor, notified=notified, on_paper=n % 8 == 1)
+        elif task is rectifying and task.enterprise.users.first() is None:
+            _serve(task, lab_test, supervisor, notified=notified, on_paper=True)
         if task is rectifying:
             user = task.enterprise.users.first()
             if user is not None:
