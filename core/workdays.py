@@ -89,19 +89,27 @@ class Deadline:
     provisional: bool = False
 
 
-def _next_working_day(day: datetime.date) -> datetime.date:
-    """`day` if it is a working day, else the first working day after it. A year that is not loaded rolls over
-    weekends only: the deadline is then provisional, never refused (a calendar-day clock needs no calendar to run)."""
+def _next_working_day(day: datetime.date) -> tuple[datetime.date, bool]:
+    """`day` if it is a working day, else the first working day after it, and whether every year read is official.
+    A year that is not loaded rolls over weekends only: the deadline is then provisional, never refused (a
+    calendar-day clock needs no calendar to run). One query for the years and one for the days off of each."""
+    official: dict[int, bool] = {}
     calendars: dict[int, _Exceptions | None] = {}
     while True:
         if day.year not in calendars:
-            try:
-                calendars[day.year] = _exceptions(datetime.date(day.year, 1, 1), datetime.date(day.year, 12, 31))
-            except CalendarNotLoaded:
+            row = CalendarYear.objects.filter(year=day.year).values_list("is_official", flat=True).first()
+            official[day.year] = bool(row)
+            if row is None:
                 calendars[day.year] = None
+            else:
+                days = CalendarDay.objects.filter(date__year=day.year).values_list("date", "kind")
+                calendars[day.year] = _Exceptions(
+                    holidays=frozenset(d for d, kind in days if kind == CalendarDay.Kind.HOLIDAY),
+                    workdays=frozenset(d for d, kind in days if kind == CalendarDay.Kind.WORKDAY),
+                )
         calendar = calendars[day.year]
         if calendar.is_working_day(day) if calendar else day.weekday() < 5:
-            return day
+            return day, all(official.values())
         day += datetime.timedelta(days=1)
 
 
@@ -128,12 +136,10 @@ def deadline(start: datetime.date, amount: int, unit: Unit) -> Deadline:
         raise ValueError("amount must not be negative")
     if unit == "calendar":
         last = start + datetime.timedelta(days=amount)
-        day = _next_working_day(last)
+        day, all_official = _next_working_day(last)
         if day == last:
-            return Deadline(date=day, provisional=is_provisional(day, day))
-        return Deadline(
-            date=day, moved_from=last, moved_because=day_off_name(last), provisional=is_provisional(last, day)
-        )
+            return Deadline(date=day, provisional=not all_official)
+        return Deadline(date=day, moved_from=last, moved_because=day_off_name(last), provisional=not all_official)
     if unit == "working":
         day = add_working_days(start, amount)
         return Deadline(date=day, provisional=is_provisional(start + datetime.timedelta(days=1), day))

@@ -65,11 +65,7 @@ def test_a_result_opened_on_the_last_working_day_before_national_day(spot, actor
     lab_test = unserved(spot, notified=D(2026, 9, 28))
     opened = testing.result_open(actor=spot.enterprise_user, lab_test=lab_test, now=at(D(2026, 9, 30), 17))
     assert opened.objection_due_on == D(2026, 10, 15)  # 15 calendar days: a Thursday, no move
-    food = SpotCheck(actors, is_food=True)
-    food.start()
-    food_test = food.checked(food.task_at(), cadmium="0.3", served=False, now=at(D(2026, 9, 28)))
-    food_test = testing.result_open(actor=food.enterprise_user, lab_test=food_test, now=at(D(2026, 9, 30)))
-    assert food_test.objection_due_on == D(2026, 10, 15)  # 7 working days over the holiday and Saturday 10th
+    # A food result's 7 working days from the same day end on 15 October too (tests/test_workdays.py).
 
 
 def test_the_rectification_order_is_served_on_its_own_opening(spot):
