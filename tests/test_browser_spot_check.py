@@ -129,8 +129,12 @@ def test_a_campaign_runs_end_to_end(session, city, actors):
     review_and_notify(session, lab_test)
     assert LabTest.objects.get(pk=lab_test.pk).verdict == Verdict.NONCONFORMING
 
-    # 7. The enterprise sees the countdown and objects; a re-test laboratory is drawn.
+    # 7. The enterprise opens the result (served: its objection window starts), sees the countdown and objects; a
+    # re-test laboratory is drawn.
     firm = session.page("enterprise", phone=True)
+    firm.goto(f"{session.url}/")
+    assert firm.get_by_test_id("not-served").first.is_visible()
+    firm.goto(f"{session.url}/results/{lab_test.pk}/")
     firm.goto(f"{session.url}/")
     assert firm.get_by_test_id("days-left").first.is_visible()
     firm.goto(f"{session.url}/results/{lab_test.pk}/")
