@@ -32,3 +32,8 @@ def second_recheck_window(notice_on: datetime.date) -> tuple[datetime.date, date
         due_date(notice_on, settings.SECOND_RECHECK_FROM_DAYS, "calendar"),
         due_date(notice_on, settings.SECOND_RECHECK_BY_DAYS, "calendar"),
     )
+
+
+def suspension_recheck_window(period_end: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The re-check after an order to suspend and rectify: from the day after the period, due within the setting."""
+    return period_end + datetime.timedelta(days=1), due_date(period_end, settings.SUSPENSION_RECHECK_DAYS, "calendar")
