@@ -70,7 +70,10 @@ def test_a_passed_recheck_closes_the_follow_up_and_lifts_the_stop_sale(failed, a
     assert DomainEvent.objects.filter(kind="inspection.follow_up", payload__outcome="rectified").exists()
 
 
-def fail_first_recheck(spot, *, on=D(2026, 11, 3)) -> FollowUp:
+FAILED_ON, SENT_ON, NOTICE_ON = D(2026, 11, 3), D(2026, 11, 10), D(2026, 11, 20)
+
+
+def fail_first_recheck(spot, *, on=FAILED_ON) -> FollowUp:
     first = followups.recheck_order(actor=spot.supervisor, follow_up=spot.follow_up)
     lab_test = spot.checked(first, cadmium="0.3", now=at(on - datetime.timedelta(days=1)))
     testing.result_accept(actor=spot.enterprise_user, lab_test=lab_test, now=at(on))
@@ -78,7 +81,7 @@ def fail_first_recheck(spot, *, on=D(2026, 11, 3)) -> FollowUp:
     return spot.follow_up
 
 
-def notice_published(spot, *, sent_on=D(2026, 11, 10), notice_on=D(2026, 11, 20)) -> FollowUp:
+def notice_published(spot, *, sent_on=SENT_ON, notice_on=NOTICE_ON) -> FollowUp:
     report = followups.province_report_create(actor=spot.supervisor, now=at(sent_on - datetime.timedelta(days=2)))
     followups.province_report_sent(
         actor=spot.supervisor, report=report, sent_on=sent_on, reference="岳市监函〔2026〕8号"
@@ -247,9 +250,13 @@ def test_a_rejected_suspension_leaves_the_status_and_can_be_proposed_again(faile
     failed.supervisor.role = "leader"  # the proposer never decides their own proposal, whatever their role
     with pytest.raises(ValidationError, match="another person"):
         followups.proposal_decide(
-            actor=failed.supervisor, proposal=again, approve=True, decision_number="1", decision_on=timezone.localdate(),
+            actor=failed.supervisor,
+            proposal=again,
+            approve=True,
+            decision_number="1",
+            decision_on=timezone.localdate(),
             period_end=timezone.localdate() + datetime.timedelta(days=30),
-        )  # fmt: skip
+        )
 
 
 def suspended(spot) -> Task:

@@ -58,12 +58,12 @@ class ProvinceReport(models.Model):
     def __str__(self) -> str:
         return _("Report to the provincial bureau no. %(number)s") % {"number": self.number}
 
+    def get_absolute_url(self) -> str:
+        return reverse("inspections:province_report", args=[self.pk])
+
     @property
     def number(self) -> str:
         return f"{timezone.localtime(self.created_at):%Y}-{self.pk:04d}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("inspections:province_report", args=[self.pk])
 
 
 class FollowUp(models.Model):

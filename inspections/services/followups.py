@@ -189,14 +189,14 @@ def follow_ups_to_report():
 
 @transaction.atomic
 def province_report_create(
-    *, actor, follow_ups: list[FollowUp] | None = None, now: datetime.datetime | None = None
+    *, actor, follow_up_ids: list[int] | None = None, now: datetime.datetime | None = None
 ) -> ProvinceReport:
     """Prepare one report to the provincial bureau covering the given follow-ups (by default every one awaiting
     it); the PDF and the CSV of the cases are produced from it (`inspections.province_report`)."""
     require_perm(actor, "inspections.manage_follow_up")
     waiting = follow_ups_to_report().select_for_update()
-    if follow_ups is not None:
-        wanted = {follow_up.pk for follow_up in follow_ups}
+    if follow_up_ids is not None:
+        wanted = set(follow_up_ids)
         chosen = list(waiting.filter(pk__in=wanted))
         if not wanted or len(chosen) != len(wanted):
             raise ValidationError(
