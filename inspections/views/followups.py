@@ -260,6 +260,13 @@ def proposal_decide(request, pk: int):
         save=lambda f: followups.proposal_decide(actor=request.user, proposal=proposal, **f.cleaned_data),
         back=proposal.get_absolute_url(),
         done=_("The decision is recorded."),
+        facts=[
+            (_("Enterprise"), proposal.enterprise.name),
+            (_("Facts and grounds"), proposal.grounds),
+            (_("Right to a hearing notified on"), proposal.hearing_notified_on or "—"),
+            (_("Hearing requested"), _("yes") if proposal.hearing_requested else _("no")),
+            (_("Hearing held on"), proposal.hearing_held_on or "—"),
+        ],
     )
 
 

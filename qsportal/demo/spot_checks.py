@@ -312,13 +312,15 @@ def _follow_up_history(leader, supervisor, inspectors, lab, demo_enterprise, *, 
     leader, the right to a hearing notified), one failed its first re-check (reported, the notice awaited), and
     one refused the sampling (its penalty awaits the leader)."""
     rng = random.Random(f"{seed}-follow-up")
+    # Every enterprise of the smallest area (a full-coverage check): the draw then names the same enterprises
+    # whatever their primary keys, so the same seed builds the same city.
     areas = (
         Enterprise.objects.filter(status=EnterpriseStatus.ACTIVE)
         .exclude(area=demo_enterprise.area)
         .values("area")
         .annotate(n=Count("pk"))
         .filter(n__gte=3)
-        .order_by("area")
+        .order_by("n", "area")
     )
     area = areas.first()
     if area is None:
@@ -338,7 +340,7 @@ def _follow_up_history(leader, supervisor, inspectors, lab, demo_enterprise, *, 
         legal_basis="《中华人民共和国食品安全法》第八十七条；《食品安全抽样检验管理办法》",
         product_categories="糕点",
         is_food=True,
-        batches=3,
+        batches=area["n"],
         period_start=day(-10),
         period_end=day(20),
         pool_filters={"area": str(area["area"])},
@@ -348,6 +350,9 @@ def _follow_up_history(leader, supervisor, inspectors, lab, demo_enterprise, *, 
     if len(tasks) < 3:
         return
     to_suspend, reported, refused = tasks[:3]
+    for task in tasks[3:]:  # the others conform
+        _file_sampling(task, list(task.inspectors.all()), _product(task), _at(day(1)), rng)
+        _test_and_notify(LabTest.objects.get(task=task), supervisor, fail=False, notified=_at(day(11)), rng=rng)
     sampling.sampling_file(
         actor=refused.inspectors.order_by("pk").first(),
         task=refused,
