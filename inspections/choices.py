@@ -81,11 +81,31 @@ class LabTestStatus(models.TextChoices):
 class FollowUpStage(models.TextChoices):
     RECTIFYING = "rectifying", _("Rectification ordered")
     FIRST_RECHECK = "first_recheck", _("First re-check")
-    SECOND_RECHECK = "second_recheck", _("Public notice, second re-check")
+    PROVINCE = "province", _("First re-check failed: reported to the provincial bureau")
+    SECOND_RECHECK = "second_recheck", _("Provincial notice published, second re-check")
+    TO_SUSPEND = "to_suspend", _("Second re-check failed: suspension awaiting the leader's decision")
+    SUSPENDED = "suspended", _("Ordered to suspend and rectify")
+    TO_RESTORE = "to_restore", _("Re-check passed: lifting the suspension awaits the leader's decision")
+    TO_REFER = "to_refer", _("Re-check after the suspension failed: to refer for revoking the business licence")
     CLOSED = "closed", pgettext_lazy("spot check", "Closed")
 
 
 class FollowUpOutcome(models.TextChoices):
     RECTIFIED = "rectified", _("Rectified: re-check passed")
     OVERTURNED = "overturned", _("Overturned by the re-test")
-    REFERRED = "referred", _("Suspended and referred for licence revocation")
+    REFERRED = "referred", _("Referred for revoking the business licence")
+    REFUSAL = "refusal", _("Refused sampling: handled by a penalty decision")
+
+
+class ProposalKind(models.TextChoices):
+    """What a proposal asks the leader to decide."""
+
+    SUSPEND = "suspend", _("Order to suspend and rectify within a period (责令停业、限期整顿)")
+    RESTORE = "restore", _("Lift the suspension: the re-check passed")
+    REFUSAL_PENALTY = "refusal_penalty", _("Penalty for refusing sampling (Product Quality Law Art 56)")
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting the leader's decision")
+    APPROVED = "approved", _("Decided")
+    REJECTED = "rejected", _("Rejected")

@@ -15,7 +15,7 @@ from accounts.predicates import (
     is_signed_in,
 )
 from core.access import object_rule
-from inspections.models import ConflictDeclaration, FollowUp, LabTest, PublishedResult, Task
+from inspections.models import ConflictDeclaration, DecisionProposal, FollowUp, LabTest, PublishedResult, Task
 
 staff = is_bureau_staff
 staff_or_admin = is_bureau_staff | is_admin
@@ -50,6 +50,11 @@ rules.add_perm("inspections.view_follow_ups", staff_or_admin)
 rules.add_perm("inspections.view_follow_up", staff_or_admin | object_rule(FollowUp, "view"))
 rules.add_perm("inspections.manage_follow_up", staff)
 rules.add_perm("inspections.submit_rectification", object_rule(FollowUp, "submit_rectification"))
+# Decisions on an enterprise (suspension, its lifting, the refusal penalty): staff propose and record, a leader decides.
+rules.add_perm("inspections.view_proposals", staff_or_admin)
+rules.add_perm("inspections.view_proposal", staff_or_admin | object_rule(DecisionProposal, "view"))
+rules.add_perm("inspections.decide_proposal", is_leader)
+rules.add_perm("inspections.list_proposals", staff_or_admin | is_enterprise_user)
 # Publication.
 rules.add_perm("inspections.publish_results", staff)
 rules.add_perm("inspections.reply_to_publication", object_rule(PublishedResult, "reply"))

@@ -16,7 +16,7 @@ from inspections.choices import (
     TaskKind,
     TaskStatus,
 )
-from inspections.models import Campaign, Draw, FollowUp, LabTest, PublishedResult, Task
+from inspections.models import Campaign, DecisionProposal, Draw, FollowUp, LabTest, PublishedResult, Task
 from inspections.models.followups import recheck_overdue, report_overdue
 
 
@@ -75,6 +75,13 @@ def follow_up_list(user) -> QuerySet[FollowUp]:
         FollowUp.objects.visible_to(user)
         .select_related("enterprise__district", "task__campaign")
         .prefetch_related(Prefetch("rechecks", queryset=Task.objects.order_by("recheck_round")))
+    )
+
+
+def proposal_list(user) -> QuerySet[DecisionProposal]:
+    """The decisions proposed to a leader that `user` may read (an enterprise: those decided on it)."""
+    return DecisionProposal.objects.visible_to(user).select_related(
+        "enterprise", "task__campaign", "follow_up", "proposed_by", "decided_by"
     )
 
 

@@ -24,6 +24,7 @@ NAVIGATION = (
     NavItem(_("Spot checks"), "inspections:campaigns", "inspections.view_campaigns"),
     NavItem(_("Results to review"), "inspections:review", "inspections.review_results"),
     NavItem(_("Follow-ups"), "inspections:follow_ups", "inspections.view_follow_ups"),
+    NavItem(_("Decisions to take"), "inspections:proposals", "inspections.decide_proposal"),
     NavItem(_("My tasks"), "inspections:my_tasks", "inspections.view_my_tasks"),
     NavItem(_("Conflicts of interest"), "inspections:conflicts", "inspections.declare_conflict"),
     NavItem(_("Samples"), "inspections:lab", "inspections.view_lab_worklist"),

@@ -308,6 +308,8 @@ RECTIFICATION_DAYS = env_int("RECTIFICATION_DAYS", 60)  # calendar days after th
 FIRST_RECHECK_DAYS = env_int("FIRST_RECHECK_DAYS", 75)  # first re-check within this many days of the order
 SECOND_RECHECK_FROM_DAYS = env_int("SECOND_RECHECK_FROM_DAYS", 60)  # second re-check 60 to 90 days after the notice
 SECOND_RECHECK_BY_DAYS = env_int("SECOND_RECHECK_BY_DAYS", 90)
+# The re-check after an order to suspend and rectify is due this many days after the period ends (local practice).
+SUSPENSION_RECHECK_DAYS = env_int("SUSPENSION_RECHECK_DAYS", 30)
 PUBLICATION_WORKING_DAYS = env_int("PUBLICATION_WORKING_DAYS", 20)  # publish within 20 working days of the result
 # Service of notices (送达): staff see the notices no enterprise user has opened this many days after they were issued
 NOTICE_UNOPENED_ALERT_DAYS = env_int("NOTICE_UNOPENED_ALERT_DAYS", 5)

@@ -41,8 +41,8 @@ from complaints.models import Complaint
 from core.access import ACCESS_RULES, RestrictedQuerySet, object_rule, restrict
 from credit.choices import BlacklistStatus, Grade, OverrideStatus
 from credit.models import CreditGrade, CreditRepair, GradeOverride, ScoringModel
-from inspections.choices import LabTestKind, LabTestStatus, TaskStatus, Verdict
-from inspections.models import ConflictDeclaration, FollowUp, LabTest, PublishedResult
+from inspections.choices import LabTestKind, LabTestStatus, ProposalKind, ProposalStatus, TaskStatus, Verdict
+from inspections.models import ConflictDeclaration, DecisionProposal, FollowUp, LabTest, PublishedResult
 from tests.factories import (
     BlacklistEntryFactory,
     CampaignFactory,
@@ -105,7 +105,7 @@ class City:
             verdict=Verdict.CONFORMING,
         )  # fmt: skip
         for task in (task_a, task_b):
-            FollowUp.objects.create(
+            follow_up = FollowUp.objects.create(
                 task=task,
                 enterprise=task.enterprise,
                 stop_sale_at=now,
@@ -113,6 +113,11 @@ class City:
                 rectification_due_on=today + datetime.timedelta(days=60),
                 first_recheck_due_on=today + datetime.timedelta(days=75),
             )
+            for kind, status in [(ProposalKind.SUSPEND, ProposalStatus.APPROVED), (ProposalKind.SUSPEND, "pending")]:
+                DecisionProposal.objects.create(
+                    kind=kind, status=status, enterprise=task.enterprise, task=task, follow_up=follow_up,
+                    grounds="复查不合格", proposed_at=now,
+                )  # fmt: skip
             PublishedResult.objects.create(
                 task=task,
                 campaign=campaign,

@@ -892,7 +892,8 @@ def test_a_real_spot_check_moves_the_grade_through_the_event_handler(actors, dja
             refusal_reason="企业负责人拒绝抽样",
         )
     grade = CreditGrade.objects.get(enterprise=refused.enterprise)
-    assert (grade.grade, grade.score, grade.risk_score) == (Grade.C, 50.0, 40.0)  # a refusal: veto; and a follow-up
+    # A refusal: veto. It opens no follow-up (its penalty is proposed to a leader), so no open follow-up's risk.
+    assert (grade.grade, grade.score, grade.risk_score) == (Grade.C, 50.0, 25.0)
     change = history(refused.enterprise)[-1]
     assert (change.previous_grade, change.grade, change.cause, change.detail) == (
         Grade.B,

@@ -91,7 +91,8 @@ def test_a_refusal_counts_as_nonconforming_at_once(spot):
     )
     task.refresh_from_db()
     assert task.status == TaskStatus.FINAL and task.verdict == Verdict.REFUSED
-    assert FollowUp.objects.get(task=task).stage == FollowUpStage.RECTIFYING
+    assert not FollowUp.objects.filter(task=task).exists()  # a violation of its own: a penalty is proposed instead
+    assert task.proposals.get().kind == "refusal_penalty"
     assert DomainEvent.objects.filter(kind="inspection.refusal", enterprise=spot.enterprise).count() == 1
     assert not LabTest.objects.filter(task=task).exists()
 

@@ -31,11 +31,13 @@ from inspections.models import (
     Campaign,
     CampaignReferral,
     ConflictDeclaration,
+    DecisionProposal,
     Draw,
     FollowUp,
     ItemResult,
     LabTest,
     Objection,
+    ProvinceReport,
     PublishedResult,
     RectificationAttachment,
     RedrawRequest,
@@ -694,6 +696,9 @@ class FollowUpSerializer(serializers.ModelSerializer):
     served_how = ServedHowField()
     rectification_due_on_provisional = ProvisionalField("rectification_due_on")
     first_recheck_due_on_provisional = ProvisionalField("first_recheck_due_on")
+    proposals = serializers.SerializerMethodField(
+        help_text=_("Decisions proposed on it (for the enterprise, those decided).")
+    )
 
     class Meta:
         model = FollowUp
@@ -718,15 +723,34 @@ class FollowUpSerializer(serializers.ModelSerializer):
             "report",
             "report_submitted_at",
             "attachments",
+            "first_recheck_failed_on",
+            "province_report",
             "notice_on",
+            "notice_reference",
+            "notice_url",
             "notice_text",
             "second_recheck_from",
             "second_recheck_by",
             "referred_on",
+            "referral_authority",
+            "referral_reference",
             "closed_at",
             "rechecks",
+            "proposals",
         ]
         read_only_fields = fields
+
+    def get_proposals(self, follow_up: FollowUp) -> list[int]:
+        """The decisions proposed on this follow-up that the caller may read (an enterprise: those decided)."""
+        request = self.context.get("request")
+        if request is None:
+            return []
+        return list(
+            DecisionProposal.objects.visible_to(request.user)
+            .filter(follow_up=follow_up)
+            .order_by("proposed_at", "pk")
+            .values_list("pk", flat=True)
+        )
 
     def get_rechecks(self, follow_up: FollowUp) -> list[int]:
         """Staff see every re-check; the enterprise never a visit still to come."""
@@ -744,6 +768,118 @@ class RectificationSerializer(serializers.Serializer):
 
     def validate_files(self, files: list) -> list:
         return UploadsField(required=False).clean(files)  # the same type and size checks as the form
+
+
+class ProvincialNoticeSerializer(serializers.Serializer):
+    notice_on = serializers.DateField(help_text=_("The notice's date: the second re-check window counts from it."))
+    reference = serializers.CharField(max_length=200, help_text=_("The notice's number or title."))
+    url = serializers.URLField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ReferralSerializer(serializers.Serializer):
+    authority = serializers.CharField(max_length=200, help_text=_("The authority that received the referral."))
+    referred_on = serializers.DateField()
+    reference = serializers.CharField(max_length=100)
+
+
+class ProvinceReportSerializer(serializers.ModelSerializer):
+    follow_ups = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    pdf_url = serializers.SerializerMethodField()
+    csv_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProvinceReport
+        fields = [
+            "id",
+            "number",
+            "created_at",
+            "created_by",
+            "sent_on",
+            "sent_reference",
+            "sent_by",
+            "follow_ups",
+            "pdf_url",
+            "csv_url",
+        ]
+        read_only_fields = fields
+
+    def get_pdf_url(self, report: ProvinceReport) -> str:
+        return reverse("inspections:province_report_pdf", args=[report.pk])
+
+    def get_csv_url(self, report: ProvinceReport) -> str:
+        return reverse("inspections:province_report_csv", args=[report.pk])
+
+
+class ProvinceReportCreateSerializer(serializers.Serializer):
+    follow_ups = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        allow_empty=False,
+        help_text=_("The follow-ups to report; every one awaiting a report when left out."),
+    )
+
+
+class ProvinceReportSentSerializer(serializers.Serializer):
+    sent_on = serializers.DateField()
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class DecisionProposalSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+
+    class Meta:
+        model = DecisionProposal
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "enterprise",
+            "enterprise_name",
+            "task",
+            "follow_up",
+            "grounds",
+            "proposed_at",
+            "proposed_by",
+            "hearing_notified_on",
+            "hearing_requested",
+            "hearing_held_on",
+            "decision_number",
+            "decision_on",
+            "period_end",
+            "amount",
+            "measures",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
+        read_only_fields = fields
+
+
+TEXT_LIMIT = 10_000
+
+
+class ProposalDecideSerializer(serializers.Serializer):
+    approve = serializers.BooleanField(help_text=_("True: record the decision; false: reject with the opinion."))
+    opinion = serializers.CharField(max_length=TEXT_LIMIT, required=False, allow_blank=True, default="")
+    decision_number = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    decision_on = serializers.DateField(required=False, allow_null=True, default=None)
+    period_end = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text=_("An order to suspend and rectify only.")
+    )
+    amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
+    )
+    measures = serializers.CharField(max_length=TEXT_LIMIT, required=False, allow_blank=True, default="")
+
+
+class ProposalHearingSerializer(serializers.Serializer):
+    notified_on = serializers.DateField(required=False, allow_null=True, default=None)
+    requested = serializers.BooleanField(required=False, default=False)
+    held_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ProposeAgainSerializer(serializers.Serializer):
+    grounds = serializers.CharField(max_length=TEXT_LIMIT)
 
 
 class PublishedResultSerializer(serializers.ModelSerializer):

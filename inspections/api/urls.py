@@ -13,6 +13,8 @@ router.register("tasks", views.TaskViewSet, basename="task")
 router.register("results", views.LabTestViewSet, basename="result")
 router.register("objections", views.ObjectionViewSet, basename="objection")
 router.register("follow-ups", views.FollowUpViewSet, basename="follow-up")
+router.register("province-reports", views.ProvinceReportViewSet, basename="province-report")
+router.register("decision-proposals", views.DecisionProposalViewSet, basename="decision-proposal")
 router.register("published-results", views.PublishedResultViewSet, basename="published-result")
 router.register("conflicts", views.ConflictViewSet, basename="conflict")
 

@@ -27,6 +27,7 @@ from inspections.models import (
     ItemResult,
     LabTest,
     Objection,
+    ProvinceReport,
     PublishedResult,
     RedrawRequest,
     TestItem,
@@ -498,6 +499,8 @@ class FollowUpViewSet(viewsets.ReadOnlyModelViewSet):
         "rectification": "inspections.submit_rectification",
         "order_recheck": "inspections.manage_follow_up",
         "serve_on_paper": "inspections.manage_follow_up",
+        "provincial_notice": "inspections.manage_follow_up",
+        "referral": "inspections.manage_follow_up",
     }
     filterset_class = FollowUpFilterSet
     ordering_fields = ["ordered_on", "rectification_due_on", "first_recheck_due_on"]
@@ -560,6 +563,132 @@ class FollowUpViewSet(viewsets.ReadOnlyModelViewSet):
         task = followups.recheck_order(actor=request.user, follow_up=self.get_object())
         task = selectors.task_list(request.user).get(pk=task.pk)
         return Response(serializers.TaskSerializer(task).data, status=status.HTTP_201_CREATED)
+
+    def _follow_up_data(self, follow_up):
+        return serializers.FollowUpSerializer(
+            self.get_queryset().get(pk=follow_up.pk), context=self.get_serializer_context()
+        ).data
+
+    @extend_schema(request=serializers.ProvincialNoticeSerializer, responses=serializers.FollowUpSerializer)
+    @action(detail=True, methods=["post"], url_path="provincial-notice")
+    def provincial_notice(self, request, pk=None):
+        """Record the provincial bureau's notice (its report sent first): the second re-check is due 60–90 days
+        after the notice's date."""
+        follow_up = self.get_object()
+        body = _valid(serializers.ProvincialNoticeSerializer, request)
+        followups.provincial_notice_record(actor=request.user, follow_up=follow_up, **body)
+        return Response(self._follow_up_data(follow_up))
+
+    @extend_schema(request=serializers.ReferralSerializer, responses=serializers.FollowUpSerializer)
+    @action(detail=True, methods=["post"])
+    def referral(self, request, pk=None):
+        """Record the referral to revoke the business licence, with the receiving authority; closes the follow-up."""
+        follow_up = self.get_object()
+        body = _valid(serializers.ReferralSerializer, request)
+        followups.referral_record(actor=request.user, follow_up=follow_up, **body)
+        return Response(self._follow_up_data(follow_up))
+
+
+class ProvinceReportViewSet(viewsets.ReadOnlyModelViewSet):
+    """Reports to the provincial bureau of follow-ups whose first re-check failed: staff prepare one (covering
+    several follow-ups), download its PDF and CSV, and record when it was sent."""
+
+    serializer_class = serializers.ProvinceReportSerializer
+    permission_classes = [ActionPermission]
+    action_permissions = {
+        "list": "inspections.view_follow_ups",
+        "retrieve": "inspections.view_follow_ups",
+        "create": "inspections.manage_follow_up",
+        "sent": "inspections.manage_follow_up",
+    }
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self):
+        if not self.request.user.has_perm("inspections.view_follow_ups"):
+            return ProvinceReport.objects.none()
+        return ProvinceReport.objects.prefetch_related("follow_ups")
+
+    @extend_schema(
+        request=serializers.ProvinceReportCreateSerializer, responses={201: serializers.ProvinceReportSerializer}
+    )
+    def create(self, request):
+        """Prepare one report of the given follow-ups (every one awaiting a report when none is given)."""
+        body = _valid(serializers.ProvinceReportCreateSerializer, request)
+        report = followups.province_report_create(actor=request.user, follow_up_ids=body.get("follow_ups"))
+        return Response(
+            serializers.ProvinceReportSerializer(self.get_queryset().get(pk=report.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=serializers.ProvinceReportSentSerializer, responses=serializers.ProvinceReportSerializer)
+    @action(detail=True, methods=["post"])
+    def sent(self, request, pk=None):
+        """Record the day the report was sent to the provincial bureau."""
+        report = self.get_object()
+        body = _valid(serializers.ProvinceReportSentSerializer, request)
+        followups.province_report_sent(actor=request.user, report=report, **body)
+        return Response(serializers.ProvinceReportSerializer(self.get_queryset().get(pk=report.pk)).data)
+
+
+class DecisionProposalViewSet(viewsets.ReadOnlyModelViewSet):
+    """Decisions proposed to a leader: an order to suspend and rectify, lifting it, the penalty for refusing
+    sampling. Staff record the hearing and propose again after a rejection; a leader decides. An enterprise reads
+    the decisions taken on it."""
+
+    serializer_class = serializers.DecisionProposalSerializer
+    permission_classes = [ActionPermission]
+    action_permissions = {
+        "list": "inspections.list_proposals",
+        "retrieve": "inspections.view_proposal",
+        "decide": "inspections.decide_proposal",
+        "hearing": "inspections.manage_follow_up",
+        "propose_again": "inspections.manage_follow_up",
+    }
+    filterset_fields = ["status", "kind", "enterprise"]
+    ordering_fields = ["proposed_at", "decided_at"]
+    ordering = ["-proposed_at", "-id"]
+
+    def get_queryset(self):
+        return selectors.proposal_list(self.request.user)
+
+    def _data(self, proposal, code=status.HTTP_200_OK):
+        return Response(
+            serializers.DecisionProposalSerializer(self.get_queryset().get(pk=proposal.pk)).data, status=code
+        )
+
+    @extend_schema(request=serializers.ProposalDecideSerializer, responses=serializers.DecisionProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """A leader approves (with the decision's number and date, and its period or penalty) or rejects (with the
+        opinion). Only an approved decision changes the enterprise's status."""
+        proposal = self.get_object()
+        body = _valid(serializers.ProposalDecideSerializer, request)
+        followups.proposal_decide(actor=request.user, proposal=proposal, **body)
+        return self._data(proposal)
+
+    @extend_schema(request=serializers.ProposalHearingSerializer, responses=serializers.DecisionProposalSerializer)
+    @action(detail=True, methods=["post"])
+    def hearing(self, request, pk=None):
+        """Record the right to a hearing: notified when, requested or not, held when."""
+        proposal = self.get_object()
+        body = _valid(serializers.ProposalHearingSerializer, request)
+        followups.proposal_hearing(
+            actor=request.user,
+            proposal=proposal,
+            notified_on=body["notified_on"],
+            requested=body["requested"],
+            held_on=body["held_on"],
+        )
+        return self._data(proposal)
+
+    @extend_schema(request=serializers.ProposeAgainSerializer, responses={201: serializers.DecisionProposalSerializer})
+    @action(detail=True, methods=["post"], url_path="propose-again")
+    def propose_again(self, request, pk=None):
+        """Propose again, with revised grounds, a decision the leader rejected."""
+        proposal = self.get_object()
+        body = _valid(serializers.ProposeAgainSerializer, request)
+        new = followups.proposal_submit(actor=request.user, proposal=proposal, grounds=body["grounds"])
+        return self._data(new, status.HTTP_201_CREATED)
 
 
 class PublishedResultViewSet(viewsets.ReadOnlyModelViewSet):

@@ -3,7 +3,7 @@ follow-up of nonconforming results, and publication."""
 
 from inspections.models.campaigns import Campaign, CampaignReferral, ConflictDeclaration, Laboratory, TestItem
 from inspections.models.draws import Draw, RedrawRequest
-from inspections.models.followups import FollowUp, RectificationAttachment
+from inspections.models.followups import DecisionProposal, FollowUp, ProvinceReport, RectificationAttachment
 from inspections.models.publication import PublishedResult
 from inspections.models.results import ItemResult, LabTest, Objection
 from inspections.models.tasks import SamplingPhoto, SamplingRecord, Task
@@ -12,12 +12,14 @@ __all__ = [
     "Campaign",
     "CampaignReferral",
     "ConflictDeclaration",
+    "DecisionProposal",
     "Draw",
     "FollowUp",
     "ItemResult",
     "LabTest",
     "Laboratory",
     "Objection",
+    "ProvinceReport",
     "PublishedResult",
     "RedrawRequest",
     "RectificationAttachment",

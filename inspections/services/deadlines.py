@@ -44,3 +44,11 @@ def second_recheck_window(notice_on: datetime.date) -> tuple[datetime.date, date
         notice_on + datetime.timedelta(days=settings.SECOND_RECHECK_FROM_DAYS),
         deadline(notice_on, settings.SECOND_RECHECK_BY_DAYS, "calendar").date,
     )
+
+
+def suspension_recheck_window(period_end: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The re-check after an order to suspend and rectify: from the day after the period, due within the setting."""
+    return (
+        period_end + datetime.timedelta(days=1),
+        deadline(period_end, settings.SUSPENSION_RECHECK_DAYS, "calendar").date,
+    )

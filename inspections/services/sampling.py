@@ -13,6 +13,7 @@ from core.transitions import require_perm, require_state
 from inspections.choices import CampaignStatus, SamplingOutcome, TaskKind, TaskStatus, Verdict
 from inspections.models import SamplingPhoto, SamplingRecord, Task
 from inspections.models.tasks import SAMPLING_FIELDS
+from inspections.services.followups import refusal_penalty_propose
 from inspections.services.testing import lab_test_create
 from inspections.services.verdicts import task_finalise
 
@@ -39,7 +40,8 @@ def sampling_file(
     now: datetime.datetime | None = None,
 ) -> SamplingRecord:
     """File the sampling record of a task assigned to the actor. A sample goes to the campaign's laboratory under
-    a blind code. A refusal is recorded with its reason and counts as nonconforming at once."""
+    a blind code. A refusal is recorded with its reason and counts as nonconforming at once; it is a violation of
+    its own, so a penalty is proposed to a leader (Product Quality Law Art 56), not a rectification order."""
     now = now or timezone.now()
     require_perm(actor, "inspections.file_sampling", task)
     task = Task.objects.select_for_update().select_related("campaign", "enterprise").get(pk=task.pk)
@@ -86,6 +88,7 @@ def sampling_file(
     )
     if refused:
         task_finalise(task=task, verdict=Verdict.REFUSED, actor=actor, source="refusal", now=now)
+        refusal_penalty_propose(task=task, actor=actor, now=now)
     else:
         task.status = TaskStatus.SAMPLED
         task._history_user = actor

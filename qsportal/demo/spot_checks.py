@@ -5,7 +5,10 @@
   own nonconforming result still open to objection (a countdown, a stop-sale);
 - an industrial-products campaign in progress: tasks on the demo inspector's worklist, samples waiting at the
   laboratory, a result waiting for the reviewer;
-- a draft plan for next year, waiting for the leader's approval.
+- a draft plan for next year, waiting for the leader's approval;
+- an earlier campaign whose follow-ups went on: a failed first re-check reported to the provincial bureau and
+  awaiting its notice, a failed second re-check whose proposed order to suspend and rectify awaits the leader's
+  decision (the enterprise still active), and a refused sampling whose penalty proposal awaits the leader.
 
 Draw seeds derive from the demo seed, so the same seed and as-of date build the same campaigns."""
 
@@ -14,8 +17,10 @@ import hashlib
 import random
 from decimal import Decimal
 
+from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import User
@@ -23,7 +28,7 @@ from accounts.roles import Role
 from enterprises.choices import EnterpriseStatus, Scale
 from enterprises.models import Enterprise, Product, Standard
 from inspections.choices import LimitKind, TaskStatus
-from inspections.models import Campaign, Laboratory, LabTest, Task, TestItem
+from inspections.models import Campaign, FollowUp, Laboratory, LabTest, Task, TestItem
 from inspections.services import campaigns, draws, followups, publication, sampling, testing
 from qsportal.demo.files import NATIONAL_STANDARDS
 
@@ -50,6 +55,7 @@ def seed_spot_checks(*, rng: random.Random, seed: int, as_of: datetime.date) -> 
         _walk_food_results(food, supervisor, labs, demo_enterprise, rng=rng, as_of=as_of)
     _industrial_campaign(leader, supervisor, inspectors, labs[0], seed=seed, as_of=as_of, rng=rng)
     _draft_campaign(supervisor, inspectors, labs[0], as_of=as_of)
+    _follow_up_history(leader, supervisor, inspectors, labs[0], demo_enterprise, seed=seed, as_of=as_of)
 
 
 def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
@@ -319,4 +325,113 @@ def _draft_campaign(supervisor, inspectors, lab, *, as_of) -> None:
         period_start=as_of + datetime.timedelta(days=40),
         period_end=as_of + datetime.timedelta(days=100),
         pool_filters={},
+    )
+
+
+def _account(enterprise: Enterprise) -> User:
+    """The enterprise's account, opened if it has none (it answers its results online); no password is set."""
+    return enterprise.users.order_by("pk").first() or User.objects.create(
+        username=f"qy{enterprise.credit_code[-8:].lower()}",
+        full_name=enterprise.legal_representative,
+        role=Role.ENTERPRISE,
+        enterprise=enterprise,
+        password=make_password(None),
+    )
+
+
+def _follow_up_history(leader, supervisor, inspectors, lab, demo_enterprise, *, seed: int, as_of) -> None:
+    """A campaign of about eight months ago, in another responsibility area, whose follow-ups went on: one
+    enterprise failed the re-check after the provincial notice (the order to suspend and rectify awaits the
+    leader, the right to a hearing notified), one failed its first re-check (reported, the notice awaited), and
+    one refused the sampling (its penalty awaits the leader)."""
+    rng = random.Random(f"{seed}-follow-up")
+    # Every enterprise of the smallest area (a full-coverage check): the draw then names the same enterprises
+    # whatever their primary keys, so the same seed builds the same city.
+    areas = (
+        Enterprise.objects.filter(status=EnterpriseStatus.ACTIVE)
+        .exclude(area=demo_enterprise.area)
+        .values("area")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=3)
+        .order_by("n", "area")
+    )
+    area = areas.first()
+    if area is None:
+        return
+    start = as_of - datetime.timedelta(days=250)
+
+    def day(n: int) -> datetime.date:
+        return start + datetime.timedelta(days=n)
+
+    campaign = _plan(
+        supervisor,
+        inspectors,
+        lab,
+        items=FOOD_ITEMS[:2],
+        year=start.year,
+        title=f"{start.year}年糕点产品质量监督抽查",
+        legal_basis="《中华人民共和国食品安全法》第八十七条；《食品安全抽样检验管理办法》",
+        product_categories="糕点",
+        is_food=True,
+        batches=area["n"],
+        period_start=day(-10),
+        period_end=day(20),
+        pool_filters={"area": str(area["area"])},
+    )
+    _draw_and_start(campaign, leader, supervisor, seed=f"{seed}-follow-up")
+    tasks = list(Task.objects.live().filter(campaign=campaign).order_by("enterprise__credit_code"))
+    if len(tasks) < 3:
+        return
+    to_suspend, reported, refused = tasks[:3]
+    for task in tasks[3:]:  # the others conform
+        _file_sampling(task, list(task.inspectors.all()), _product(task), _at(day(1)), rng)
+        _test_and_notify(LabTest.objects.get(task=task), supervisor, fail=False, notified=_at(day(11)), rng=rng)
+    sampling.sampling_file(
+        actor=refused.inspectors.order_by("pk").first(),
+        task=refused,
+        values={"inspector_signatories": "、".join(i.get_full_name() for i in refused.inspectors.all())},
+        photos=[],
+        refused=True,
+        refusal_reason="企业负责人以“产品已全部发往外地经销商”为由拒绝抽样，并拒绝在抽样单上签字。",
+        now=_at(day(0), 15),
+    )
+    for task in (to_suspend, reported):
+        user = _account(task.enterprise)
+        _file_sampling(task, list(task.inspectors.all()), _product(task), _at(day(0)), rng)
+        result = _test_and_notify(LabTest.objects.get(task=task), supervisor, fail=True, notified=_at(day(10)), rng=rng)
+        testing.result_accept(actor=user, lab_test=result, now=_at(day(12)))
+        follow_up = FollowUp.objects.get(task=task)
+        followups.rectification_submit(
+            actor=user,
+            follow_up=follow_up,
+            report="已暂停该产品生产，更换面粉供应商并增加原料进厂检验，同批次产品已下架。",
+            files=[],
+            now=_at(day(50)),
+        )
+        recheck = followups.recheck_order(actor=supervisor, follow_up=follow_up)
+        _file_sampling(recheck, list(recheck.inspectors.all()), _product(recheck), _at(day(60)), rng)
+        result = _test_and_notify(
+            LabTest.objects.get(task=recheck), supervisor, fail=True, notified=_at(day(70)), rng=rng
+        )
+        testing.result_accept(actor=user, lab_test=result, now=_at(day(72)))
+    campaigns.campaign_close(actor=leader, campaign=campaign)
+    report = followups.province_report_create(actor=supervisor, now=_at(day(75)))
+    followups.province_report_sent(
+        actor=supervisor, report=report, sent_on=day(76), reference=f"岳市监函〔{day(76).year}〕27号", today=as_of
+    )
+    follow_up = FollowUp.objects.get(task=to_suspend)
+    followups.provincial_notice_record(
+        actor=supervisor,
+        follow_up=follow_up,
+        notice_on=day(90),
+        reference=f"湘市监公告〔{day(90).year}〕45号",
+        today=as_of,
+    )
+    second = Task.objects.get(follow_up=follow_up, recheck_round=2)
+    _file_sampling(second, list(second.inspectors.all()), _product(second), _at(day(155)), rng)
+    result = _test_and_notify(LabTest.objects.get(task=second), supervisor, fail=True, notified=_at(day(165)), rng=rng)
+    testing.result_accept(actor=_account(to_suspend.enterprise), lab_test=result, now=_at(day(167)))
+    proposal = follow_up.proposals.get()
+    followups.proposal_hearing(
+        actor=supervisor, proposal=proposal, notified_on=day(170), requested=False, held_on=None, today=as_of
     )

@@ -18,7 +18,7 @@ def served_when_notified(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("inspections", "0002_pseudonymous_stratified_draw"),
+        ("inspections", "0004_refusal_follow_ups_to_penalty_proposals"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
