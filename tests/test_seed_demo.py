@@ -278,7 +278,7 @@ def assert_complaints_are_alive():
     )
     # A counterfeit tip led to a case and the leader recorded its reward.
     [rewarded] = [c for c in complaints if c.reward_amount]
-    assert rewarded.kind == ComplaintKind.COUNTERFEIT and rewarded.led_to_case and not rewarded.anonymous
+    assert rewarded.kind == ComplaintKind.TIP and rewarded.led_to_case and not rewarded.anonymous
     assert rewarded.reward_recorded_by.username == "leader"
 
     # 你点我检: uneven popularity; the most wanted rice products are in the draft plan.
