@@ -53,7 +53,7 @@ STAGE_NAMES = {
     FollowUpStage.FIRST_RECHECK: "首次复查",
     FollowUpStage.SECOND_RECHECK: "公告后二次复查",
 }
-KIND_NAMES = {"kind_complaint": "质量投诉", "kind_counterfeit": "打假举报"}
+KIND_NAMES = {"kind_complaint": "投诉", "kind_tip": "举报"}
 TOTAL = "合计"
 
 
@@ -301,7 +301,7 @@ def quality_report(
             f"近{GRADE_CHANGE_DAYS}天信用等级上升{raised}家、下降{lowered}家。"
         )
     complaints = (
-        f"{period.short_name}共受理质量投诉和打假举报{outcomes['received']}件，"
+        f"{period.short_name}共受理投诉和举报{outcomes['received']}件，"
         f"经查属实（含部分属实）{outcomes['substantiated']}件，立案查处{outcomes['led_to_case']}件"
     )
     if hot_products:

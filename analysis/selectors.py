@@ -19,7 +19,7 @@ from analysis.quarters import Quarter, during_quarters, in_quarters, quarters_be
 from analysis.services import SUMMARY_JOB
 from analysis.tables import COUNT, PERCENT, TEXT, Chart, Column, Series, Table, pass_rate, share
 from complaints.choices import ComplaintKind
-from complaints.selectors import all_complaints
+from complaints.selectors import all_complaints, overdue_complaints
 from core.models import JobRun
 from credit.choices import Grade, WarningKind
 from credit.selectors import grade_changes, grades, open_warnings
@@ -97,7 +97,7 @@ def dashboard(filters: DashboardFilters, *, now: datetime.datetime | None = None
             credit_section(filters, now=now),
             follow_up_section(filters, today=timezone.localdate(now)),
             warning_section(filters),
-            complaint_section(filters),
+            complaint_section(filters, today=timezone.localdate(now)),
         ],
         summary_as_of=summary_as_of(),
         generated_at=now,
@@ -491,9 +491,16 @@ def complaint_tables(filters: DashboardFilters) -> list[Table]:
     ]
 
 
-def complaint_section(filters: DashboardFilters) -> Section:
+def complaint_section(filters: DashboardFilters, today: datetime.date | None = None) -> Section:
     tables = complaint_tables(filters)
     received = tables[0].total["n"]
-    stats = [Stat("complaints", _("Complaints and tips received"), received)]
-    note = _("Complaints and counterfeit tips received in the quarters chosen.")
+    overdue = overdue_complaints(today or timezone.localdate())
+    if filters.district is not None:
+        overdue = overdue.filter(Q(district=filters.district) | Q(enterprise__district=filters.district))
+    late = overdue.count()
+    stats = [
+        Stat("complaints", _("Complaints and tips received"), received),
+        Stat("complaints_overdue", _("Complaints and tips overdue now"), late, tone="danger" if late else ""),
+    ]
+    note = _("Complaints and tips received in the quarters chosen; overdue: a clock of SAMR Order 20 run out.")
     return Section("complaints", _("Complaints and tips"), tables, stats, note)

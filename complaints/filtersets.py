@@ -3,11 +3,12 @@ are filtered by id as a plain number (see core.filters.IdFilter): a filter must 
 
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from complaints.choices import ComplaintKind, ComplaintStatus, Outcome
-from complaints.models import Complaint
+from complaints.models import Complaint, overdue_condition
 from core.filters import IdFilter
 from core.forms import DATE_INPUT
 from enterprises.selectors import districts
@@ -26,6 +27,7 @@ class ComplaintFilterSet(django_filters.FilterSet):
     )
     enterprise = IdFilter(field_name="enterprise_id", label=_("Enterprise"))
     assigned_to = IdFilter(field_name="assigned_to_id", label=_("Handled by"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
     q = django_filters.CharFilter(method="search", label=_("Tracking number, product or enterprise"), max_length=100)
 
     class Meta:
@@ -39,8 +41,16 @@ class ComplaintFilterSet(django_filters.FilterSet):
             "received_to",
             "enterprise",
             "assigned_to",
+            "overdue",
             "q",
         ]
+
+    def filter_overdue(self, queryset, name, value):
+        """A clock past its last day (or, false, none past)."""
+        if value is None:
+            return queryset
+        condition = overdue_condition(timezone.localdate())
+        return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def search(self, queryset, name, value):
         term = value.strip()

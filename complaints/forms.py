@@ -12,11 +12,19 @@ from django.core.cache import cache
 from django.db.models import Count, Model, Q
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.roles import Role
-from complaints.choices import ComplaintKind, NominationStatus, Outcome
+from complaints.choices import (
+    KIND_EXPLANATIONS,
+    OUTCOMES_BY_KIND,
+    ComplaintKind,
+    NominationStatus,
+    Outcome,
+    RefusalReason,
+)
 from complaints.models import Complaint, Nomination
 from core.files import PHOTO_TYPES, UploadsField
 from core.forms import NOTE, CreditCodeField
@@ -117,17 +125,24 @@ class ChallengeForm(forms.Form):
 
 
 class ComplaintFileForm(ChallengeForm):
-    """A complaint or a counterfeit tip from the public. The service checks what is required (the phone unless
-    anonymous); the form checks the photos' number, type and size."""
+    """A complaint (named: name, phone, address and the business complained about) or a tip (anonymous if the
+    tipster wishes, with a reward code to claim a reward later) from the public. The service checks what each kind
+    requires; the form checks the photos' number, type and size."""
 
-    kind = forms.ChoiceField(label=_("What do you report?"), choices=ComplaintKind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label=_("What do you report?"),
+        choices=ComplaintKind.choices,
+        widget=forms.RadioSelect,
+        # One sentence each under the choice, so the public knows which to pick.
+        help_text=format_lazy("{} {}", *(KIND_EXPLANATIONS[kind] for kind in ComplaintKind)),
+    )
     product_name = forms.CharField(label=_("Product"), max_length=128)
     brand = forms.CharField(label=_("Brand or trademark"), max_length=64, required=False)
     enterprise_name = forms.CharField(
-        label=_("Maker or seller"),
+        label=_("Business complained about, or maker or seller"),
         max_length=128,
         required=False,
-        help_text=_("As printed on the product or the receipt, if you know it."),
+        help_text=_("Required for a complaint (the respondent); for a tip, as printed on the product, if you know it."),
     )
     place = forms.CharField(
         label=_("Where did you buy or find it?"),
@@ -146,9 +161,14 @@ class ComplaintFileForm(ChallengeForm):
         help_text=lazy_format(_("Up to %(count)s photos of the product, its label or the receipt."), count=MAX_PHOTOS),
     )
     anonymous = forms.BooleanField(
-        label=_("File anonymously"),
+        label=_("File anonymously (tips only)"),
         required=False,
         help_text=_("We will not be able to call you back; follow it with the tracking number."),
+    )
+    reward_code = forms.BooleanField(
+        label=_("Give me a reward code (anonymous tips)"),
+        required=False,
+        help_text=_("Shown once after filing: with it you can name yourself later to claim a reward."),
     )
     contact_name = forms.CharField(
         label=_("Your name"),
@@ -161,7 +181,14 @@ class ComplaintFileForm(ChallengeForm):
         max_length=32,
         required=False,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-        help_text=_("Required unless you file anonymously. Only the bureau's staff see it."),
+        help_text=_("Required unless you file a tip anonymously. Only the bureau's staff see it."),
+    )
+    contact_address = forms.CharField(
+        label=_("Your address"),
+        max_length=255,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        help_text=_("Required for a complaint. Only the bureau's staff see it."),
     )
 
     field_order = [
@@ -174,10 +201,23 @@ class ComplaintFileForm(ChallengeForm):
         "description",
         "photos",
         "anonymous",
+        "reward_code",
         "contact_name",
         "contact_phone",
+        "contact_address",
     ]
-    VALUES = ("kind", "product_name", "brand", "enterprise_name", "place", "district", "description", "anonymous")
+    VALUES = (
+        "kind",
+        "product_name",
+        "brand",
+        "enterprise_name",
+        "place",
+        "district",
+        "description",
+        "anonymous",
+        "reward_code",
+    )
+    CONTACT = ("contact_name", "contact_phone", "contact_address")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -194,11 +234,10 @@ class ComplaintFileForm(ChallengeForm):
         return photos
 
     def values(self) -> dict:
-        """The `values` of complaints.services.complaint_file; an anonymous complaint keeps no contact at all."""
+        """The `values` of complaints.services.complaint_file; an anonymous tip keeps no contact at all."""
         values = {name: self.cleaned_data[name] for name in self.VALUES}
         if not values["anonymous"]:
-            values["contact_name"] = self.cleaned_data["contact_name"]
-            values["contact_phone"] = self.cleaned_data["contact_phone"]
+            values.update({name: self.cleaned_data[name] for name in self.CONTACT})
         return values
 
 
@@ -347,11 +386,20 @@ class LinkForm(forms.Form):
 
 
 class RejectForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Ground (SAMR Order 20 Art 15)"),
+        choices=[("", "—"), *RefusalReason.choices],
+        required=False,
+        widget=forms.Select(attrs={"data-testid": "reject-reason"}),
+        help_text=_("Required for a complaint. A consumer dispute is not a ground: accept it and mediate."),
+    )
     reply = forms.CharField(
         label=_("Reply to the complainant"),
         widget=forms.Textarea(attrs={"rows": 3, "data-testid": "reject-reply"}),
         help_text=_("Why it is not accepted, and where to turn instead. Shown on the tracking page."),
     )
+
+    ERROR_FIELDS = {"refusal_reason": "reason", "public_reply": "reply"}
 
 
 class ResolveForm(forms.Form):
@@ -370,6 +418,12 @@ class ResolveForm(forms.Form):
         required=False,
         widget=forms.CheckboxInput(attrs={"data-testid": "resolve-led-to-case"}),
     )
+    major_violation = forms.BooleanField(
+        label=_("About a major violation (重大违法行为)"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"data-testid": "resolve-major-violation"}),
+        help_text=_("A tip about a major violation that led to a case may earn its tipster a reward."),
+    )
     note = forms.CharField(
         label=_("Internal note"),
         required=False,
@@ -378,6 +432,61 @@ class ResolveForm(forms.Form):
     )
 
     ERROR_FIELDS = {"internal_note": "note", "public_reply": "reply"}
+
+    def __init__(self, *args, complaint: Complaint, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = OUTCOMES_BY_KIND.get(complaint.kind, ())
+        self.fields["outcome"].choices = [(value, label) for value, label in Outcome.choices if value in allowed]
+        if not complaint.is_tip:  # a complaint is mediated: no case, no reward
+            del self.fields["led_to_case"], self.fields["major_violation"]
+
+    def values(self) -> dict:
+        names = ("outcome", "reply", "led_to_case", "major_violation", "note")
+        return {name: self.cleaned_data[name] for name in names if name in self.cleaned_data}
+
+
+class ExtendForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the extension"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "data-testid": "extend-reason"}),
+        help_text=_("Once only, by the number of working days the rules allow."),
+    )
+
+    ERROR_FIELDS = {"extension_reason": "reason"}
+
+
+class NotifyForm(forms.Form):
+    how = forms.CharField(
+        label=_("How the tipster was told"),
+        max_length=255,
+        widget=forms.TextInput(attrs={"data-testid": "notify-how"}),
+        help_text=_("By phone, letter or text message, and when."),
+    )
+
+    ERROR_FIELDS = {"tipster_notice": "how"}
+
+
+class RewardClaimForm(ChallengeForm):
+    """An anonymous tipster names themself with the tracking number and the reward code given at filing."""
+
+    number = forms.CharField(label=_("Tracking number"), max_length=24)
+    code = forms.CharField(label=_("Reward code"), max_length=32, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    name = forms.CharField(label=_("Your name"), max_length=64)
+    phone = forms.CharField(
+        label=_("Phone"), max_length=32, widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})
+    )
+
+    field_order = ["number", "code", "name", "phone"]
+    ERROR_FIELDS = {"claimant_name": "name", "claimant_phone": "phone"}
+
+    def values(self) -> dict:
+        return {
+            "number": normalise_number(self.cleaned_data["number"]),
+            "code": self.cleaned_data["code"],
+            "name": self.cleaned_data["name"],
+            "phone": self.cleaned_data["phone"],
+        }
 
 
 class RewardForm(forms.Form):

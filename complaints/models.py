@@ -1,7 +1,9 @@
-"""Complaints and tips from the public (投诉举报, 打假举报) with their tracking numbers, and the public's nominations
-of products to test (你点我检). Nothing here is ever deleted: a complaint is closed with an outcome or not accepted
-with a reason, and its history stays readable."""
+"""Complaints and tips from the public (投诉, 举报; SAMR Order 20) with their tracking numbers and their clocks, and
+the public's nominations of products to test (你点我检). Nothing here is ever deleted: a complaint is closed with an
+outcome or not accepted with a reason, and its history stays readable."""
 
+import datetime
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -14,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from complaints.choices import ComplaintKind, ComplaintStatus, NominationStatus, Outcome
+from complaints.choices import ComplaintKind, ComplaintStatus, NominationStatus, Outcome, RefusalReason
 from core.access import RestrictedQuerySet, access_rule
 from core.models import StoredFile
 
@@ -27,20 +29,65 @@ def new_tracking_number() -> str:
     return f"TS{timezone.localdate():%Y%m%d}{random_part}"
 
 
+def new_reward_code() -> str:
+    """A code an anonymous tipster keeps to claim a reward later: 16 characters of TRACKING_ALPHABET (80 bits)."""
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(16))
+
+
+def reward_code_hash(code: str) -> str:
+    """What is stored of a reward code: its SHA-256 (the code is random and long, so no salt or stretching is
+    needed), over the code as people type it (spaces and dashes dropped, capitals)."""
+    normalised = "".join(char for char in str(code).upper() if char.isalnum())
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def overdue_condition(today: datetime.date) -> Q:
+    """The records whose running clock has passed its last day: a complaint not accepted or refused in time, a
+    mediation not ended in time, a tip not decided in time, a named tipster not told the decision in time."""
+    complaint, tip = Q(kind=ComplaintKind.COMPLAINT), Q(kind=ComplaintKind.TIP)
+    return (
+        (complaint & Q(status=ComplaintStatus.RECEIVED, accept_due__lt=today))
+        | (complaint & Q(status=ComplaintStatus.IN_PROGRESS, mediation_due__lt=today))
+        | (tip & Q(status__in=[ComplaintStatus.RECEIVED, ComplaintStatus.IN_PROGRESS], decision_due__lt=today))
+        | (tip & Q(notice_due__lt=today, tipster_notified_at__isnull=True))
+    )
+
+
 class ComplaintQuerySet(RestrictedQuerySet):
     def open(self) -> "ComplaintQuerySet":
         return self.filter(status__in=[ComplaintStatus.RECEIVED, ComplaintStatus.IN_PROGRESS])
 
+    def overdue(self, today: datetime.date) -> "ComplaintQuerySet":
+        return self.filter(overdue_condition(today))
+
+
+class Clock:
+    """The step a complaint or tip waits for now and its last day (a working-day deadline)."""
+
+    def __init__(self, key: str, label, due: datetime.date | None):
+        self.key, self.label, self.due = key, label, due
+
+    def overdue(self, today: datetime.date) -> bool:
+        return self.due is not None and today > self.due
+
 
 class Complaint(models.Model):
-    """A quality complaint or counterfeit tip: what, where, by whom (unless anonymous); triaged by staff, linked to
-    an enterprise and product, assigned, and resolved with an outcome; a tip that led to a case may earn a reward."""
+    """A complaint (投诉: a named consumer's dispute with a business, accepted or refused, then mediated) or a tip
+    (举报: a suspected violation, perhaps anonymous, verified and decided whether to open a case): what, where, by
+    whom; linked to an enterprise and product, assigned, and closed with an outcome; each with its working-day
+    clocks (SAMR Order 20). A tip about a major violation that led to a case may earn its named tipster a reward;
+    an anonymous tipster claims it with the reward code given once at filing (only its hash is kept)."""
 
     tracking_number = models.CharField(_("tracking number"), max_length=24, unique=True, default=new_tracking_number)
     kind = models.CharField(_("kind"), max_length=16, choices=ComplaintKind.choices)
     product_name = models.CharField(_("product"), max_length=128)
     brand = models.CharField(_("brand or trademark"), max_length=64, blank=True)
-    enterprise_name = models.CharField(_("maker or seller, as reported"), max_length=128, blank=True)
+    enterprise_name = models.CharField(
+        _("maker or seller, as reported"),
+        max_length=128,
+        blank=True,
+        help_text=_("For a complaint: the business complained about (the respondent)."),
+    )
     place = models.CharField(_("where (shop, market, address)"), max_length=255)
     district = models.ForeignKey(
         "enterprises.District",
@@ -54,6 +101,7 @@ class Complaint(models.Model):
     anonymous = models.BooleanField(_("anonymous"), default=False)
     contact_name = models.CharField(_("your name"), max_length=64, blank=True)
     contact_phone = models.CharField(_("phone"), max_length=32, blank=True)
+    contact_address = models.CharField(_("your address"), max_length=255, blank=True)
     received_at = models.DateTimeField(_("received at"), default=timezone.now)
     status = models.CharField(
         _("status"), max_length=16, choices=ComplaintStatus.choices, default=ComplaintStatus.RECEIVED
@@ -106,6 +154,39 @@ class Complaint(models.Model):
         verbose_name=_("closed by"),
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    refusal_reason = models.CharField(
+        _("ground for not accepting"), max_length=24, choices=RefusalReason.choices, blank=True
+    )
+    # The clocks, in working days (settings COMPLAINT_*/TIP_*_WORKING_DAYS), set when their step starts.
+    accept_due = models.DateField(_("accept or refuse by"), null=True, blank=True)
+    mediation_due = models.DateField(_("mediation ends by"), null=True, blank=True)
+    decision_due = models.DateField(_("decision on a case by"), null=True, blank=True)
+    extended_at = models.DateTimeField(_("decision period extended at"), null=True, blank=True)
+    extended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("extension approved by"),
+    )
+    extension_reason = models.TextField(_("reason for the extension"), blank=True)
+    notice_due = models.DateField(_("tipster told by"), null=True, blank=True)
+    tipster_notified_at = models.DateTimeField(_("tipster told at"), null=True, blank=True)
+    tipster_notified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tipster told by"),
+    )
+    tipster_notice = models.CharField(_("how the tipster was told"), max_length=255, blank=True)
+    major_violation = models.BooleanField(_("a major violation (重大违法行为)"), default=False)
+    reward_code_hash = models.CharField(_("reward code (hash)"), max_length=64, blank=True, editable=False)
+    reward_claimed_at = models.DateTimeField(_("reward claimed at"), null=True, blank=True)
+    claimant_name = models.CharField(_("claimant's name"), max_length=64, blank=True)
+    claimant_phone = models.CharField(_("claimant's phone"), max_length=32, blank=True)
     reward_amount = models.DecimalField(
         _("reward (yuan)"), max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
@@ -143,6 +224,36 @@ class Complaint(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("complaints:complaint", args=[self.pk])
+
+    @property
+    def is_tip(self) -> bool:
+        return self.kind == ComplaintKind.TIP
+
+    @property
+    def extended(self) -> bool:
+        return self.extended_at is not None
+
+    @property
+    def reward_reachable(self) -> bool:
+        """A named tipster who can be reached, or an anonymous one who has claimed with the reward code."""
+        if self.reward_claimed_at is not None:
+            return bool(self.claimant_name and self.claimant_phone)
+        return not self.anonymous and bool(self.contact_name and self.contact_phone)
+
+    def clocks(self) -> list[Clock]:
+        """The clocks still running, the step they wait for and its last day."""
+        running = []
+        if self.kind == ComplaintKind.COMPLAINT:
+            if self.status == ComplaintStatus.RECEIVED:
+                running.append(Clock("accept", _("Accepted or refused by"), self.accept_due))
+            elif self.status == ComplaintStatus.IN_PROGRESS:
+                running.append(Clock("mediation", _("Mediation ends by"), self.mediation_due))
+        else:
+            if self.status in (ComplaintStatus.RECEIVED, ComplaintStatus.IN_PROGRESS):
+                running.append(Clock("decision", _("Decision whether to open a case by"), self.decision_due))
+            if self.notice_due is not None and self.tipster_notified_at is None:
+                running.append(Clock("notice", _("Tipster told the decision by"), self.notice_due))
+        return running
 
 
 @access_rule(Complaint, actions=("view", "resolve"))

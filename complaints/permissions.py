@@ -14,6 +14,7 @@ rules.add_perm("complaints.handle", is_bureau_staff | is_inspector)  # may be as
 rules.add_perm("complaints.triage", is_bureau_staff)
 rules.add_perm("complaints.resolve", is_bureau_staff | object_rule(Complaint, "resolve"))  # or its handler
 rules.add_perm("complaints.reward", is_leader)
+rules.add_perm("complaints.extend", is_leader)  # a tip's decision period, once
 rules.add_perm("complaints.view_nominations", is_bureau_staff)
 rules.add_perm("complaints.adopt_nominations", is_bureau_staff)
 

@@ -93,7 +93,7 @@ def complaints_events(user, enterprise: Model) -> list[TimelineEvent]:
 
 # A complaint's change history.
 
-HIDDEN_FIELDS = {"tracking_number"}  # never changes; not worth a row
+HIDDEN_FIELDS = {"tracking_number", "reward_code_hash"}  # never change; not worth a row (nor shown)
 
 
 def complaint_changes(complaint: Complaint, limit: int = 100) -> list[Change]:

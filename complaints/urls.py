@@ -15,5 +15,6 @@ urlpatterns = [
     path("public/complaints/received/", public.complaint_filed, name="filed"),
     path("public/complaints/track/", public.track, name="track"),
     path("public/complaints/track/<str:number>/", public.track_status, name="track_status"),
+    path("public/complaints/reward/", public.reward_claim, name="reward_claim"),
     path("public/nominations/", public.nominations, name="nominate"),
 ]

@@ -313,6 +313,12 @@ SUSPENSION_RECHECK_DAYS = env_int("SUSPENSION_RECHECK_DAYS", 30)
 PUBLICATION_WORKING_DAYS = env_int("PUBLICATION_WORKING_DAYS", 20)  # publish within 20 working days of the result
 # Service of notices (送达): staff see the notices no enterprise user has opened this many days after they were issued
 NOTICE_UNOPENED_ALERT_DAYS = env_int("NOTICE_UNOPENED_ALERT_DAYS", 5)
+# Complaints and tips (SAMR Order 20), in working days on the working-day calendar.
+COMPLAINT_ACCEPT_WORKING_DAYS = env_int("COMPLAINT_ACCEPT_WORKING_DAYS", 7)  # accept or refuse after receipt
+COMPLAINT_MEDIATION_WORKING_DAYS = env_int("COMPLAINT_MEDIATION_WORKING_DAYS", 45)  # mediation ends after acceptance
+TIP_DECISION_WORKING_DAYS = env_int("TIP_DECISION_WORKING_DAYS", 15)  # verify and decide whether to open a case
+TIP_EXTENSION_WORKING_DAYS = env_int("TIP_EXTENSION_WORKING_DAYS", 15)  # once, with a leader's approval
+TIP_NOTICE_WORKING_DAYS = env_int("TIP_NOTICE_WORKING_DAYS", 5)  # a named tipster told the decision
 # Credit grading and risk (DOMAIN.md "Quality credit grading", "Risk and early warning"). The grading weights and
 # thresholds themselves are data: versions of credit.ScoringModel that staff view and change.
 # The serious-dishonesty list (严重违法失信名单, SAMR Order 44 and the 2021 credit-repair rules).

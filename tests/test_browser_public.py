@@ -1,5 +1,5 @@
 """The public side in headless Chromium: an anonymous visitor on a phone searches the published results, downloads
-them as CSV, files an anonymous complaint with a photo and follows it by its tracking number; a supervisor finds
+them as CSV, files an anonymous tip with a photo and follows it by its tracking number; a supervisor finds
 it, links it to the enterprise by its credit code, accepts and resolves it as substantiated, which lowers the
 enterprise's credit score; the visitor then reads the outcome and the reply, and nothing the bureau keeps for
 itself."""
@@ -173,7 +173,7 @@ def test_a_visitor_finds_a_result_files_a_complaint_and_follows_it_to_its_credit
     photo_file = {"name": "米袋.png", "mimeType": "image/png", "buffer": tiny_png()}
 
     def fill_complaint(answer: int) -> None:
-        visitor.check("input[name=kind][value=complaint]")
+        visitor.check("input[name=kind][value=tip]")  # anonymous: a tip (举报)
         visitor.fill("input[name=product_name]", SHOWN_PRODUCT)
         visitor.fill("input[name=brand]", "洞庭")
         visitor.fill("input[name=enterprise_name]", SHOWN)

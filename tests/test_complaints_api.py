@@ -52,6 +52,8 @@ def values(**changes) -> dict:
         "description": "使用一周后底座漏电",
         "contact_name": "李四",
         "contact_phone": "13800001111",
+        "contact_address": "岳阳楼区洞庭路1号",
+        "enterprise_name": "某电器商店",
         **changes,
     }
 
@@ -70,12 +72,13 @@ def errors(response) -> dict:
 def test_anyone_files_a_complaint_with_photos_and_gets_its_number():
     response = anonymous().post(
         f"{API}/public/",
-        {**values(anonymous="true"), "photos": [photo("a.png"), photo("b.png")]},
+        {**values(kind="tip", anonymous="true"), "photos": [photo("a.png"), photo("b.png")]},
         format="multipart",
     )
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert set(body) == {"tracking_number", "status", "received_at", "track_url"}
+    assert set(body) == {"tracking_number", "status", "received_at", "track_url", "reward_code"}
+    assert body["reward_code"] is None  # none asked for
     complaint = Complaint.objects.get(tracking_number=body["tracking_number"])
     assert body["track_url"] == f"{API}/track/{complaint.tracking_number}/"
     assert complaint.anonymous and (complaint.contact_name, complaint.contact_phone) == ("", "")
@@ -149,13 +152,17 @@ def test_following_by_number_shows_public_fields_only(actors, enterprise, refere
         "status": "received",
         "outcome": None,
         "reply": None,
+        "deadlines": body["deadlines"],
+        "extended": False,
     }
+    assert [deadline["step"] for deadline in body["deadlines"]] == ["accept"]
     complaint = services.complaint_accept(actor=actors[Role.SUPERVISOR], complaint=complaint, enterprise=enterprise)
     services.complaint_resolve(
-        actor=actors[Role.SUPERVISOR], complaint=complaint, outcome=Outcome.PARTLY, reply="部分属实", note="内部"
+        actor=actors[Role.SUPERVISOR], complaint=complaint, outcome=Outcome.MEDIATED, reply="调解成立", note="内部"
     )
     body = public.get(url.lower()).json()
-    assert (body["status"], body["outcome"], body["reply"]) == ("resolved", "partly", "部分属实")
+    assert (body["status"], body["outcome"], body["reply"]) == ("resolved", "mediated", "调解成立")
+    assert body["deadlines"] == []
     assert "李四秘密" not in str(body) and "内部" not in str(body) and enterprise.name not in str(body)
     assert public.get(f"{API}/track/TS20260101ABCDEFGHJK/").status_code == 404
 
@@ -175,7 +182,7 @@ def test_following_is_throttled_so_numbers_cannot_be_enumerated():
 def test_staff_accept_and_the_handler_resolves_to_a_credit_effect(
     actors, enterprise, reference_data, django_capture_on_commit_callbacks
 ):
-    complaint = filed()
+    complaint = filed(kind=ComplaintKind.TIP)
     product = ProductFactory(enterprise=enterprise)
     staff, inspector = api(actors[Role.SUPERVISOR]), api(actors[Role.INSPECTOR])
     wrong = staff.post(
@@ -219,8 +226,13 @@ def test_update_keeps_what_is_left_out(actors, enterprise, other_enterprise):
 def test_staff_reject_with_a_reply(actors):
     complaint = filed()
     staff = api(actors[Role.SUPERVISOR])
-    assert "reply" in errors(staff.post(f"{API}/{complaint.pk}/reject/", {"reply": " "}, format="json"))
-    body = staff.post(f"{API}/{complaint.pk}/reject/", {"reply": "不属于本局职责"}, format="json").json()
+    refused = staff.post(f"{API}/{complaint.pk}/reject/", {"reply": " "}, format="json")
+    assert {"reply", "reason"} <= set(errors(refused))  # a complaint is refused only on a ground of Order 20
+    assert "reason" in errors(staff.post(f"{API}/{complaint.pk}/reject/", {"reason": "dispute"}, format="json"))
+    body = staff.post(
+        f"{API}/{complaint.pk}/reject/", {"reply": "不属于本局职责", "reason": "not_our_remit"}, format="json"
+    ).json()
+    assert body["refusal_reason"] == "not_our_remit"
     assert body["status"] == "rejected"
     public = anonymous().get(f"{API}/track/{complaint.tracking_number}/").json()
     assert (public["status"], public["outcome"], public["reply"]) == ("rejected", None, "不属于本局职责")
@@ -229,11 +241,16 @@ def test_staff_reject_with_a_reply(actors):
 def test_only_a_leader_records_a_reward(actors, enterprise, reference_data):
     tip = services.complaint_accept(
         actor=actors[Role.SUPERVISOR],
-        complaint=filed(kind=ComplaintKind.COUNTERFEIT, anonymous=True, contact_phone=""),
+        complaint=filed(kind=ComplaintKind.TIP),
         enterprise=enterprise,
     )
     services.complaint_resolve(
-        actor=actors[Role.SUPERVISOR], complaint=tip, outcome=Outcome.SUBSTANTIATED, reply="已立案", led_to_case=True
+        actor=actors[Role.SUPERVISOR],
+        complaint=tip,
+        outcome=Outcome.SUBSTANTIATED,
+        reply="已立案",
+        led_to_case=True,
+        major_violation=True,
     )
     reward = {"amount": "500.00", "note": "岳市监奖〔2026〕3号"}
     assert api(actors[Role.SUPERVISOR]).post(f"{API}/{tip.pk}/reward/", reward, format="json").status_code == 403

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def filed(**values):
     return services.complaint_file(
         values={
-            "kind": ComplaintKind.COMPLAINT,
+            "kind": ComplaintKind.TIP,  # a tip is verified and may lead to a case; a complaint is mediated
             "product_name": "电热水壶",
             "place": "岳阳楼区步行街某商店",
             "description": "使用一周后底座漏电",
@@ -79,15 +79,16 @@ def test_anonymous_tips_need_no_contact_and_a_tip_that_led_to_a_case_is_rewarded
     with pytest.raises(ValidationError) as refused:
         filed(contact_phone="")
     assert "contact_phone" in refused.value.error_dict
-    tip = filed(kind=ComplaintKind.COUNTERFEIT, anonymous=True, contact_phone="", contact_name="王五")
-    assert tip.contact_name == "" and tip.anonymous
-    tip = services.complaint_accept(actor=actors[Role.SUPERVISOR], complaint=tip, enterprise=enterprise)
+    anonymous = filed(kind=ComplaintKind.TIP, anonymous=True, contact_phone="", contact_name="王五")
+    assert anonymous.contact_name == "" and anonymous.anonymous
+    tip = services.complaint_accept(actor=actors[Role.SUPERVISOR], complaint=filed(), enterprise=enterprise)
     tip = services.complaint_resolve(
         actor=actors[Role.SUPERVISOR],
         complaint=tip,
         outcome=Outcome.SUBSTANTIATED,
         reply="已立案查处",
         led_to_case=True,
+        major_violation=True,
     )
     with pytest.raises(PermissionDenied):  # a leader decides rewards
         services.reward_record(actor=actors[Role.SUPERVISOR], complaint=tip, amount=Decimal("500"), note="奖励决定")

@@ -53,6 +53,7 @@ def complaint_values(**values) -> dict:
         "description": "使用一周后底座漏电",
         "contact_name": "李四",
         "contact_phone": "13800001111",
+        "contact_address": "岳阳楼区洞庭路1号",
         **values,
     }
 
@@ -80,14 +81,14 @@ def test_an_anonymous_complaint_with_photos_is_filed_and_followed_by_its_number(
         assert f'data-testid="{testid}"' in content
     data = {
         **answered(form),
-        **complaint_values(kind=ComplaintKind.COUNTERFEIT, anonymous="on", district=district.pk),
+        **complaint_values(kind=ComplaintKind.TIP, anonymous="on", district=district.pk),
         "photos": [photo("a.png"), photo("b.jpg")],
     }
     response = client.post(NEW, data)
     assert response.status_code == 302 and response["Location"] == reverse("complaints:filed")
     complaint = Complaint.objects.get()
     assert complaint.anonymous and complaint.contact_name == "" and complaint.contact_phone == ""
-    assert complaint.kind == ComplaintKind.COUNTERFEIT and complaint.district == district
+    assert complaint.kind == ComplaintKind.TIP and complaint.district == district
     assert sorted(complaint.photos.values_list("original_name", flat=True)) == ["a.png", "b.jpg"]
     confirmation = client.get(response["Location"])
     assert confirmation.context["number"] == complaint.tracking_number
@@ -200,13 +201,13 @@ def test_the_tracking_page_shows_public_fields_only(client, actors, enterprise, 
     services.complaint_resolve(
         actor=actors[Role.INSPECTOR],
         complaint=complaint,
-        outcome=Outcome.SUBSTANTIATED,
+        outcome=Outcome.MEDIATED,
         reply="经查属实，已责令整改",
         note="内部备注不公开",
     )
     page = client.get(url)
     content = page.content.decode()
-    assert 'data-value="resolved"' in content and 'data-value="substantiated"' in content
+    assert 'data-value="resolved"' in content and 'data-value="mediated"' in content
     assert "经查属实，已责令整改" in content and "电热水壶" in content
     for secret in (
         "李四秘密",
@@ -265,7 +266,7 @@ def accept_and_resolve(client, actors, complaint, enterprise, *, outcome=Outcome
 def test_staff_triage_and_the_handler_resolves_to_a_credit_effect(
     client, actors, enterprise, reference_data, django_capture_on_commit_callbacks
 ):
-    complaint = filed(enterprise_name=enterprise.name[:4])
+    complaint = filed(kind=ComplaintKind.TIP, enterprise_name=enterprise.name[:4])
     supervisor = signed_in(client, actors[Role.SUPERVISOR])
     page = supervisor.get(complaint.get_absolute_url())
     assert page.status_code == 200
@@ -339,7 +340,12 @@ def test_staff_reject_with_a_reply_shown_on_the_tracking_page(client, actors):
     staff = signed_in(client, actors[Role.SUPERVISOR])
     empty = staff.post(complaint.get_absolute_url(), {"action": "reject", "reject-reply": ""})
     assert "reply" in empty.context["reject_form"].errors
-    staff.post(complaint.get_absolute_url(), {"action": "reject", "reject-reply": "不属于本局职责，请向消协反映"})
+    no_ground = staff.post(complaint.get_absolute_url(), {"action": "reject", "reject-reply": "消费纠纷"})
+    assert "reason" in no_ground.context["reject_form"].errors  # a complaint is refused on an Order 20 ground only
+    staff.post(
+        complaint.get_absolute_url(),
+        {"action": "reject", "reject-reply": "不属于本局职责，请向消协反映", "reject-reason": "not_our_remit"},
+    )
     complaint.refresh_from_db()
     assert complaint.status == ComplaintStatus.REJECTED
     client.logout()
@@ -360,7 +366,15 @@ def test_inspectors_see_only_their_complaints(client, actors, enterprise):
     stored = theirs_photo.photos.get()
     assert client.get(reverse("complaints:photo", args=[theirs_photo.pk, stored.pk])).status_code == 404
     page = client.get(mine.get_absolute_url())
-    assert page.context["can"] == {"accept": False, "reject": False, "update": False, "resolve": True, "reward": False}
+    assert page.context["can"] == {
+        "accept": False,
+        "reject": False,
+        "update": False,
+        "resolve": True,
+        "reward": False,
+        "extend": False,
+        "notify": False,
+    }
     # Triage is for staff.
     assert client.post(theirs.get_absolute_url(), {"action": "accept"}).status_code == 404
     assert client.post(mine.get_absolute_url(), {"action": "update"}).status_code == 403
@@ -399,9 +413,11 @@ def test_staff_see_the_photos_through_the_access_check(client, actors):
 
 
 def test_only_a_leader_records_a_tips_reward(client, actors, enterprise, reference_data):
-    tip = filed(kind=ComplaintKind.COUNTERFEIT, anonymous=True, contact_phone="")
-    tip = accept_and_resolve(client, actors, tip, enterprise, **{"resolve-led_to_case": "on"})
-    assert tip.led_to_case
+    tip = filed(kind=ComplaintKind.TIP)  # named and reachable
+    tip = accept_and_resolve(
+        client, actors, tip, enterprise, **{"resolve-led_to_case": "on", "resolve-major_violation": "on"}
+    )
+    assert tip.led_to_case and tip.major_violation
     supervisor = signed_in(client, actors[Role.SUPERVISOR])
     assert not supervisor.get(tip.get_absolute_url()).context["can"]["reward"]
     refused = supervisor.post(tip.get_absolute_url(), {"action": "reward", "reward-amount": "500", "reward-note": "x"})
@@ -423,7 +439,7 @@ def test_only_a_leader_records_a_tips_reward(client, actors, enterprise, referen
 def test_the_list_filters(client, actors, enterprise):
     district = DistrictFactory()
     first = filed(product_name="电热水壶", district=district)
-    second = filed(product_name="儿童玩具", kind=ComplaintKind.COUNTERFEIT)
+    second = filed(product_name="儿童玩具", kind=ComplaintKind.TIP)
     services.complaint_accept(actor=actors[Role.SUPERVISOR], complaint=second, enterprise=enterprise)
     client = signed_in(client, actors[Role.SUPERVISOR])
 
@@ -455,7 +471,7 @@ def test_the_list_runs_a_bounded_number_of_queries(client, actors, enterprise, d
                 enterprise=EnterpriseFactory(),
                 assigned_to=actors[Role.INSPECTOR],
             )
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):  # with the overdue records above the list
         response = client.get(reverse("complaints:list"))
     assert len(response.context["page"]) == 25
     detail = Complaint.objects.filter(enterprise__isnull=False).first()

@@ -326,12 +326,12 @@ def test_complaints_by_quarter_district_and_most_named_product(city):
         )
 
     complaint("complaint", "电动自行车", city["east"], in_quarter(city["now"]))
-    complaint("counterfeit", "电动自行车", city["east"], in_quarter(city["now"], 0.5))
+    complaint("tip", "电动自行车", city["east"], in_quarter(city["now"], 0.5))
     complaint("complaint", "大米", city["west"], in_quarter(city["last"]))
     complaint("complaint", "大米", city["west"], in_quarter(city["now"].shifted(-12)))  # before the quarters chosen
     board = dashboard(DashboardFilters.default(timezone.localdate()))
     by_quarter = rows(board, "complaints_by_quarter")
-    assert (by_quarter[city["now"].label]["n"], by_quarter[city["now"].label]["kind_counterfeit"]) == (2, 1)
+    assert (by_quarter[city["now"].label]["n"], by_quarter[city["now"].label]["kind_tip"]) == (2, 1)
     assert by_quarter[city["last"].label]["n"] == 1
     assert [(row["label"], row["n"]) for row in table(board, "complaints_by_district").rows] == [
         ("东区", 2),

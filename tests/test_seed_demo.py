@@ -246,7 +246,7 @@ def assert_complaints_are_alive():
         complaint = by_pk[version.id]
         assert version.tracking_number == complaint.tracking_number
         assert version.received_at == complaint.received_at <= version.history_date < end
-        if version.status == ComplaintStatus.RECEIVED:
+        if version.history_type == "+":  # filed (a reward claim later changes a tip still received)
             assert version.history_date == complaint.received_at
     for entry in AuditEntry.objects.filter(action="complaints.file"):
         assert (
@@ -278,8 +278,21 @@ def assert_complaints_are_alive():
     )
     # A counterfeit tip led to a case and the leader recorded its reward.
     [rewarded] = [c for c in complaints if c.reward_amount]
-    assert rewarded.kind == ComplaintKind.COUNTERFEIT and rewarded.led_to_case and not rewarded.anonymous
-    assert rewarded.reward_recorded_by.username == "leader"
+    assert rewarded.kind == ComplaintKind.TIP and rewarded.led_to_case and not rewarded.anonymous
+    assert rewarded.major_violation and rewarded.reward_recorded_by.username == "leader"
+    # The complaint rules' states: named complaints mediated, a tip extended once by the leader, one overdue, an
+    # anonymous tip's reward code claimed; refusals only on grounds of Order 20.
+    assert all(not c.anonymous and c.contact_address and c.enterprise_name for c in complaints if c.kind == "complaint")
+    assert any(c.outcome == Outcome.MEDIATED for c in complaints if c.kind == ComplaintKind.COMPLAINT)
+    [extended] = [c for c in complaints if c.extended_at]
+    assert extended.extended_by.username == "leader" and extended.decision_due >= AS_OF
+    overdue = list(Complaint.objects.overdue(AS_OF))  # as the city stands on its day
+    assert [c.product_name for c in overdue] == ["液化石油气钢瓶"] and overdue[0].kind == ComplaintKind.TIP
+    [claimed] = [c for c in complaints if c.reward_claimed_at]
+    assert claimed.anonymous and claimed.reward_code_hash and claimed.claimant_phone
+    assert all(c.refusal_reason for c in statuses[ComplaintStatus.REJECTED] if c.kind == ComplaintKind.COMPLAINT)
+    named_decided = [c for c in complaints if c.notice_due and c not in overdue]
+    assert named_decided and all(c.tipster_notified_at for c in named_decided)
 
     # 你点我检: uneven popularity; the most wanted rice products are in the draft plan.
     counts = sorted(Nomination.objects.values("product_name").annotate(n=Count("pk")).values_list("n", flat=True))

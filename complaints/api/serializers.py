@@ -8,9 +8,11 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from complaints.choices import ComplaintKind, ComplaintStatus, NominationStatus, Outcome
+from complaints.choices import ComplaintKind, ComplaintStatus, NominationStatus, Outcome, RefusalReason
+from complaints.clocks import with_countdowns
 from complaints.forms import MAX_PHOTOS, handler_roles, lazy_format
 from complaints.models import Complaint, ComplaintPhoto
 from core.api.fields import NamedEnumField
@@ -27,7 +29,9 @@ class EnumField(NamedEnumField):
 
 
 class ComplaintFileSerializer(serializers.Serializer):
-    """A complaint or counterfeit tip from the public (multipart, with up to MAX_PHOTOS photos)."""
+    """A complaint (named: contact name, phone and address and the business complained about in enterprise_name)
+    or a tip (anonymous if wished, then optionally with a reward code) from the public (multipart, with up to
+    MAX_PHOTOS photos)."""
 
     kind = EnumField(ComplaintKind)
     product_name = serializers.CharField(max_length=128, allow_blank=True)
@@ -45,7 +49,15 @@ class ComplaintFileSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
-        help_text=_("Required unless anonymous; an anonymous complaint keeps no contact."),
+        help_text=_("Required unless an anonymous tip; an anonymous tip keeps no contact."),
+    )
+    contact_address = serializers.CharField(
+        max_length=255, required=False, allow_blank=True, default="", help_text=_("Required for a complaint.")
+    )
+    reward_code = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("An anonymous tip only: return a reward code, once, to claim a reward later."),
     )
     photos = serializers.ListField(
         child=serializers.FileField(),
@@ -64,7 +76,7 @@ class ComplaintFileSerializer(serializers.Serializer):
         data = dict(self.validated_data)
         data.pop("photos", None)
         if data["anonymous"]:
-            data.pop("contact_name"), data.pop("contact_phone")
+            data.pop("contact_name"), data.pop("contact_phone"), data.pop("contact_address")
         return data
 
 
@@ -73,18 +85,52 @@ class ComplaintReceiptSerializer(serializers.ModelSerializer):
 
     status = EnumField(ComplaintStatus, read_only=True)
     track_url = serializers.SerializerMethodField(help_text=_("The API address to follow it."))
+    reward_code = serializers.SerializerMethodField(
+        help_text=_("Only when asked for: the reward code, given this once and never stored (keep it).")
+    )
 
     class Meta:
         model = Complaint
-        fields = ["tracking_number", "status", "received_at", "track_url"]
+        fields = ["tracking_number", "status", "received_at", "track_url", "reward_code"]
         read_only_fields = fields
 
     def get_track_url(self, complaint) -> str:
         return reverse("v1:complaint-track-detail", args=[complaint.tracking_number])
 
+    def get_reward_code(self, complaint) -> str | None:
+        return getattr(complaint, "reward_code", "") or None
 
-class PublicComplaintSerializer(serializers.ModelSerializer):
-    """A complaint's public status: the outcome and the reply once it is closed, nothing about who filed it."""
+
+class DeadlineSerializer(serializers.Serializer):
+    """A running clock: the step waited for, its last day, the working days left or whether it is overdue."""
+
+    step = serializers.CharField(source="key", help_text=_("accept, mediation, decision or notice."))
+    label = serializers.CharField()
+    due = serializers.DateField(allow_null=True)
+    working_days_left = serializers.IntegerField(source="days_left", allow_null=True)
+    overdue = serializers.BooleanField()
+
+
+class ClocksMixin(serializers.Serializer):
+    deadlines = serializers.SerializerMethodField(help_text=_("The clocks still running, with their countdowns."))
+    extended = serializers.SerializerMethodField(help_text=_("A tip's decision period was extended (once)."))
+
+    public_steps = None  # every step; the public's serializer leaves out the tipster's notice
+
+    @extend_schema_field(DeadlineSerializer(many=True))
+    def get_deadlines(self, complaint) -> list:
+        clocks = [c for c in with_countdowns(complaint) if self.public_steps is None or c.key in self.public_steps]
+        return DeadlineSerializer(clocks, many=True).data
+
+    def get_extended(self, complaint) -> bool:
+        return complaint.extended_at is not None
+
+
+class PublicComplaintSerializer(ClocksMixin, serializers.ModelSerializer):
+    """A complaint's public status with its running clocks: the outcome and the reply once it is closed, nothing
+    about who filed it."""
+
+    public_steps = ("accept", "mediation", "decision")
 
     kind = EnumField(ComplaintKind, read_only=True)
     status = EnumField(ComplaintStatus, read_only=True)
@@ -96,7 +142,17 @@ class PublicComplaintSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Complaint
-        fields = ["tracking_number", "kind", "product_name", "received_on", "status", "outcome", "reply"]
+        fields = [
+            "tracking_number",
+            "kind",
+            "product_name",
+            "received_on",
+            "status",
+            "outcome",
+            "reply",
+            "deadlines",
+            "extended",
+        ]
         read_only_fields = fields
 
     def get_received_on(self, complaint) -> datetime.date:
@@ -153,7 +209,7 @@ class ComplaintPhotoSerializer(serializers.ModelSerializer):
 
 
 class ComplaintSerializer(serializers.ModelSerializer):
-    """A complaint in the staff list."""
+    """A complaint in the staff list, with the last days of its clocks."""
 
     kind = EnumField(ComplaintKind, read_only=True)
     status = EnumField(ComplaintStatus, read_only=True)
@@ -184,14 +240,19 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "outcome",
             "led_to_case",
             "closed_at",
+            "accept_due",
+            "mediation_due",
+            "decision_due",
+            "notice_due",
         ]
         read_only_fields = fields
 
 
-class ComplaintDetailSerializer(ComplaintSerializer):
+class ComplaintDetailSerializer(ClocksMixin, ComplaintSerializer):
     """A complaint with the complainant's contact, the handling, the reply, the internal note and the photos."""
 
     photos = ComplaintPhotoSerializer(many=True, read_only=True)
+    refusal_reason = EnumField(RefusalReason, read_only=True, allow_null=True)
 
     class Meta(ComplaintSerializer.Meta):
         fields = [
@@ -200,6 +261,20 @@ class ComplaintDetailSerializer(ComplaintSerializer):
             "anonymous",
             "contact_name",
             "contact_phone",
+            "contact_address",
+            "refusal_reason",
+            "extended_at",
+            "extended_by",
+            "extension_reason",
+            "tipster_notified_at",
+            "tipster_notified_by",
+            "tipster_notice",
+            "major_violation",
+            "reward_claimed_at",
+            "claimant_name",
+            "claimant_phone",
+            "deadlines",
+            "extended",
             "triaged_by",
             "triaged_at",
             "public_reply",
@@ -240,16 +315,45 @@ class LinkSerializer(serializers.Serializer):
 
 
 class RejectSerializer(serializers.Serializer):
+    reason = EnumField(
+        RefusalReason, required=False, allow_blank=True, default="", help_text=_("Required for a complaint.")
+    )
     reply = serializers.CharField(
-        allow_blank=True, help_text=_("Why it is not accepted and where to turn; shown to the complainant.")
+        max_length=5000,
+        allow_blank=True,
+        help_text=_("Why it is not accepted and where to turn; shown to the complainant."),
     )
 
 
 class ResolveSerializer(serializers.Serializer):
     outcome = EnumField(Outcome)
-    reply = serializers.CharField(allow_blank=True, help_text=_("What was found and done; shown to the complainant."))
-    led_to_case = serializers.BooleanField(required=False, default=False)
-    note = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("Internal note."))
+    reply = serializers.CharField(
+        max_length=5000, allow_blank=True, help_text=_("What was found and done; shown to the complainant.")
+    )
+    led_to_case = serializers.BooleanField(required=False, default=False, help_text=_("A tip only."))
+    major_violation = serializers.BooleanField(
+        required=False, default=False, help_text=_("A tip that led to a case: about a major violation.")
+    )
+    note = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, default="", help_text=_("Internal note.")
+    )
+
+
+class ExtendSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, allow_blank=True, help_text=_("Why the period is extended."))
+
+
+class NotifySerializer(serializers.Serializer):
+    how = serializers.CharField(max_length=255, allow_blank=True, help_text=_("How the tipster was told."))
+
+
+class RewardClaimSerializer(serializers.Serializer):
+    """An anonymous tipster names themself with the tracking number and the reward code."""
+
+    number = serializers.CharField(max_length=32)
+    code = serializers.CharField(max_length=32)
+    name = serializers.CharField(max_length=64, allow_blank=True)
+    phone = serializers.CharField(max_length=32, allow_blank=True)
 
 
 class RewardSerializer(serializers.Serializer):

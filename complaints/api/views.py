@@ -22,7 +22,7 @@ from complaints.api import serializers
 from complaints.filtersets import ComplaintFilterSet
 from complaints.forms import normalise_number, open_nomination_counts
 from complaints.models import Complaint, ComplaintPhoto
-from complaints.views.public import FILINGS, NOMINATIONS
+from complaints.views.public import FILINGS, LOOKUPS, NOMINATIONS, PUBLIC_FIELDS
 from core.api.permissions import ActionPermission
 from core.api.validation import checked as _valid
 
@@ -49,10 +49,12 @@ def _actor(request):
 
 
 class ComplaintViewSet(viewsets.ReadOnlyModelViewSet):
-    """Complaints and tips: staff read all, an inspector those assigned to them. Staff accept a received one
-    (linking the enterprise and product, assigning who handles it) or turn it down; the handler or staff resolve
-    it with an outcome (a complaint about an enterprise moves its credit grade and risk at once); a leader records
-    the reward for a counterfeit tip that led to a case."""
+    """Complaints and tips: staff read all, an inspector those assigned to them, each with its clocks. Staff accept
+    a received one (linking the enterprise and product, assigning who handles it) or turn it down (a complaint on
+    a ground of SAMR Order 20 Art 15); the handler or staff end a complaint's mediation or decide on a tip (an
+    outcome about an enterprise moves its credit grade and risk); a leader extends a tip's decision period once and
+    records the reward for a tip about a major violation that led to a case; staff record that a named tipster was
+    told the decision."""
 
     permission_classes = [ActionPermission]
     action_permissions = {
@@ -64,6 +66,8 @@ class ComplaintViewSet(viewsets.ReadOnlyModelViewSet):
         "update_links": "complaints.triage",
         "resolve": "complaints.resolve",
         "reward": "complaints.reward",
+        "extend": "complaints.extend",
+        "notify_tipster": "complaints.triage",
     }
     filterset_class = ComplaintFilterSet
     ordering_fields = ["received_at", "closed_at"]
@@ -117,7 +121,10 @@ class ComplaintViewSet(viewsets.ReadOnlyModelViewSet):
         """Do not accept a received complaint, telling the complainant why (shown on the tracking page)."""
         complaint = self.get_object()
         body = _valid(serializers.RejectSerializer, request).validated_data
-        return self._render(services.complaint_reject(actor=request.user, complaint=complaint, reply=body["reply"]))
+        complaint = services.complaint_reject(
+            actor=request.user, complaint=complaint, reply=body["reply"], reason=body["reason"]
+        )
+        return self._render(complaint)
 
     @extend_schema(request=serializers.ResolveSerializer, responses=serializers.ComplaintDetailSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])
@@ -131,14 +138,32 @@ class ComplaintViewSet(viewsets.ReadOnlyModelViewSet):
             outcome=body["outcome"],
             reply=body["reply"],
             led_to_case=body["led_to_case"],
+            major_violation=body["major_violation"],
             note=body["note"],
         )
         return self._render(complaint)
 
+    @extend_schema(request=serializers.ExtendSerializer, responses=serializers.ComplaintDetailSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def extend(self, request, pk=None):
+        """Extend a tip's period for the decision whether to open a case, once, with the reason (a leader)."""
+        complaint = self.get_object()
+        body = _valid(serializers.ExtendSerializer, request).validated_data
+        return self._render(services.tip_extend(actor=request.user, complaint=complaint, reason=body["reason"]))
+
+    @extend_schema(request=serializers.NotifySerializer, responses=serializers.ComplaintDetailSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[], url_path="notify-tipster", url_name="notify-tipster")
+    def notify_tipster(self, request, pk=None):
+        """Record that the named tipster was told the decision, and how."""
+        complaint = self.get_object()
+        body = _valid(serializers.NotifySerializer, request).validated_data
+        return self._render(services.tipster_notify(actor=request.user, complaint=complaint, how=body["how"]))
+
     @extend_schema(request=serializers.RewardSerializer, responses=serializers.ComplaintDetailSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])
     def reward(self, request, pk=None):
-        """Record the reward for a counterfeit tip that led to a case (a leader)."""
+        """Record the reward for a tip about a major violation that led to a case, for a named and reachable
+        tipster (a leader)."""
         complaint = self.get_object()
         body = _valid(serializers.RewardSerializer, request).validated_data
         complaint = services.reward_record(
@@ -181,7 +206,8 @@ class PublicComplaintViewSet(viewsets.GenericViewSet):
         responses={201: serializers.ComplaintReceiptSerializer},
     )
     def create(self, request):
-        """File a complaint (质量投诉) or counterfeit tip (打假举报). A phone number is required unless anonymous."""
+        """File a complaint (投诉: name, phone, address and the business complained about required) or a tip (举报:
+        anonymous if wished). An anonymous tip may ask for a reward code, returned this once."""
         if not FILINGS.take(request):  # the same count per address as the web form, which also asks a question
             raise Throttled()
         body = _valid(serializers.ComplaintFileSerializer, request)
@@ -202,13 +228,39 @@ class ComplaintTrackViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     lookup_field = "tracking_number"
     lookup_value_regex = "[A-Za-z0-9-]{1,32}"
     filter_backends = []
-    queryset = Complaint.objects.only(
-        "tracking_number", "kind", "product_name", "received_at", "status", "outcome", "public_reply"
-    )
+    queryset = Complaint.objects.only(*PUBLIC_FIELDS)
 
     def get_object(self):
         number = normalise_number(self.kwargs["tracking_number"])
         return get_object_or_404(self.get_queryset(), tracking_number=number)
+
+
+class RewardClaimViewSet(viewsets.GenericViewSet):
+    """An anonymous tipster names themself with the tracking number and the reward code given at filing, so that a
+    reward can reach them. A wrong number or code is the same 400; limited per caller like following by number."""
+
+    serializer_class = serializers.RewardClaimSerializer
+    permission_classes = [AllowAny]
+    throttle_classes = [ComplaintsRateThrottle]
+    throttle_scope = "complaints_track"
+    filter_backends = []
+    pagination_class = None
+    queryset = Complaint.objects.none()
+
+    @extend_schema(request=serializers.RewardClaimSerializer, responses={201: serializers.PublicComplaintSerializer})
+    def create(self, request):
+        """Claim a tip's reward with its reward code (once)."""
+        if not LOOKUPS.take(request):
+            raise Throttled()
+        body = _valid(serializers.RewardClaimSerializer, request).validated_data
+        complaint = services.reward_claim(
+            number=normalise_number(body["number"]),
+            code=body["code"],
+            name=body["name"],
+            phone=body["phone"],
+            actor=_actor(request),
+        )
+        return Response(serializers.PublicComplaintSerializer(complaint).data, status=status.HTTP_201_CREATED)
 
 
 class NominationViewSet(viewsets.GenericViewSet):

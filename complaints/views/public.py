@@ -1,7 +1,8 @@
-"""What anyone may do without logging in: file a complaint or a counterfeit tip, follow it by its tracking number,
-and nominate a product for testing (你点我检). The forms are protected against spam (a limit per network address, a
-small sum to work out, a honeypot field); the tracking page shows the status and the reply, never who complained,
-the internal notes, the handler or the enterprise linked."""
+"""What anyone may do without logging in: file a complaint or a tip, follow it by its tracking number (with the
+countdowns of its clocks), claim a tip's reward with the reward code, and nominate a product for testing (你点我检).
+The forms are protected against spam (a limit per network address, a small sum to work out, a honeypot field);
+the tracking page shows the status and the reply, never who complained, the internal notes, the handler or the
+enterprise linked."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,12 +13,30 @@ from django.views.decorators.cache import never_cache
 
 from complaints import forms, services
 from complaints.choices import ComplaintStatus
+from complaints.clocks import with_countdowns
 from complaints.models import Complaint
 from core.pages import submit
 from core.ratelimit import RateLimit
 
 FILED_SESSION_KEY = "complaints:filed"
-PUBLIC_FIELDS = ("tracking_number", "kind", "product_name", "received_at", "status", "outcome", "public_reply")
+REWARD_CODE_SESSION_KEY = "complaints:reward_code"  # shown once on the confirmation, then dropped
+PUBLIC_FIELDS = (
+    "tracking_number",
+    "kind",
+    "product_name",
+    "received_at",
+    "status",
+    "outcome",
+    "public_reply",
+    "anonymous",
+    "contact_phone",
+    "accept_due",
+    "mediation_due",
+    "decision_due",
+    "extended_at",
+    "notice_due",
+    "tipster_notified_at",
+)
 CLOSED = (ComplaintStatus.RESOLVED, ComplaintStatus.REJECTED)
 TOP_NOMINATIONS = 20
 
@@ -76,6 +95,8 @@ def complaint_new(request):
         )
         if complaint is not None:
             request.session[FILED_SESSION_KEY] = complaint.tracking_number
+            if complaint.reward_code:
+                request.session[REWARD_CODE_SESSION_KEY] = complaint.reward_code
             return redirect("complaints:filed")
     return render(request, "complaints/public/complaint_form.html", {"form": form}, status=_status(form))
 
@@ -86,7 +107,8 @@ def complaint_filed(request):
     number = request.session.get(FILED_SESSION_KEY)
     if not number:
         return redirect("complaints:new")
-    return render(request, "complaints/public/complaint_filed.html", {"number": number})
+    reward_code = request.session.pop(REWARD_CODE_SESSION_KEY, "")  # once: a reload no longer shows it
+    return render(request, "complaints/public/complaint_filed.html", {"number": number, "reward_code": reward_code})
 
 
 def track(request):
@@ -106,8 +128,33 @@ def track_status(request, number: str):
     complaint = Complaint.objects.only(*PUBLIC_FIELDS).filter(tracking_number=number).first() if number else None
     if complaint is None:
         raise Http404
-    context = {"complaint": complaint, "closed": complaint.status in CLOSED, "form": forms.TrackForm()}
+    context = {
+        "complaint": complaint,
+        "closed": complaint.status in CLOSED,
+        "form": forms.TrackForm(),
+        "countdowns": [c for c in with_countdowns(complaint) if c.key != "notice"],  # the notice is staff's clock
+    }
     return render(request, "complaints/public/track_status.html", context)
+
+
+@never_cache
+def reward_claim(request):
+    """An anonymous tipster names themself with the tracking number and the reward code, so that a reward can reach
+    them. Under the lookups' limit: codes cannot be tried at scale."""
+    form = forms.RewardClaimForm(request.POST or None)
+    if request.method == "POST":
+        claimed = _submitted(
+            request,
+            form,
+            LOOKUPS,
+            lambda f: services.reward_claim(
+                **f.values(), actor=request.user if request.user.is_authenticated else None
+            ),
+        )
+        if claimed is not None:
+            messages.success(request, _("Thank you: the bureau can now reach you about a reward for this tip."))
+            return redirect("complaints:track_status", number=claimed.tracking_number)
+    return render(request, "complaints/public/reward_claim.html", {"form": form}, status=_status(form))
 
 
 @never_cache

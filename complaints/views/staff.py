@@ -8,10 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints import forms, services
 from complaints.choices import ComplaintKind, ComplaintStatus
+from complaints.clocks import with_countdowns
 from complaints.filtersets import ComplaintFilterSet
 from complaints.models import Complaint, ComplaintPhoto
 from complaints.timeline import complaint_changes
@@ -19,6 +21,7 @@ from core.decorators import rule_required
 from core.pages import paginate, submit
 
 ADOPTABLE = 200  # products offered for adoption, the most nominated first
+OVERDUE_SHOWN = 20  # overdue records listed above the list
 
 
 @rule_required("complaints.list")
@@ -31,14 +34,47 @@ def complaint_list(request):
     )
     filters = ComplaintFilterSet(request.GET or None, queryset=complaints)
     page, query = paginate(request, filters.qs)  # each valid filter applies; an invalid one shows its error
-    context = {"page": page, "query": query, "filters": filters}
+    today = timezone.localdate()
+    overdue = Complaint.objects.visible_to(request.user).overdue(today).order_by("received_at", "pk")
+    context = {
+        "page": page,
+        "query": query,
+        "filters": filters,
+        "today": today,
+        "overdue": list(overdue.only(*OVERDUE_FIELDS)[:OVERDUE_SHOWN]),
+        "overdue_count": overdue.count(),
+    }
     return render(request, "complaints/complaint_list.html", context)
+
+
+OVERDUE_FIELDS = (
+    "tracking_number",
+    "kind",
+    "product_name",
+    "status",
+    "anonymous",
+    "contact_phone",
+    "received_at",
+    "accept_due",
+    "mediation_due",
+    "decision_due",
+    "notice_due",
+    "tipster_notified_at",
+)
 
 
 def _complaint(request, pk: int) -> Complaint:
     """The complaint if this user may see it (staff any, an inspector those assigned to them), else 404."""
     complaints = Complaint.objects.visible_to(request.user).select_related(
-        "district", "enterprise", "product", "assigned_to", "triaged_by", "closed_by", "reward_recorded_by"
+        "district",
+        "enterprise",
+        "product",
+        "assigned_to",
+        "triaged_by",
+        "closed_by",
+        "reward_recorded_by",
+        "extended_by",
+        "tipster_notified_by",
     )
     return get_object_or_404(complaints, pk=pk)
 
@@ -52,10 +88,20 @@ def _can(user, complaint: Complaint) -> dict[str, bool]:
         "resolve": status == ComplaintStatus.IN_PROGRESS and user.has_perm("complaints.resolve", complaint),
         "reward": (
             status == ComplaintStatus.RESOLVED
-            and complaint.kind == ComplaintKind.COUNTERFEIT
-            and complaint.led_to_case
-            and complaint.reward_amount is None
+            and services.reward_refusal(complaint) is None
             and user.has_perm("complaints.reward")
+        ),
+        "extend": (
+            status in (ComplaintStatus.RECEIVED, ComplaintStatus.IN_PROGRESS)
+            and complaint.kind == ComplaintKind.TIP
+            and not complaint.extended
+            and user.has_perm("complaints.extend")
+        ),
+        "notify": (
+            complaint.kind == ComplaintKind.TIP
+            and complaint.notice_due is not None
+            and complaint.tipster_notified_at is None
+            and user.has_perm("complaints.triage")
         ),
     }
 
@@ -66,6 +112,8 @@ DONE = {
     "reject": lambda: _("Not accepted: the reply is on the tracking page."),
     "resolve": lambda: _("Resolved: the reply is on the tracking page."),
     "reward": lambda: _("The reward is recorded."),
+    "extend": lambda: _("The decision period is extended."),
+    "notify": lambda: _("Recorded: the tipster was told the decision."),
 }
 
 
@@ -85,25 +133,30 @@ def complaint_detail(request, pk: int):
         posted if action in ("accept", "update") else None, complaint=complaint, user=user, lookup_code=lookup_code
     )
     reject_form = forms.RejectForm(posted if action == "reject" else None, prefix="reject")
-    resolve_form = forms.ResolveForm(posted if action == "resolve" else None, prefix="resolve")
+    resolve_form = forms.ResolveForm(posted if action == "resolve" else None, prefix="resolve", complaint=complaint)
     reward_form = forms.RewardForm(posted if action == "reward" else None, prefix="reward")
+    extend_form = forms.ExtendForm(posted if action == "extend" else None, prefix="extend")
+    notify_form = forms.NotifyForm(posted if action == "notify" else None, prefix="notify")
     calls = {
         "accept": (link_form, lambda f: services.complaint_accept(actor=user, complaint=complaint, **f.values())),
         "update": (link_form, lambda f: services.complaint_update(actor=user, complaint=complaint, **f.values())),
         "reject": (
             reject_form,
-            lambda f: services.complaint_reject(actor=user, complaint=complaint, reply=f.cleaned_data["reply"]),
+            lambda f: services.complaint_reject(
+                actor=user, complaint=complaint, reply=f.cleaned_data["reply"], reason=f.cleaned_data["reason"]
+            ),
         ),
         "resolve": (
             resolve_form,
-            lambda f: services.complaint_resolve(
-                actor=user,
-                complaint=complaint,
-                outcome=f.cleaned_data["outcome"],
-                reply=f.cleaned_data["reply"],
-                led_to_case=f.cleaned_data["led_to_case"],
-                note=f.cleaned_data["note"],
-            ),
+            lambda f: services.complaint_resolve(actor=user, complaint=complaint, **f.values()),
+        ),
+        "extend": (
+            extend_form,
+            lambda f: services.tip_extend(actor=user, complaint=complaint, reason=f.cleaned_data["reason"]),
+        ),
+        "notify": (
+            notify_form,
+            lambda f: services.tipster_notify(actor=user, complaint=complaint, how=f.cleaned_data["how"]),
         ),
         "reward": (
             reward_form,
@@ -127,6 +180,9 @@ def complaint_detail(request, pk: int):
         "reject_form": reject_form,
         "resolve_form": resolve_form,
         "reward_form": reward_form,
+        "extend_form": extend_form,
+        "notify_form": notify_form,
+        "clocks": with_countdowns(complaint),
         "changes": complaint_changes(complaint),
     }
     return render(request, "complaints/complaint_detail.html", context)

@@ -1,17 +1,22 @@
-"""Complaints, counterfeit tips and nominations (你点我检) in the demo city, walked through `complaints.services` as
-the public and the bureau would do it:
+"""Complaints (投诉), tips (举报) and nominations (你点我检) in the demo city, walked through `complaints.services` as
+the public and the bureau would do it (SAMR Order 20):
 
 - about sixty complaints and tips over the last twelve months, from every district, most of them about a few
-  products (the leaders' dashboard's hot spots); about one in five anonymous;
+  products (the leaders' dashboard's hot spots); complaints named (with address and the business complained
+  about), about half the tips anonymous;
 - the newest just received and waiting for triage; some being handled, linked to an enterprise of the register and
-  assigned (several to the demo inspector); most resolved with an outcome and a reply; a couple not accepted;
-- the B-grade enterprise closest to grade C with substantiated complaints enough to drop it to C: its grade
-  history names the complaints (the demo regrades it when it resolves one);
-- a counterfeit tip that led to a case, its reward recorded by the leader;
+  assigned (several to the demo inspector); most closed: complaints mediated with or without agreement, tips
+  verified with an outcome, their named tipsters told the decision; a couple not accepted on a ground of Order 20;
+- the B-grade enterprise closest to grade C with substantiated tips enough to drop it to C: its grade history
+  names them (the demo regrades it when it resolves one);
+- a tip about a major violation (counterfeit cables) that led to a case, its reward recorded by the leader;
+- a tip whose decision period a leader extended once, a tip not decided in time (overdue on the worklist and the
+  leaders' dashboard), and an anonymous tip with a reward code its tipster claimed;
 - about forty nominations for ten products, the most wanted rice products taken into the draft "你点我检" plan.
 
 Services stamp their records with the moment they run; what the story places on an earlier day is moved there
-afterwards (`_Clock`), with the tracking numbers, which carry the day a complaint was received."""
+afterwards (`_Clock`), with the tracking numbers, which carry the day a complaint was received, and the clocks are
+set again from the moved dates."""
 
 import datetime
 import random
@@ -29,7 +34,7 @@ from accounts.models import User
 from accounts.roles import Role
 from brands.models import Application, CultivationTarget, Honour
 from complaints import services
-from complaints.choices import ComplaintKind, ComplaintStatus, Outcome
+from complaints.choices import ComplaintKind, ComplaintStatus, Outcome, RefusalReason
 from complaints.models import TRACKING_ALPHABET, Complaint, Nomination
 from core.models import AuditEntry
 from credit.choices import Grade, GradeCause
@@ -41,7 +46,7 @@ from inspections.choices import CampaignStatus
 from inspections.models import Campaign
 from qsportal.demo import city
 
-C, F = ComplaintKind.COMPLAINT, ComplaintKind.COUNTERFEIT
+C, F = ComplaintKind.COMPLAINT, ComplaintKind.TIP
 
 
 @dataclass(frozen=True)
@@ -272,9 +277,22 @@ STORIES = (
 RECEIVED, IN_PROGRESS, REJECTED = 6, 9, 2
 POOL = 2000  # enterprises complaints may concern
 ON_DEMO_INSPECTOR = 4  # of those being handled
-OUTCOME_WEIGHTS = {Outcome.SUBSTANTIATED: 25, Outcome.PARTLY: 15, Outcome.UNSUBSTANTIATED: 35, Outcome.REFERRED: 25}
+OUTCOME_WEIGHTS = {  # of a tip's verification
+    Outcome.SUBSTANTIATED: 25,
+    Outcome.PARTLY: 15,
+    Outcome.UNSUBSTANTIATED: 35,
+    Outcome.REFERRED: 25,
+}
+MEDIATION_WEIGHTS = {Outcome.MEDIATED: 70, Outcome.NOT_MEDIATED: 30}  # of a complaint's mediation
 # How often a resolved complaint (by its outcome) or an open one (the rest) concerns a maker of the register.
-LINKED = {Outcome.SUBSTANTIATED: 0.9, Outcome.PARTLY: 0.9, Outcome.UNSUBSTANTIATED: 0.4, Outcome.REFERRED: 0}
+LINKED = {
+    Outcome.SUBSTANTIATED: 0.9,
+    Outcome.PARTLY: 0.9,
+    Outcome.UNSUBSTANTIATED: 0.4,
+    Outcome.REFERRED: 0,
+    Outcome.MEDIATED: 0.7,
+    Outcome.NOT_MEDIATED: 0.5,
+}
 DISTRICT_WEIGHTS = (6, 2, 2, 3, 2, 2, 2, 3, 2)  # by city.DISTRICTS: the city centre hears most
 
 REPLIES = {
@@ -297,16 +315,51 @@ REPLIES = {
         "经核查，您反映的问题涉及经营资质，不属于产品质量监督范围，已移送属地行业主管部门依法处理，办理结果将由其直接答复您。",
     ),
 }
+REPLIES[Outcome.MEDIATED] = (
+    "经我局组织调解，您与{party}自愿达成调解协议：{party}为您退换同批次{product}并承担检测费用。调解协议已履行，本次投诉办结。",
+    "经调解，{party}同意退还货款并赔偿相应损失，双方签署调解协议书。如对方未履行协议，您可依法向人民法院起诉。",
+)
+REPLIES[Outcome.NOT_MEDIATED] = (
+    "经我局两次组织调解，您与{party}未能就赔偿金额达成一致，依照《市场监督管理投诉举报处理暂行办法》第二十六条终止调解。"
+    "您可依法申请仲裁或向人民法院提起诉讼。",
+    "{party}拒绝调解，本局依法终止调解。您可以向人民法院起诉；关于{product}的质量问题我局已另行核查。",
+)
 NOTES = {
     Outcome.SUBSTANTIATED: "现场检查笔录、抽样单和检验报告已归档；已录入企业信用记录。",
     Outcome.PARTLY: "责令改正通知书已送达，整改期限15日，到期复查。",
     Outcome.UNSUBSTANTIATED: "检验报告合格，已电话告知投诉人。",
     Outcome.REFERRED: "移送函已发出，移送材料已存档。",
+    Outcome.MEDIATED: "调解笔录和调解协议书已归档，回访投诉人确认已履行。",
+    Outcome.NOT_MEDIATED: "调解终止告知书已送达双方。",
 }
+# Grounds of Order 20 Art 15 (a consumer dispute itself is accepted and mediated, never refused as one).
 REJECTIONS = (
-    "您反映的是退换货和价格争议，属于消费纠纷，不在产品质量投诉受理范围内，请拨打12315或向消费者协会申请调解。",
-    "您未能提供产品名称、销售者或购买地点等基本信息，无法核查。补充信息后可重新提交。",
+    (
+        RefusalReason.HANDLED_ELSEWHERE,
+        "您反映的争议消费者协会已受理调解，依照《市场监督管理投诉举报处理暂行办法》第十五条，本局不再重复受理。",
+    ),
+    (
+        RefusalReason.MATERIALS_MISSING,
+        "您未能提供被投诉人名称、购买凭证等必要材料，依照《市场监督管理投诉举报处理暂行办法》第十五条不予受理。补充后可重新投诉。",
+    ),
 )
+EXTENDED = {
+    "product": "电动自行车",
+    "brand": "驰远",
+    "description": "{place}有一家店改装电动自行车解除限速后销售，还更换了大容量电池，车上的3C标志疑似伪造。",
+    "reason": "涉案车辆需送省级检验机构检验，检验周期超过十五个工作日，经局领导批准延长核查期限十五个工作日。",
+}
+OVERDUE = {
+    "product": "液化石油气钢瓶",
+    "brand": "",
+    "description": "{place}有人用过期未检的液化石油气钢瓶充装销售，钢瓶没有检验标签，存在安全隐患。",
+}
+CLAIMED = {
+    "product": "儿童玩具",
+    "brand": "童乐",
+    "description": "{place}批发的“童乐”玩具没有CCC标志，包装上厂名厂址都是编造的，疑似无证生产。",
+    "claimant": "匿名举报人（凭奖励码认领）",
+}
 CASE = {
     "product": "电线电缆",
     "brand": "恒昌",
@@ -379,7 +432,8 @@ class _Clock:
 
     def settle(self, rng: random.Random) -> None:
         self.starts = [start for start, _end, _moment in self.spans]
-        stamps = ("received_at", "triaged_at", "closed_at")
+        stamps = ("received_at", "triaged_at", "closed_at", "extended_at", "tipster_notified_at", "reward_claimed_at")
+        clocks = ("accept_due", "mediation_due", "decision_due", "notice_due")
         numbers = {}
         complaints = list(Complaint.objects.order_by("pk"))
         for complaint in complaints:
@@ -388,13 +442,15 @@ class _Clock:
             random_part = "".join(rng.choice(TRACKING_ALPHABET) for _ in range(10))
             numbers[complaint.pk] = f"TS{timezone.localdate(complaint.received_at):%Y%m%d}{random_part}"
             complaint.tracking_number = numbers[complaint.pk]
-        _write_back(Complaint, complaints, [*stamps, "tracking_number"])
+            services.complaint_clocks_set(complaint)
+        _write_back(Complaint, complaints, [*stamps, *clocks, "tracking_number"])
         versions = list(Complaint.history.all())
         for version in versions:
             for field in (*stamps, "history_date"):
                 setattr(version, field, self.moved(getattr(version, field)))
             version.tracking_number = numbers[version.id]
-        _write_back(Complaint.history.model, versions, [*stamps, "history_date", "tracking_number"])
+            services.complaint_clocks_set(version)
+        _write_back(Complaint.history.model, versions, [*stamps, *clocks, "history_date", "tracking_number"])
         nominations = list(Nomination.objects.all())
         for nomination in nominations:
             nomination.submitted_at = self.moved(nomination.submitted_at)
@@ -495,14 +551,28 @@ class _Demo:
 
     # The steps, each on its day.
 
-    def file(self, day: datetime.date, values: dict, *, anonymous: bool) -> Complaint:
+    def address(self) -> str:
+        district = self.rng.choice(self.districts)
+        town = self.rng.choice(self.towns[district.code])
+        return f"{district.name}{town}{self.rng.choice(city.ROADS)}{self.rng.randint(1, 300)}号"
+
+    def file(self, day: datetime.date, values: dict, *, anonymous: bool, reward_code: bool = False) -> Complaint:
         if anonymous:
-            values = {**values, "anonymous": True}
+            values = {**values, "anonymous": True, "reward_code": reward_code}
         else:
             name, phone = self.person()
-            values = {**values, "contact_name": name, "contact_phone": phone}
+            values = {**values, "contact_name": name, "contact_phone": phone, "contact_address": self.address()}
+        if values["kind"] == C and not values.get("enterprise_name"):
+            values["enterprise_name"] = values["place"]  # the shop complained about, as the consumer names it
         with self.on(self.moment(day)):
             return services.complaint_file(values=values)
+
+    def notify(self, complaint: Complaint, day: datetime.date) -> None:
+        """The desk tells a named tipster the decision."""
+        if complaint.notice_due is None:
+            return
+        with self.on(self.moment(day, 9, 17)):
+            services.tipster_notify(actor=self.desk, complaint=complaint, how="电话告知举报人处理决定")
 
     def accept(self, complaint: Complaint, day: datetime.date, enterprise, product, handler) -> Complaint:
         if enterprise is not None:
@@ -531,6 +601,7 @@ def seed_complaints(*, rng: random.Random, as_of: datetime.date) -> None:
     _grade_drop(demo)
     _counterfeit_case(demo)
     _complaints(demo)
+    _clocks(demo)
     _nominations(demo)
     demo.clock.settle(rng)
     # The next nightly run, on the record as it now reads: open complaints count in the risk score too.
@@ -540,8 +611,8 @@ def seed_complaints(*, rng: random.Random, as_of: datetime.date) -> None:
 
 
 def _grade_drop(demo: _Demo) -> None:
-    """A B enterprise close to grade C gets as many substantiated complaints as take it below B, each resolved
-    months ago: two when some enterprise scores so (the first leaves it at B, the second tips it to C), else as few
+    """A B enterprise close to grade C gets as many substantiated tips as take it below B, each resolved months
+    ago: two when some enterprise scores so (the first leaves it at B, the second tips it to C), else as few
     as do it."""
     model = ScoringModel.objects.in_force(timezone.localdate())
     weight = (model.weights if model else {}).get("complaint_substantiated", {})
@@ -565,10 +636,11 @@ def _grade_drop(demo: _Demo) -> None:
     demo.reserved.add(enterprise.pk)
     story = _story_for(enterprise)
     product = demo.product_of(enterprise, story)
-    reports = [report for report in story.reports if report[0] == C]
+    reports = story.reports  # what the tipsters saw, reported as violations
     for n in range(count):
         received = demo.days_ago(200 - 45 * n, 215 - 45 * n)
-        kind, text = reports[n % len(reports)]
+        _kind, text = reports[n % len(reports)]
+        kind = F
         brand = demo.rng.choice(story.brands)
         place = demo.place(story.places, enterprise.district, enterprise)
         complaint = demo.file(
@@ -588,13 +660,15 @@ def _grade_drop(demo: _Demo) -> None:
         complaint = demo.accept(
             complaint, triaged, enterprise, product, demo.inspectors[(1 + n) % len(demo.inspectors)]
         )
-        demo.resolve(
+        closed = triaged + datetime.timedelta(days=demo.rng.randint(5, 10))
+        complaint = demo.resolve(
             complaint,
-            triaged + datetime.timedelta(days=demo.rng.randint(12, 25)),
+            closed,
             Outcome.SUBSTANTIATED,
             DROP_REPLY.format(product=story.product, party=enterprise.name),
             note=NOTES[Outcome.SUBSTANTIATED],
         )
+        demo.notify(complaint, closed + datetime.timedelta(days=1))
 
 
 def _story_for(enterprise: Enterprise) -> Story | None:
@@ -606,7 +680,8 @@ def _story_for(enterprise: Enterprise) -> Story | None:
 
 
 def _counterfeit_case(demo: _Demo) -> None:
-    """A named tip about counterfeit cables that led to a case against their maker, with the leader's reward."""
+    """A named tip about counterfeit cables (a major violation) that led to a case against their maker, the tipster
+    told the decision, and the leader's reward."""
     cables = next(story for story in STORIES if story.product == CASE["product"])
     others = [e for e in demo.pool if e.pk not in demo.reserved]
     maker = demo.maker(cables) or (demo.rng.choice(others) if others else None)
@@ -630,10 +705,17 @@ def _counterfeit_case(demo: _Demo) -> None:
         anonymous=False,
     )
     tip = demo.accept(tip, received + datetime.timedelta(days=1), maker, None, None)
-    closed = received + datetime.timedelta(days=demo.rng.randint(35, 45))
+    closed = received + datetime.timedelta(days=demo.rng.randint(12, 18))
     tip = demo.resolve(
-        tip, closed, Outcome.SUBSTANTIATED, CASE["reply"], led_to_case=True, note=CASE["note"].format(year=year)
+        tip,
+        closed,
+        Outcome.SUBSTANTIATED,
+        CASE["reply"],
+        led_to_case=True,
+        major_violation=True,
+        note=CASE["note"].format(year=year),
     )
+    demo.notify(tip, closed + datetime.timedelta(days=2))
     with demo.on(demo.moment(closed + datetime.timedelta(days=30), 9, 17)):
         services.reward_record(
             actor=demo.leader, complaint=tip, amount=CASE["reward"], note=CASE["decision"].format(year=year)
@@ -648,10 +730,10 @@ def _complaints(demo: _Demo) -> None:
     states = [ComplaintStatus.RECEIVED] * RECEIVED + [ComplaintStatus.IN_PROGRESS] * IN_PROGRESS
     states += [ComplaintStatus.REJECTED] * REJECTED
     states += [ComplaintStatus.RESOLVED] * (len(entries) - len(states))
-    outcomes, weights = list(OUTCOME_WEIGHTS), list(OUTCOME_WEIGHTS.values())
     handling = 0
     for n, ((story, (kind, text)), state) in enumerate(zip(entries, states, strict=True)):
-        outcome = rng.choices(outcomes, weights)[0] if state == ComplaintStatus.RESOLVED else ""
+        weighted = MEDIATION_WEIGHTS if kind == C else OUTCOME_WEIGHTS
+        outcome = rng.choices(list(weighted), list(weighted.values()))[0] if state == ComplaintStatus.RESOLVED else ""
         # Who it concerns: a maker of the register (named on the label), or a shop that is not on the register
         # (where the goods often turn out to be in order, or the case goes to another authority).
         enterprise = demo.maker(story) if rng.random() < LINKED.get(outcome, 0.9) else None
@@ -663,8 +745,8 @@ def _complaints(demo: _Demo) -> None:
         place = demo.place(story.places, district, enterprise)
         if state == ComplaintStatus.RECEIVED:
             received = demo.days_ago(1, 6)
-        elif state == ComplaintStatus.IN_PROGRESS:
-            received = demo.days_ago(8, 50)
+        elif state == ComplaintStatus.IN_PROGRESS:  # a tip within its decision period, a complaint in mediation
+            received = demo.days_ago(3, 12) if kind == F else demo.days_ago(8, 50)
         else:
             received = demo.days_ago(45, 362)
         complaint = demo.file(
@@ -678,14 +760,16 @@ def _complaints(demo: _Demo) -> None:
                 "district": district if rng.random() < 0.95 else None,
                 "description": text.format(brand=brand, place=place),
             },
-            anonymous=n % 5 == 2 or (kind == F and n % 5 == 0),  # one in five; tipsters more often
+            anonymous=kind == F and n % 2 == 0,  # a complaint is named; about half the tipsters are not
         )
         if state == ComplaintStatus.RECEIVED:
             continue
         triaged = received + datetime.timedelta(days=rng.randint(1, 4))
         if state == ComplaintStatus.REJECTED:
+            reason, reply = REJECTIONS[n % len(REJECTIONS)]
             with demo.on(demo.moment(triaged, 9, 17)):
-                services.complaint_reject(actor=demo.desk, complaint=complaint, reply=REJECTIONS[n % len(REJECTIONS)])
+                complaint = services.complaint_reject(actor=demo.desk, complaint=complaint, reply=reply, reason=reason)
+            demo.notify(complaint, triaged + datetime.timedelta(days=1))
             continue
         if state == ComplaintStatus.IN_PROGRESS:
             handler = demo.demo_inspector if handling < ON_DEMO_INSPECTOR else rng.choice([*demo.inspectors, None])
@@ -697,13 +781,79 @@ def _complaints(demo: _Demo) -> None:
         if state == ComplaintStatus.IN_PROGRESS:
             continue
         party = enterprise.name if enterprise is not None else "销售者"
-        demo.resolve(
+        closed = min(
+            triaged + datetime.timedelta(days=rng.randint(6, 35) if kind == C else rng.randint(3, 12)),
+            demo.as_of - datetime.timedelta(days=3),
+        )
+        complaint = demo.resolve(
             complaint,
-            min(triaged + datetime.timedelta(days=rng.randint(6, 35)), demo.as_of - datetime.timedelta(days=3)),
+            closed,
             outcome,
             rng.choice(REPLIES[outcome]).format(product=story.product, party=party),
             note=NOTES[outcome],
         )
+        demo.notify(complaint, closed + datetime.timedelta(days=rng.randint(1, 3)))
+
+
+def _clocks(demo: _Demo) -> None:
+    """The clocks' states: a tip whose decision period a leader extended once with the reason, a tip left
+    undecided past its period (overdue on the worklist and the dashboard), and an anonymous tip whose tipster
+    claimed the reward code given at filing."""
+    district = demo.districts[0]
+    place = demo.place(("电动车专卖店",), district, None)
+    received = demo.days_ago(16, 18)
+    tip = demo.file(
+        received,
+        {
+            "kind": F,
+            "product_name": EXTENDED["product"],
+            "brand": EXTENDED["brand"],
+            "place": place,
+            "district": district,
+            "description": EXTENDED["description"].format(place=place),
+        },
+        anonymous=False,
+    )
+    tip = demo.accept(tip, received + datetime.timedelta(days=1), None, None, demo.demo_inspector)
+    with demo.on(demo.moment(received + datetime.timedelta(days=14), 9, 17)):
+        services.tip_extend(actor=demo.leader, complaint=tip, reason=EXTENDED["reason"])
+
+    district = demo.districts[-1]
+    place = demo.place(("液化气供应站",), district, None)
+    received = demo.days_ago(30, 33)
+    tip = demo.file(
+        received,
+        {
+            "kind": F,
+            "product_name": OVERDUE["product"],
+            "brand": OVERDUE["brand"],
+            "place": place,
+            "district": district,
+            "description": OVERDUE["description"].format(place=place),
+        },
+        anonymous=False,
+    )
+    demo.accept(tip, received + datetime.timedelta(days=2), None, None, demo.inspectors[-1])
+
+    district = demo.districts[1 % len(demo.districts)]
+    place = demo.place(("小商品批发市场",), district, None)
+    received = demo.days_ago(5, 8)
+    tip = demo.file(
+        received,
+        {
+            "kind": F,
+            "product_name": CLAIMED["product"],
+            "brand": CLAIMED["brand"],
+            "place": place,
+            "district": district,
+            "description": CLAIMED["description"].format(place=place),
+        },
+        anonymous=True,
+        reward_code=True,
+    )
+    _name, phone = demo.person()
+    with demo.on(demo.moment(received + datetime.timedelta(days=2))):
+        services.reward_claim(number=tip.tracking_number, code=tip.reward_code, name=CLAIMED["claimant"], phone=phone)
 
 
 def _nominations(demo: _Demo) -> None:
