@@ -750,6 +750,8 @@ def conferral_record(
     conferred = [winner for winner in winners if winner.pk not in refused]
     if conferred and not text["document_number"]:
         errors["document_number"] = _("Give the document number of the decision (文号).")
+    if not winners and not text["reason"]:  # every winner withdrew while the decision was awaited
+        text["reason"] = _("Every winner submitted withdrew before the decision.")
     if refused and not text["reason"]:
         errors["reason"] = _("Say why the conferring body did not confer.")
     if errors:

@@ -333,3 +333,14 @@ def test_the_public_honours_page_and_api_show_the_body_and_document_number(clien
     assert {(row["conferring_body"], row["decision_number"]) for row in rows} == {("岳阳市人民政府", DOCUMENT)}
     rows = APIClient().get("/api/v1/public/honours/").json()["results"]
     assert {(row["conferring_body"], row["decision_number"]) for row in rows} == {("岳阳市人民政府", DOCUMENT)}
+
+
+def test_a_decision_with_every_winner_withdrawn_closes_the_call(submitted):
+    for application in submitted.programme.applications.all():
+        user = application.enterprise.users.get()
+        services.application_withdraw(actor=user, application=application, reason="不再参评")
+    assert submitted.decide(on=DECIDED_ON) == []
+    conferral = Conferral.objects.get()
+    assert conferral.conferred is False and conferral.decision_note
+    submitted.programme.refresh_from_db()
+    assert submitted.programme.status == ProgrammeStatus.DECIDED
