@@ -36,6 +36,7 @@ class ProgrammeStatus(models.TextChoices):
     OPEN = "open", _("Open for applications")
     REVIEWING = "reviewing", _("Under review")
     NOTICE = "notice", _("In public notice")
+    SUBMITTED = "submitted", _("Submitted to the conferring body")
     DECIDED = "decided", pgettext_lazy("programme status", "Decided")
 
 
@@ -58,6 +59,7 @@ class ApplicationStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed for the award")
     AWARDED = "awarded", _("Awarded")
     NOT_SELECTED = "not_selected", _("Not selected")
+    NOT_CONFERRED = "not_conferred", _("Not conferred by the conferring body")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
@@ -65,6 +67,7 @@ CLOSED_APPLICATION_STATUSES = (
     ApplicationStatus.INELIGIBLE,
     ApplicationStatus.AWARDED,
     ApplicationStatus.NOT_SELECTED,
+    ApplicationStatus.NOT_CONFERRED,
     ApplicationStatus.WITHDRAWN,
 )
 

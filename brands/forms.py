@@ -203,6 +203,46 @@ class NoticeForm(forms.Form):
     )
 
 
+class SubmitForm(forms.Form):
+    """The submission of the proposed winners to the conferring body."""
+
+    note = forms.CharField(
+        label=_("Submission"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("e.g. the bureau's letter and its number"),
+    )
+
+
+class ConferralForm(forms.Form):
+    """The conferring body's decision: its name, document number (文号) and date, and the winners it did not confer
+    (every winner is conferred unless ticked here), with the reason."""
+
+    conferring_body = forms.CharField(label=_("Conferring body"), max_length=128)
+    document_number = forms.CharField(
+        label=_("Document number"), max_length=64, required=False, help_text=_("e.g. 岳政发〔2026〕12号")
+    )
+    decided_on = forms.DateField(label=_("Decision date"), widget=DATE_INPUT)
+    not_conferred = forms.ModelMultipleChoiceField(
+        label=_("Not conferred"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick the winners the conferring body did not confer (all of them for a decision not to confer)."),
+    )
+    reason = forms.CharField(label=_("Reason not conferred"), required=False, max_length=2000, widget=NOTE)
+
+    def __init__(self, *args, winners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["not_conferred"].queryset = winners
+        self.fields["not_conferred"].label_from_instance = lambda application: (
+            f"{application.enterprise.name} · {application.product}"
+            if application.product_id
+            else application.enterprise.name
+        )
+
+
 RESOLUTIONS = [("dismissed", _("Dismissed")), ("upheld", _("Upheld: take the application out of the award"))]
 
 

@@ -564,6 +564,75 @@ def objection_access(user, action: str) -> Q | bool:
     return bool(getattr(user, "is_active", False) and user.has_perm("brands.resolve_objection"))
 
 
+# The conferring body's decision.
+
+
+def conferring_body_for(kind: str) -> str:
+    """Who confers a programme's honours (a setting per programme kind): the city government the quality award,
+    the promotion committee the famous-brand titles. The bureau only prepares and submits."""
+    if kind == ProgrammeKind.QUALITY_AWARD:
+        return settings.BRANDS_CONFERRING_BODY_AWARD
+    return settings.BRANDS_CONFERRING_BODY_BRAND
+
+
+class Conferral(models.Model):
+    """The bureau's submission of a call's proposed winners to the conferring body after the public notice, and
+    the body's decision once recorded: its name, document number (文号) and date, and which winners it conferred
+    (a decision not to confer, for one winner or all, is recorded with the reason). `conferred` is None while the
+    submission awaits the decision."""
+
+    programme = models.OneToOneField(
+        Programme, on_delete=models.PROTECT, related_name="conferral", verbose_name=_("programme")
+    )
+    conferring_body = models.CharField(_("conferring body"), max_length=128)
+    submitted_on = models.DateField(_("submitted on"))
+    submission_note = models.TextField(
+        _("submission"), blank=True, help_text=_("e.g. the bureau's letter and its number")
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    conferred = models.BooleanField(_("conferred"), null=True, blank=True)
+    document_number = models.CharField(_("document number"), max_length=64, blank=True)
+    decided_on = models.DateField(_("decision date"), null=True, blank=True)
+    decision_note = models.TextField(_("reason not conferred"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decision recorded by"),
+    )
+    decided_at = models.DateTimeField(_("decision recorded at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-submitted_on", "-pk"]
+        verbose_name = _("submission to the conferring body")
+        verbose_name_plural = _("submissions to the conferring body")
+        constraints = [
+            models.CheckConstraint(
+                name="conferral_decision_is_complete",
+                # The document number is required of every decision recorded here (brands.services); a legacy
+                # honour's decision, migrated from before, has none.
+                condition=Q(conferred__isnull=True, decided_on__isnull=True)
+                | Q(conferred=True, decided_on__isnull=False)
+                | Q(conferred=False, decided_on__isnull=False) & ~Q(decision_note=""),
+                violation_error_message=_("A decision has its date, and the reason when it does not confer."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} → {self.conferring_body}"
+
+    @property
+    def awaiting(self) -> bool:
+        return self.conferred is None
+
+
 # Honours, their yearly review and revocation.
 
 
@@ -589,7 +658,8 @@ class HonourQuerySet(RestrictedQuerySet):
 
 
 class Honour(models.Model):
-    """An award: a famous-brand product or the quality award, valid for a number of years, reviewed yearly and
+    """An award: a famous-brand product or the quality award, conferred by the conferring body's decision (its
+    name and document number kept here), valid for a number of years from that decision, reviewed yearly and
     revoked when quality fails. Revoked honours stay on file; the public list shows only current ones."""
 
     application = models.OneToOneField(
@@ -609,7 +679,14 @@ class Honour(models.Model):
     )
     certificate_number = models.CharField(_("certificate number"), max_length=32, unique=True)
     title = models.CharField(_("honour"), max_length=255)
-    awarded_on = models.DateField(_("awarded on"))
+    conferring_body = models.CharField(_("conferring body"), max_length=128)
+    decision_number = models.CharField(
+        _("document number"),
+        max_length=64,
+        blank=True,
+        help_text=_("Blank only for an honour on file from before the decisions were recorded."),
+    )
+    awarded_on = models.DateField(_("awarded on"), help_text=_("The date of the conferring body's decision."))
     valid_until = models.DateField(_("valid until"))
     status = models.CharField(_("status"), max_length=16, choices=HonourStatus.choices, default=HonourStatus.CURRENT)
     revoked_on = models.DateField(_("revoked on"), null=True, blank=True)

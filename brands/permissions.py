@@ -34,7 +34,9 @@ rules.add_perm("brands.decide_stage", staff)
 rules.add_perm("brands.committee_decide", is_leader)
 rules.add_perm("brands.publish_notice", staff)
 rules.add_perm("brands.resolve_objection", staff)
-rules.add_perm("brands.award", is_leader)
+# The bureau submits the proposed winners to the conferring body and records its decision: a leader, each time.
+rules.add_perm("brands.submit_for_conferral", is_leader)
+rules.add_perm("brands.record_conferral", is_leader)
 rules.add_perm("brands.review_honour", staff)
 rules.add_perm("brands.decide_revocation", staff)
 
@@ -47,6 +49,7 @@ grant_model_perms(
         "reviewassignment",
         "notice",
         "objection",
+        "conferral",
         "honour",
         "revocationproposal",
     ],

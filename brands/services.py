@@ -1,6 +1,8 @@
 """Writes in brand cultivation and the quality award. Each checks who may act and from which state, is atomic and
 audited; awarding and revoking an honour emit their events (brands.events), and the holder's credit grade
-(honours are a positive indicator) follows once the write has committed."""
+(honours are a positive indicator) follows once the write has committed. The bureau prepares and submits; the
+honours are conferred by the conferring body (the city government, the promotion committee), whose decision is
+recorded (`conferral_record`)."""
 
 import datetime
 
@@ -30,6 +32,7 @@ from brands.events import HONOUR_AWARDED, HONOUR_REVOKED
 from brands.models import (
     Application,
     ApplicationAttachment,
+    Conferral,
     CultivationTarget,
     HelpRecord,
     Honour,
@@ -42,6 +45,7 @@ from brands.models import (
     ReviewAssignment,
     RevocationProposal,
     StageResult,
+    conferring_body_for,
 )
 from brands.scoring import stage_scores
 from core.audit import audit
@@ -633,6 +637,63 @@ def objection_resolve(*, actor, objection: Objection, upheld: bool, note: str) -
     return objection
 
 
+def _plain(values: dict, limits: dict[str, int]) -> dict[str, str]:
+    """The text fields stripped, each within its length and free of unencodable characters (a lone surrogate from a
+    JSON body), as field errors."""
+    cleaned, errors = {}, {}
+    for name, limit in limits.items():
+        text = str(values.get(name) or "").strip()
+        if any(0xD800 <= ord(char) <= 0xDFFF or ord(char) < 32 and char not in "\n\r\t" for char in text):
+            errors[name] = _("Remove the characters that are not text.")
+        elif len(text) > limit:
+            errors[name] = _("At most %(limit)s characters.") % {"limit": limit}
+        cleaned[name] = text
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+@transaction.atomic
+def programme_submit(*, actor, programme: Programme, note: str = "", today: datetime.date | None = None) -> Conferral:
+    """After the notice period, with every objection resolved, submit the proposed winners to the conferring body
+    (the city government for the quality award, the promotion committee for famous brands; a setting per kind).
+    The bureau prepares and submits; nothing is awarded until the body's decision is recorded."""
+    require_perm(actor, "brands.submit_for_conferral")
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    require_state(programme, [ProgrammeStatus.NOTICE])
+    today = today or timezone.localdate()
+    notice = programme.notice
+    if today <= notice.ends_on:
+        raise ValidationError(
+            _("The public notice runs until %(date)s: submit after it.") % {"date": notice.ends_on.isoformat()}
+        )
+    if notice.objections.filter(status=ObjectionStatus.OPEN).exists():
+        raise ValidationError(_("Resolve every objection before the submission."))
+    if not programme.applications.filter(status=ApplicationStatus.PROPOSED).exists():
+        raise ValidationError(_("No proposed winner is left to submit."))
+    text = _plain({"note": note}, {"note": 2000})
+    conferral = _saved(
+        Conferral(
+            programme=programme,
+            conferring_body=conferring_body_for(programme.kind),
+            submitted_on=today,
+            submission_note=text["note"],
+            submitted_by=actor,
+        ),
+        actor,
+    )
+    programme.status = ProgrammeStatus.SUBMITTED
+    _saved(programme, actor)
+    audit(
+        actor=actor,
+        action="brands.programme.submit",
+        target=programme,
+        summary=conferral.conferring_body,
+        conferring_body=conferral.conferring_body,
+    )
+    return conferral
+
+
 CERTIFICATE_PREFIX = {ProgrammeKind.FAMOUS_BRAND: "MP", ProgrammeKind.QUALITY_AWARD: "ZLJ"}
 
 
@@ -644,28 +705,66 @@ def honour_title(application: Application) -> str:
 
 
 @transaction.atomic
-def programme_award(*, actor, programme: Programme, today: datetime.date | None = None) -> list[Honour]:
-    """After the notice period, with every objection resolved, award the proposed winners; each honour is valid
-    for the call's number of years, and counts in its holder's credit grade once this commits."""
-    require_perm(actor, "brands.award")
+def conferral_record(
+    *,
+    actor,
+    programme: Programme,
+    decided_on: datetime.date,
+    document_number: str = "",
+    conferring_body: str = "",
+    not_conferred=(),
+    reason: str = "",
+    today: datetime.date | None = None,
+) -> list[Honour]:
+    """Record the conferring body's decision on the submitted winners: its name (the submission's unless given),
+    document number (文号) and date. The winners it conferred become honours valid for the call's number of years
+    from the decision date, counting in their holders' credit grades once this commits; those in `not_conferred`
+    (all of them for a decision not to confer) close with the reason."""
+    require_perm(actor, "brands.record_conferral")
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    require_state(programme, [ProgrammeStatus.NOTICE])
+    require_state(programme, [ProgrammeStatus.SUBMITTED])
+    conferral = Conferral.objects.select_for_update().get(programme=programme)
     today = today or timezone.localdate()
-    notice = programme.notice
-    if today <= notice.ends_on:
-        raise ValidationError(
-            _("The public notice runs until %(date)s: award after it.") % {"date": notice.ends_on.isoformat()}
-        )
-    if notice.objections.filter(status=ObjectionStatus.OPEN).exists():
-        raise ValidationError(_("Resolve every objection before the award."))
+    text = _plain(
+        {"document_number": document_number, "conferring_body": conferring_body, "reason": reason},
+        {"document_number": 64, "conferring_body": 128, "reason": 2000},
+    )
     winners = list(
         programme.applications.filter(status=ApplicationStatus.PROPOSED)
         .select_for_update(of=("self",))
         .select_related("enterprise", "product")
+        .order_by("pk")
     )
+    refused = {getattr(application, "pk", application) for application in not_conferred}
+    errors = {}
+    if refused - {winner.pk for winner in winners}:
+        errors["not_conferred"] = _("Choose among the winners submitted to the conferring body.")
+    if decided_on is None:
+        errors["decided_on"] = _("This field is required.")
+    elif decided_on > today:
+        errors["decided_on"] = _("Record a decision once it has been taken: today at the latest.")
+    elif decided_on < conferral.submitted_on:
+        errors["decided_on"] = _("The decision cannot predate the submission (%(date)s).") % {
+            "date": conferral.submitted_on.isoformat()
+        }
+    conferred = [winner for winner in winners if winner.pk not in refused]
+    if conferred and not text["document_number"]:
+        errors["document_number"] = _("Give the document number of the decision (文号).")
+    if not winners and not text["reason"]:  # every winner withdrew while the decision was awaited
+        text["reason"] = _("Every winner submitted withdrew before the decision.")
+    if refused and not text["reason"]:
+        errors["reason"] = _("Say why the conferring body did not confer.")
+    if errors:
+        raise ValidationError(errors)
+    conferral.conferring_body = text["conferring_body"] or conferral.conferring_body
+    conferral.conferred = bool(conferred)
+    conferral.document_number, conferral.decided_on = text["document_number"], decided_on
+    conferral.decision_note = text["reason"]
+    conferral.decided_by, conferral.decided_at = actor, timezone.now()
+    _saved(conferral, actor)
     prefix = f"{programme.year}-{CERTIFICATE_PREFIX[programme.kind]}-"
     honours = []
-    for number, application in enumerate(sorted(winners, key=lambda a: a.pk), start=1):
+    for number, application in enumerate(conferred, start=1):
         honours.append(
             _saved(
                 Honour(
@@ -675,24 +774,36 @@ def programme_award(*, actor, programme: Programme, today: datetime.date | None 
                     product=application.product,
                     certificate_number=f"{prefix}{number:03d}",
                     title=honour_title(application),
-                    awarded_on=today,
-                    valid_until=Honour.validity_end(today, programme.validity_years),
+                    conferring_body=conferral.conferring_body,
+                    decision_number=conferral.document_number,
+                    awarded_on=decided_on,
+                    valid_until=Honour.validity_end(decided_on, programme.validity_years),
                 ),
                 actor,
             )
         )
         application.status = ApplicationStatus.AWARDED
         _saved(application, actor)
+    for application in winners:
+        if application.pk in refused:
+            application.status = ApplicationStatus.NOT_CONFERRED
+            application.closed_note = _("Not conferred by %(body)s: %(reason)s") % {
+                "body": conferral.conferring_body,
+                "reason": text["reason"],
+            }
+            _saved(application, actor)
     programme.status = ProgrammeStatus.DECIDED
     _saved(programme, actor)
     audit(
         actor=actor,
-        action="brands.programme.award",
+        action="brands.programme.decision",
         target=programme,
-        summary=", ".join(honour.certificate_number for honour in honours),
+        summary=f"{conferral.conferring_body} {conferral.document_number}".strip(),
+        conferred=conferral.conferred,
         honours=[honour.pk for honour in honours],
+        not_conferred=sorted(refused),
     )
-    # Each holder's grade counts its current honours: it follows once the award has committed.
+    # Each holder's grade counts its current honours: it follows once the decision has committed.
     for enterprise_id in sorted({honour.enterprise_id for honour in honours}):
         event_emit(HONOUR_AWARDED, enterprise_id=enterprise_id)
     return honours

@@ -22,6 +22,22 @@ class LicenceKind(models.TextChoices):
     ISO_9001 = "iso_9001", _("Quality management certification (ISO 9001)")
 
 
+# Kinds no longer issued: the measuring-instrument manufacturing licence (计量器具制造许可证) was abolished in 2017.
+# Licences of these kinds stay on file, readable and marked abolished (已取消); no new one is recorded, and they are
+# neither expiring nor expired (no warning, no worklist, no eligibility check counts them).
+ABOLISHED_LICENCE_KINDS = (LicenceKind.MEASURING_INSTRUMENT,)
+
+
+def abolished_kind_message(kind: str) -> str:
+    """The refusal of a new licence of an abolished kind."""
+    return _("%(kind)s: abolished, no new licence of this kind is recorded.") % {"kind": LicenceKind(kind).label}
+
+
+NEW_LICENCE_KIND_CHOICES = [
+    (value, label) for value, label in LicenceKind.choices if value not in ABOLISHED_LICENCE_KINDS
+]
+
+
 # The five licensed categories that put a below-scale enterprise under supervision (ISO 9001 does not).
 SUPERVISED_LICENCE_KINDS = (
     LicenceKind.INDUSTRIAL_PRODUCT,
@@ -37,7 +53,15 @@ class StandardKind(models.TextChoices):
     INDUSTRY = "industry", _("Industry standard")
     LOCAL = "local", _("Local standard (DB)")
     GROUP = "group", _("Group standard (T/)")
-    ENTERPRISE = "enterprise", _("Filed enterprise standard (Q/)")
+    # Standardization Law 2017 Art 27: an enterprise standard is self-declared and published (自我声明公开), not filed;
+    # a food-safety enterprise standard is still filed (备案) with the provincial health authority (Food Safety Law
+    # Art 30).
+    ENTERPRISE = "enterprise", _("Enterprise standard (Q/), self-declared and published")
+    FOOD_SAFETY = "food_safety", _("Food-safety enterprise standard (Q/), filed")
+
+
+# An enterprise's own standards: owned by it, the one kind filed, the other self-declared.
+OWN_STANDARD_KINDS = (StandardKind.ENTERPRISE, StandardKind.FOOD_SAFETY)
 
 
 class ReportStatus(models.TextChoices):

@@ -5,7 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from core.files import UploadsField
 from core.forms import DATE_INPUT
-from enterprises.choices import StandardKind
+from enterprises.choices import (
+    ABOLISHED_LICENCE_KINDS,
+    NEW_LICENCE_KIND_CHOICES,
+    OWN_STANDARD_KINDS,
+    StandardKind,
+    abolished_kind_message,
+)
 from enterprises.models import (
     CONTACT_FIELDS,
     IDENTITY_FIELDS,
@@ -60,10 +66,8 @@ class ProductForm(forms.ModelForm):
 
     def __init__(self, *args, enterprise: Enterprise, **kwargs):
         super().__init__(*args, **kwargs)
-        # Public standards, and the enterprise standards this enterprise itself has filed.
-        self.fields["standards"].queryset = Standard.objects.filter(
-            ~Q(kind=StandardKind.ENTERPRISE) | Q(owner=enterprise)
-        )
+        # Public standards, and the enterprise standards this enterprise itself has declared or filed.
+        self.fields["standards"].queryset = Standard.objects.filter(Q(owner__isnull=True) | Q(owner=enterprise))
 
 
 class QualityStaffForm(forms.ModelForm):
@@ -73,19 +77,22 @@ class QualityStaffForm(forms.ModelForm):
         widgets = {"left_on": DATE_INPUT}
 
 
-class FiledStandardForm(forms.ModelForm):
-    """An enterprise standard the enterprise has filed (企业标准备案). Its code starts with Q/, so an enterprise
-    cannot claim the code of a national, industry or group standard."""
+class OwnStandardForm(forms.ModelForm):
+    """An enterprise's own standard: self-declared and published (自我声明公开) with its publication date, or, for a
+    food-safety enterprise standard, filed (备案) with its filing number and date. Its code starts with Q/, so an
+    enterprise cannot claim the code of a national, industry or group standard."""
+
+    kind = forms.TypedChoiceField(
+        label=_("Kind"),
+        choices=[(kind.value, kind.label) for kind in OWN_STANDARD_KINDS],
+        initial=StandardKind.ENTERPRISE,
+        widget=forms.RadioSelect,
+    )
 
     class Meta:
         model = Standard
-        fields = ["code", "title", "filing_number", "filed_on"]
-        widgets = {"filed_on": DATE_INPUT}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("filing_number", "filed_on"):
-            self.fields[name].required = True
+        fields = ["code", "title", "kind", "published_on", "filing_number", "filed_on"]
+        widgets = {"published_on": DATE_INPUT, "filed_on": DATE_INPUT}
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
@@ -93,12 +100,42 @@ class FiledStandardForm(forms.ModelForm):
             raise forms.ValidationError(_("An enterprise standard's code starts with Q/, e.g. Q/YYHC 0001S-2026."))
         return code
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == StandardKind.FOOD_SAFETY:
+            required = ("filing_number", "filed_on")
+            cleaned["published_on"] = None
+        else:
+            required = ("published_on",)
+            cleaned["filing_number"], cleaned["filed_on"] = "", None
+        for name in required:
+            if not cleaned.get(name) and name not in self.errors:
+                self.add_error(name, _("This field is required."))
+        for name in ("published_on", "filed_on"):
+            if cleaned.get(name) and cleaned[name] > timezone.localdate():
+                self.add_error(name, _("The date cannot be in the future."))
+        return cleaned
+
 
 class LicenceForm(forms.ModelForm):
+    """A licence recorded by staff. The abolished kinds (the measuring-instrument manufacturing licence, 2017) are
+    not offered for a new licence; an existing one keeps its kind when corrected."""
+
     class Meta:
         model = Licence
         fields = ["kind", "number", "scope", "issued_on", "expires_on"]
         widgets = {"issued_on": DATE_INPUT, "expires_on": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not (self.instance.pk and self.instance.is_abolished):
+            self.fields["kind"].choices = [("", "---------"), *NEW_LICENCE_KIND_CHOICES]
+
+    def clean_kind(self) -> str:
+        kind = self.cleaned_data["kind"]
+        if kind in ABOLISHED_LICENCE_KINDS and not (self.instance.pk and self.instance.kind == kind):
+            raise forms.ValidationError(abolished_kind_message(kind))
+        return kind
 
 
 class LicenceRevocationForm(forms.Form):

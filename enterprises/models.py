@@ -15,6 +15,7 @@ from accounts.roles import Role
 from core.access import RestrictedQuerySet, access_rule
 from core.models import StoredFile
 from enterprises.choices import (
+    ABOLISHED_LICENCE_KINDS,
     SUPERVISED_LICENCE_KINDS,
     CheckRating,
     EnterpriseStatus,
@@ -187,9 +188,11 @@ def enterprise_access(user, action: str) -> Q | bool:
 
 
 def expired_condition(*, today: datetime.date, prefix: str = "") -> Q:
-    """Licences past their expiry date (a revoked licence is revoked, not expiring or expired). The one definition
-    every list, filter, count and warning uses."""
-    return Q(**{f"{prefix}expires_on__lt": today, f"{prefix}revoked_on__isnull": True})
+    """Licences past their expiry date (a revoked licence is revoked, and one of an abolished kind abolished: neither
+    is expiring or expired). The one definition every list, filter, count and warning uses."""
+    return Q(**{f"{prefix}expires_on__lt": today, f"{prefix}revoked_on__isnull": True}) & ~Q(
+        **{f"{prefix}kind__in": ABOLISHED_LICENCE_KINDS}
+    )
 
 
 def expiring_condition(days: int, *, today: datetime.date, prefix: str = "") -> Q:
@@ -200,7 +203,7 @@ def expiring_condition(days: int, *, today: datetime.date, prefix: str = "") -> 
             f"{prefix}expires_on__lte": today + datetime.timedelta(days=days),
             f"{prefix}revoked_on__isnull": True,
         }
-    )
+    ) & ~Q(**{f"{prefix}kind__in": ABOLISHED_LICENCE_KINDS})
 
 
 class LicenceQuerySet(models.QuerySet):
@@ -249,9 +252,16 @@ class Licence(models.Model):
     def days_left(self, today: datetime.date) -> int:
         return (self.expires_on - today).days
 
+    @property
+    def is_abolished(self) -> bool:
+        """Of a kind no longer issued (the measuring-instrument manufacturing licence, abolished in 2017)."""
+        return self.kind in ABOLISHED_LICENCE_KINDS
+
 
 class Standard(models.Model):
-    """A standard products are made to: national, industry, local, group, or an enterprise's own filed standard."""
+    """A standard products are made to: national, industry, local, group, or an enterprise's own standard, which it
+    self-declares and publishes (自我声明公开, Standardization Law Art 27) unless it is a food-safety enterprise
+    standard, which is filed (备案) with the provincial health authority (Food Safety Law Art 30)."""
 
     code = models.CharField(_("code"), max_length=64, unique=True)
     title = models.CharField(_("title"), max_length=255)
@@ -264,8 +274,13 @@ class Standard(models.Model):
         related_name="own_standards",
         verbose_name=_("filed by"),
     )
-    filing_number = models.CharField(_("filing number"), max_length=64, blank=True)
-    filed_on = models.DateField(_("filed on"), null=True, blank=True)
+    published_on = models.DateField(
+        _("self-declared and published on"), null=True, blank=True, help_text=_("An enterprise standard.")
+    )
+    filing_number = models.CharField(
+        _("filing number"), max_length=64, blank=True, help_text=_("A food-safety enterprise standard.")
+    )
+    filed_on = models.DateField(_("filed on"), null=True, blank=True, help_text=_("A food-safety enterprise standard."))
 
     class Meta:
         ordering = ["code"]
@@ -273,10 +288,17 @@ class Standard(models.Model):
         verbose_name_plural = _("standards")
         constraints = [
             models.CheckConstraint(
-                name="standard_enterprise_kind_is_filed",
-                condition=~Q(kind=StandardKind.ENTERPRISE)
+                name="standard_enterprise_kind_is_declared",
+                condition=~Q(kind=StandardKind.ENTERPRISE) | Q(owner__isnull=False, published_on__isnull=False),
+                violation_error_message=_("An enterprise standard needs its enterprise and the date it was published."),
+            ),
+            models.CheckConstraint(
+                name="standard_food_safety_kind_is_filed",
+                condition=~Q(kind=StandardKind.FOOD_SAFETY)
                 | (Q(owner__isnull=False) & ~Q(filing_number="") & Q(filed_on__isnull=False)),
-                violation_error_message=_("A filed enterprise standard needs its enterprise, filing number and date."),
+                violation_error_message=_(
+                    "A food-safety enterprise standard needs its enterprise, filing number and date."
+                ),
             ),
         ]
 

@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from enterprises.choices import EnterpriseStatus, Scale
+from enterprises.choices import ABOLISHED_LICENCE_KINDS, EnterpriseStatus, Scale
 from enterprises.filtersets import EnterpriseFilterSet
 from enterprises.models import (
     District,
@@ -28,7 +28,12 @@ from enterprises.services import self_report_due_on
 def register_queryset(user) -> QuerySet[Enterprise]:
     """The register as this user may see it, with what the list shows: names of related rows and the date the
     enterprise's next licence expires (a correlated subquery, so only the rows of the page pay for it)."""
-    next_expiry = Licence.objects.filter(enterprise=OuterRef("pk")).order_by("expires_on").values("expires_on")[:1]
+    next_expiry = (
+        Licence.objects.filter(enterprise=OuterRef("pk"))
+        .exclude(kind__in=ABOLISHED_LICENCE_KINDS)  # an abolished licence does not expire: it is no longer issued
+        .order_by("expires_on")
+        .values("expires_on")[:1]
+    )
     return (
         Enterprise.objects.visible_to(user)
         .select_related("district", "area", "industry")
@@ -77,6 +82,7 @@ def licence_worklist(*, officer=None, today: datetime.date | None = None) -> Que
     licences = (
         Licence.objects.filter(expires_on__lte=today + datetime.timedelta(days=90))
         .exclude(enterprise__status=EnterpriseStatus.CLOSED)
+        .exclude(kind__in=ABOLISHED_LICENCE_KINDS)
         .select_related("enterprise__area__officer", "enterprise__district")
         .order_by("expires_on", "pk")
     )
@@ -184,8 +190,8 @@ def products_visible(user) -> QuerySet[Product]:
 
 def licence_kinds(enterprise_id: int, *, valid_on: datetime.date | None = None) -> set[str]:
     """The kinds of licence the enterprise holds; with `valid_on`, only those valid that day (neither expired nor
-    revoked). One query."""
-    licences = Licence.objects.filter(enterprise_id=enterprise_id)
+    revoked). A licence of an abolished kind is neither held nor lacking. One query."""
+    licences = Licence.objects.filter(enterprise_id=enterprise_id).exclude(kind__in=ABOLISHED_LICENCE_KINDS)
     if valid_on is not None:
         licences = licences.filter(revoked_on__isnull=True, expires_on__gte=valid_on)
     return set(licences.values_list("kind", flat=True))

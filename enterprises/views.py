@@ -191,16 +191,16 @@ def quality_staff_edit(request, pk: int, member_pk: int | None = None):
 @login_required
 def standard_file(request, pk: int):
     enterprise = _file(request, pk, "enterprises.file_standard")
-    form = forms.FiledStandardForm(
+    form = forms.OwnStandardForm(
         request.POST or None, instance=Standard(kind=StandardKind.ENTERPRISE, owner=enterprise)
     )
     return form_page(
         request,
         form,
-        title=_("File an enterprise standard"),
+        title=_("Declare an enterprise standard"),
         save=lambda f: services.record_save(f.instance, actor=request.user).owner,
         back=enterprise.get_absolute_url(),
-        done=_("The enterprise standard was filed; products can now follow it."),
+        done=_("The enterprise standard is on file; products can now follow it."),
     )
 
 

@@ -346,5 +346,10 @@ DRAW_RISK_BONUS = env_int("DRAW_RISK_BONUS", 1)
 # from; each call keeps its own rules as data.
 PUBLISH_CREDIT_GRADES = env_bool("PUBLISH_CREDIT_GRADES", False)  # grades on public enterprise pages and API
 BUREAU_NAME = env_str("BUREAU_NAME", "岳阳市市场监督管理局")  # the issuing authority printed on certificates
+# The bureau prepares and submits; the honour is conferred by another body, named on the certificate: the quality
+# award by the city government, famous-brand titles by the city's promotion committee (名牌战略推进委员会).
+_CITY = BUREAU_NAME[: BUREAU_NAME.index("市") + 1] if "市" in BUREAU_NAME else BUREAU_NAME
+BRANDS_CONFERRING_BODY_AWARD = env_str("BRANDS_CONFERRING_BODY_AWARD", f"{_CITY}人民政府")
+BRANDS_CONFERRING_BODY_BRAND = env_str("BRANDS_CONFERRING_BODY_BRAND", f"{_CITY}名牌战略推进委员会")
 BRAND_CLEAN_YEARS = env_int("BRAND_CLEAN_YEARS", 3)  # no failed spot check or listing in the last N years
 BRAND_TRADING_YEARS = env_int("BRAND_TRADING_YEARS", 3)  # trading at least N years

@@ -83,11 +83,30 @@ class Call:
         self.notice = services.notice_publish(actor=self.supervisor, programme=self.programme, text=text, today=on)
         return self.notice
 
-    def award(self, *, on=None):
-        """Award the proposed winners, and run what follows the award's commit (the holders' new grades), as the
-        `django_capture_on_commit_callbacks(execute=True)` fixture does."""
+    def submit(self, *, on=None):
+        """A leader submits the proposed winners to the conferring body (after the notice)."""
+        return services.programme_submit(actor=self.leader, programme=self.programme, today=on)
+
+    def decide(self, *, on=None, document_number="岳政发〔2026〕12号", **decision):
+        """A leader records the conferring body's decision, taken `on` (today unless given), and what follows its
+        commit runs (the holders' new grades), as the `django_capture_on_commit_callbacks(execute=True)` fixture
+        does."""
+        on = on or timezone.localdate()
         with TestCase.captureOnCommitCallbacks(execute=True):
-            return services.programme_award(actor=self.leader, programme=self.programme, today=on)
+            return services.conferral_record(
+                actor=self.leader,
+                programme=self.programme,
+                decided_on=on,
+                document_number=document_number,
+                today=on,
+                **decision,
+            )
+
+    def award(self, *, on=None):
+        """Submit the winners to the conferring body and record its decision to confer, both `on` (today unless
+        given): what used to be the bureau's award."""
+        self.submit(on=on)
+        return self.decide(on=on)
 
     def honoured(self, user, *, product=None):
         """One applicant's way from application to honour in this call (applications close at once)."""

@@ -77,7 +77,7 @@ def test_products_through_the_api(actors, enterprise, other_enterprise):
     foreign = Standard.objects.create(
         code="Q/X 1S-2026",
         title="他人标准",
-        kind=StandardKind.ENTERPRISE,
+        kind=StandardKind.FOOD_SAFETY,
         owner=other_enterprise,
         filing_number="1",
         filed_on=datetime.date(2026, 1, 1),

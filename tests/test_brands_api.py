@@ -20,6 +20,7 @@ from brands.choices import (
     HonourStatus,
     ObjectionStatus,
     ProgrammeKind,
+    ProgrammeStatus,
     ProposalStatus,
     ReviewStatus,
     RevocationCause,
@@ -462,9 +463,9 @@ def test_the_committee_proposes_and_the_notice_takes_signed_objections(call, app
     rows = staff.get(f"{API}/objections/").json()["results"]
     assert [row["name"] for row in rows] == ["王五", "王五"] and rows[0]["enterprise_name"] == enterprise.name
 
-    award = f"{programme_url}award/"
-    assert api(call.supervisor).post(award).status_code == 403  # a leader awards
-    assert "non_field_errors" in error_fields(api(call.leader).post(award))  # the notice still runs
+    submit = f"{programme_url}submit/"
+    assert api(call.supervisor).post(submit).status_code == 403  # a leader submits
+    assert "non_field_errors" in error_fields(api(call.leader).post(submit))  # the notice still runs
     resolve = f"{API}/objections/{stored.pk}/resolve/"
     assert error_fields(staff.post(resolve, {"upheld": False}, format="json"))["note"]
     assert api(user).post(resolve, {"upheld": False, "note": "x"}, format="json").status_code == 404
@@ -486,13 +487,23 @@ def test_no_objection_after_the_notice_and_the_leader_awards(call, applicant):
     assert "non_field_errors" in error_fields(late) and not Objection.objects.exists()
     assert anonymous().get(f"{API}/notices/{notice.pk}/").json()["is_open"] is False
 
-    awarded = api(call.leader).post(f"{API}/programmes/{call.programme.pk}/award/")
+    programme_url = f"{API}/programmes/{call.programme.pk}/"
+    submitted = api(call.leader).post(f"{programme_url}submit/", {"note": "岳市监函〔2026〕8号"}, format="json")
+    assert submitted.status_code == 200, submitted.content
+    conferral = submitted.json()["conferral"]
+    assert submitted.json()["status"] == ProgrammeStatus.SUBMITTED and conferral["conferred"] is None
+    assert conferral["conferring_body"] == "岳阳市人民政府" and conferral["submission_note"] == "岳市监函〔2026〕8号"
+    decision = {"decided_on": TODAY().isoformat(), "document_number": "岳政发〔2026〕12号"}
+    assert api(call.supervisor).post(f"{programme_url}decision/", decision, format="json").status_code == 403
+    awarded = api(call.leader).post(f"{programme_url}decision/", decision, format="json")
     assert awarded.status_code == 201, awarded.content
     [honour] = awarded.json()
+    assert honour["conferring_body"] == "岳阳市人民政府" and honour["decision_number"] == "岳政发〔2026〕12号"
     assert honour["enterprise_name"] == enterprise.name and honour["status"] == "current" and honour["is_current"]
     assert honour["certificate_number"] == f"{call.programme.year}-ZLJ-001"
     assert honour["programme_kind"] == ProgrammeKind.QUALITY_AWARD and honour["programme_year"] == call.programme.year
-    assert api(call.leader).post(f"{API}/programmes/{call.programme.pk}/award/").status_code == 400  # decided
+    again = api(call.leader).post(f"{programme_url}decision/", decision, format="json")
+    assert again.status_code == 400  # decided
     winner = anonymous().get(f"{API}/notices/{notice.pk}/").json()["winners"][0]
     assert winner["status"] == ApplicationStatus.AWARDED
 
@@ -506,7 +517,7 @@ def honour(call, applicant) -> Honour:
     proposed(call, user)
     two_weeks_ago = TODAY() - datetime.timedelta(days=14)
     services.notice_publish(actor=call.supervisor, programme=call.programme, text="公示", today=two_weeks_ago)
-    [honour] = services.programme_award(actor=call.leader, programme=call.programme)
+    [honour] = call.award()
     return honour
 
 

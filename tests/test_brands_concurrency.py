@@ -5,6 +5,7 @@ from functools import partial
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from brands import services
 from brands.choices import ApplicationStatus, HonourStatus, ProposalStatus, RevocationCause
@@ -30,6 +31,7 @@ def test_a_withdrawal_during_the_award_either_wins_or_is_refused_never_lost(refe
     call.start_review()
     call.propose(application)
     call.publish()
+    call.submit()
     full_clean = Honour.full_clean
 
     def slow_full_clean(honour, *args, **kwargs):  # the award holds its locks while the withdrawal comes in
@@ -38,7 +40,16 @@ def test_a_withdrawal_during_the_award_either_wins_or_is_refused_never_lost(refe
 
     monkeypatch.setattr(Honour, "full_clean", slow_full_clean)
     award, withdrawal = at_once(
-        partial(outcome, partial(services.programme_award, actor=call.leader, programme=call.programme)),
+        partial(
+            outcome,
+            partial(
+                services.conferral_record,
+                actor=call.leader,
+                programme=call.programme,
+                decided_on=timezone.localdate(),
+                document_number="岳政发〔2026〕1号",
+            ),
+        ),
         partial(
             outcome,
             partial(services.application_withdraw, actor=user, application=application, reason="不再参评"),

@@ -56,13 +56,17 @@ def test_a_call_from_application_to_revocation(reference_data, django_capture_on
         today=two_weeks_ago,
     )
     with pytest.raises(Exception, match="objection|异议"):
-        services.programme_award(
-            actor=call.leader, programme=call.programme, today=notice.ends_on + datetime.timedelta(days=1)
-        )
+        call.submit(on=notice.ends_on + datetime.timedelta(days=1))
     objection = services.objection_resolve(actor=call.supervisor, objection=objection, upheld=True, note="经核实属实")
     assert objection.status == ObjectionStatus.UPHELD
-    with django_capture_on_commit_callbacks(execute=True):  # the grade follows the award's commit
-        [honour] = services.programme_award(actor=call.leader, programme=call.programme)
+    call.submit()
+    with django_capture_on_commit_callbacks(execute=True):  # the grade follows the decision's commit
+        [honour] = services.conferral_record(
+            actor=call.leader,
+            programme=call.programme,
+            decided_on=timezone.localdate(),
+            document_number="岳政发〔2026〕1号",
+        )
     assert honour.enterprise == good and honour.valid_until.year == honour.awarded_on.year + 5
     assert CreditGrade.objects.get(pk=good.pk).indicator_values["brand_honour"] == 1
 

@@ -23,7 +23,7 @@ from brands.choices import (
     ReviewStatus,
     TargetStatus,
 )
-from brands.models import Application, CultivationTarget, Honour, Programme, RevocationProposal
+from brands.models import Application, Conferral, CultivationTarget, Honour, Programme, RevocationProposal
 from inspections.choices import Verdict
 from tests.brands_flow import Call, full_marks
 from tests.clients import signed_in
@@ -634,11 +634,12 @@ def test_staff_publish_the_notice_from_the_call_page(client, call):
     response = client.get(url)
     assert response.context["notice_open"] and 'data-testid="notice-ends"' in page(response)
     assert programme.notice.get_absolute_url() in page(response)  # its public page
-    # The award waits for the notice period, and the leader.
-    assert 'data-testid="award"' not in page(response)
+    # The submission to the conferring body waits for the notice period, and the leader.
+    assert 'data-testid="submit-form"' not in page(response)
     client.force_login(call.leader)
-    refused = client.post(url, {"action": "award"}, follow=True)
-    assert not Honour.objects.exists() and refused.status_code == 200
+    refused = client.post(url, {"action": "submit"})
+    assert refused.status_code == 200 and refused.context["submit_form"].non_field_errors()
+    assert not Conferral.objects.exists() and not Honour.objects.exists()
 
 
 def test_objections_are_resolved_and_the_leader_awards(client, call):
@@ -657,9 +658,9 @@ def test_objections_are_resolved_and_the_leader_awards(client, call):
     client = signed_in(client, call.leader)
     response = client.get(url)
     assert response.context["open_objections"] == 1 and f'data-objection="{objection.pk}"' in page(response)
-    assert 'data-testid="award"' in page(response)
-    client.post(url, {"action": "award"})
-    assert not Honour.objects.exists()  # an objection is open
+    assert 'data-testid="submit-form"' in page(response)
+    client.post(url, {"action": "submit"})
+    assert not Conferral.objects.exists()  # an objection is open
     no_note = client.post(url, {"action": "resolve", "objection": objection.pk, "resolution": "upheld", "note": ""})
     [shown] = [o for o in no_note.context["objections"] if o.pk == objection.pk]
     assert "note" in shown.resolve_form.errors
@@ -673,14 +674,27 @@ def test_objections_are_resolved_and_the_leader_awards(client, call):
     objection.refresh_from_db()
     objected.refresh_from_db()
     assert objection.status == ObjectionStatus.UPHELD and objected.status == ApplicationStatus.NOT_SELECTED
-    assert client.post(url, {"action": "award"}).status_code == 403  # a supervisor does not award
+    assert client.post(url, {"action": "submit"}).status_code == 403  # a supervisor does not submit
     client.force_login(call.leader)
-    assert client.post(url, {"action": "award"}).status_code == 302
+    assert client.post(url, {"action": "submit", "note": "岳市监函〔2026〕8号"}).status_code == 302
+    response = client.get(url)
+    assert response.context["programme"].status == ProgrammeStatus.SUBMITTED and not Honour.objects.exists()
+    assert 'data-testid="awaiting-decision"' in page(response) and 'data-testid="decision-form"' in page(response)
+    assert "岳阳市人民政府" in page(response)  # the conferring body of the quality award
+    client.force_login(call.supervisor)
+    decision = {"action": "decide", "conferring_body": "岳阳市人民政府", "decided_on": TODAY().isoformat()}
+    assert client.post(url, {**decision, "document_number": "岳政发〔2026〕12号"}).status_code == 403
+    client.force_login(call.leader)
+    missing = client.post(url, decision)  # no document number
+    assert "document_number" in missing.context["decide_form"].errors and not Honour.objects.exists()
+    assert client.post(url, {**decision, "document_number": "岳政发〔2026〕12号"}).status_code == 302
     [honour] = Honour.objects.all()
-    assert honour.application == winner
+    assert honour.application == winner and honour.decision_number == "岳政发〔2026〕12号"
+    assert honour.conferring_body == "岳阳市人民政府" and honour.awarded_on == TODAY()
     response = client.get(url)
     assert [h.pk for h in response.context["honours"]] == [honour.pk]
     assert response.context["programme"].status == ProgrammeStatus.DECIDED
+    assert 'data-testid="document-number">岳政发〔2026〕12号' in page(response)
 
 
 # Honours, the yearly review and revocation
@@ -691,7 +705,7 @@ def _honour(call) -> Honour:
     services.notice_publish(
         actor=call.supervisor, programme=call.programme, text="公示", today=TODAY() - datetime.timedelta(days=14)
     )
-    [honour] = services.programme_award(actor=call.leader, programme=call.programme)
+    [honour] = call.award()
     return honour
 
 

@@ -90,7 +90,7 @@ def _honour(kind=ProgrammeKind.QUALITY_AWARD, *, name: str, product_name: str | 
     call.start_review()
     _propose(call, application)
     services.notice_publish(actor=call.supervisor, programme=call.programme, text="公示", today=LONG_AGO)
-    [honour] = services.programme_award(actor=call.leader, programme=call.programme)
+    [honour] = call.award()
     return honour, user
 
 
@@ -151,7 +151,7 @@ def test_an_upheld_objection_takes_the_winner_off_the_notice(client, open_notice
 
 
 def test_after_the_award_the_notice_lists_the_winners_as_awarded(client, closed_notice):
-    services.programme_award(actor=closed_notice["call"].leader, programme=closed_notice["call"].programme)
+    closed_notice["call"].award()
     response = client.get(reverse("brands_public:notice", args=[closed_notice["notice"].pk]))
     assert {application.status for application in response.context["winners"]} == {ApplicationStatus.AWARDED}
     assert len(response.context["winners"]) == 2

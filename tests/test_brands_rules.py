@@ -825,7 +825,7 @@ def test_the_award_waits_for_the_end_of_the_notice(in_notice):
     with refused():
         call.award(on=notice.ends_on)
     with pytest.raises(PermissionDenied):
-        services.programme_award(
+        services.programme_submit(
             actor=call.supervisor, programme=call.programme, today=notice.ends_on + datetime.timedelta(days=1)
         )
     assert len(call.award(on=notice.ends_on + datetime.timedelta(days=1))) == 2
@@ -1166,7 +1166,10 @@ def test_the_grade_follows_an_award_through_the_honour_event_only():
     call.start_review()
     call.propose(application)
     call.publish()
-    services.programme_award(actor=call.leader, programme=call.programme)  # not committed yet: nothing follows
+    call.submit()
+    services.conferral_record(  # not committed yet: nothing follows
+        actor=call.leader, programme=call.programme, decided_on=today(), document_number="岳政发〔2026〕1号"
+    )
     assert CreditGrade.objects.get(enterprise=enterprise).indicator_values["brand_honour"] == 0
     event = DomainEvent.objects.get(kind=HONOUR_AWARDED, enterprise=enterprise)
     assert event.kind == "brands.award" and event.dispatched_at is None  # the kind is the history's detail

@@ -21,7 +21,16 @@ from brands.choices import (
     RevocationCause,
 )
 from brands.criteria import CRITERIA
-from brands.models import Application, Honour, Notice, Objection, Programme, ReviewAssignment, RevocationProposal
+from brands.models import (
+    Application,
+    Conferral,
+    Honour,
+    Notice,
+    Objection,
+    Programme,
+    ReviewAssignment,
+    RevocationProposal,
+)
 from credit.choices import GradeCause
 from credit.models import CreditGrade
 from credit.services import recalculate_enterprises
@@ -318,19 +327,28 @@ def test_a_quality_award_runs_from_the_call_to_the_revocation(session, actors, a
     assert listed.get_attribute("data-status") == ObjectionStatus.DISMISSED
     assert staff.get_by_test_id("open-objections").count() == 0
 
-    # The leader may not award while the notice runs.
+    # The leader may not submit the winners to the conferring body while the notice runs.
     leader.goto(f"{url}/brands/programmes/{programme.pk}/")
-    press(leader, "award")
+    press(leader, "submit-conferral")
     assert status_of(leader, "programme-status") == ProgrammeStatus.NOTICE and not Honour.objects.exists()
+    assert not Conferral.objects.exists()
 
     # Time passes: the notice is moved back so that its period is over. This stands for the 7 working days
     # (notice_working_days) the public notice runs before the award.
     Notice.objects.filter(pk=notice.pk).update(
         published_on=today - datetime.timedelta(days=14), ends_on=today - datetime.timedelta(days=1)
     )
-    leader.reload()
-    press(leader, "award")
+    leader.goto(f"{url}/brands/programmes/{programme.pk}/")  # a GET: the refused submission's page was a POST
+    press(leader, "submit-conferral")
+    assert status_of(leader, "programme-status") == ProgrammeStatus.SUBMITTED and not Honour.objects.exists()
+    assert leader.get_by_test_id("awaiting-decision").is_visible()
+    # The city government decides; the leader records its decision, with the document number.
+    decision = leader.get_by_test_id("decision-form")
+    decision.locator("input[name=document_number]").fill("岳政发〔2026〕12号")
+    decision.locator("input[name=decided_on]").fill(today.isoformat())
+    press(leader, "record-decision")
     assert status_of(leader, "programme-status") == ProgrammeStatus.DECIDED
+    assert leader.get_by_test_id("document-number").inner_text() == "岳政发〔2026〕12号"
     honour = Honour.objects.get()
     assert honour.enterprise == winner and honour.valid_until.year == today.year + 5
     assert honour.certificate_number in leader.get_by_test_id("honours").inner_text()

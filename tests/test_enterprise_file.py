@@ -127,7 +127,7 @@ def test_products_follow_public_and_own_filed_standards_and_are_discontinued_not
     own = Standard.objects.create(
         code="Q/YYCA 0001S-2026",
         title="企业标准",
-        kind=StandardKind.ENTERPRISE,
+        kind=StandardKind.FOOD_SAFETY,
         owner=enterprise,
         filing_number="430600-2026-001",
         filed_on=datetime.date(2026, 1, 5),
@@ -135,7 +135,7 @@ def test_products_follow_public_and_own_filed_standards_and_are_discontinued_not
     foreign = Standard.objects.create(
         code="Q/OTHER 0001S-2026",
         title="他人企业标准",
-        kind=StandardKind.ENTERPRISE,
+        kind=StandardKind.FOOD_SAFETY,
         owner=EnterpriseFactory(),
         filing_number="430600-2026-002",
         filed_on=datetime.date(2026, 1, 5),
@@ -281,18 +281,25 @@ def test_quality_staff_with_at_most_one_chief_quality_officer(client, actors, en
     assert [m.name for m in enterprise.quality_staff.all()] == ["刘质量", "陈质量"]
 
 
-def test_enterprise_files_its_own_standard(client, actors, enterprise, other_enterprise):
+def test_enterprise_files_its_own_food_safety_standard(client, actors, enterprise, other_enterprise):
     client = signed_in(client, actors[Role.ENTERPRISE])
-    missing = client.post(
-        reverse("enterprises:standard_file", args=[enterprise.pk]), {"code": "Q/YY 1S-2026", "title": "x"}
-    )
+    url = reverse("enterprises:standard_file", args=[enterprise.pk])
+    missing = client.post(url, {"code": "Q/YY 1S-2026", "title": "x", "kind": "food_safety"})
     assert {"filing_number", "filed_on"} <= set(missing.context["form"].errors)
     client.post(
-        reverse("enterprises:standard_file", args=[enterprise.pk]),
-        {"code": "Q/YY 1S-2026", "title": "桂花糕", "filing_number": "430600-2026-9", "filed_on": "2026-03-01"},
+        url,
+        {
+            "code": "Q/YY 1S-2026",
+            "title": "桂花糕",
+            "kind": "food_safety",
+            "filing_number": "430600-2026-9",
+            "filed_on": "2026-03-01",
+            "published_on": "2026-03-02",  # not a self-declared one: ignored
+        },
     )
     standard = Standard.objects.get(code="Q/YY 1S-2026")
-    assert standard.owner == enterprise and standard.kind == StandardKind.ENTERPRISE
+    assert standard.owner == enterprise and standard.kind == StandardKind.FOOD_SAFETY
+    assert standard.published_on is None and standard.filing_number == "430600-2026-9"
     assert client.get(reverse("enterprises:standard_file", args=[other_enterprise.pk])).status_code == 404
 
 
@@ -447,7 +454,7 @@ def test_inspectors_write_nothing(client, actors, enterprise, inspector_at_enter
 def test_an_enterprise_cannot_claim_a_national_standard_code(client, actors, enterprise):
     response = signed_in(client, actors[Role.ENTERPRISE]).post(
         reverse("enterprises:standard_file", args=[enterprise.pk]),
-        {"code": "GB 7099-2015", "title": "x", "filing_number": "1", "filed_on": "2026-01-01"},
+        {"code": "GB 7099-2015", "title": "x", "kind": "enterprise", "published_on": "2026-01-01"},
     )
     assert "code" in response.context["form"].errors
     assert not Standard.objects.exists()

@@ -149,7 +149,7 @@ def honours_world() -> dict:
             text="公示",
             today=TODAY - datetime.timedelta(days=30),
         )
-        [made[key]] = brands.programme_award(actor=call.leader, programme=call.programme)
+        [made[key]] = call.award()
     Honour.objects.filter(pk=made["revoked"].pk).update(status=HonourStatus.REVOKED, revoked_on=TODAY)
     Honour.objects.filter(pk=made["expired"].pk).update(valid_until=TODAY - datetime.timedelta(days=1))
     return made

@@ -195,6 +195,16 @@ def assert_brands_are_alive():
     [proposal] = [p for honour in honours for p in honour.revocation_proposals.all()]
     assert proposal.status == ProposalStatus.OPEN and proposal.cause == "nonconforming"
     assert not decided.applications.filter(submitted_at__year=year).exists()  # backdated with the call
+    # Conferred by the city government's decision, recorded with its document number; valid from its date.
+    assert decided.conferral.conferred and decided.conferral.conferring_body == "岳阳市人民政府"
+    assert {h.decision_number for h in honours} == {decided.conferral.document_number} != {""}
+    assert {h.awarded_on for h in honours} == {decided.conferral.decided_on}
+
+    # Last year's famous-brand evaluation, submitted to the promotion committee: its decision is awaited.
+    awaiting = Programme.objects.get(kind=ProgrammeKind.FAMOUS_BRAND, year=year - 1)
+    assert awaiting.status == ProgrammeStatus.SUBMITTED and awaiting.conferral.awaiting
+    assert awaiting.conferral.conferring_body == "岳阳市名牌战略推进委员会" and not awaiting.honours.exists()
+    assert awaiting.applications.filter(status=ApplicationStatus.PROPOSED).count() >= 1
 
     # This year's famous-brand call is open: two applications in paper review, one not eligible, explained.
     call = Programme.objects.get(kind=ProgrammeKind.FAMOUS_BRAND, year=year)

@@ -33,6 +33,7 @@ from brands.eligibility import explained
 from brands.models import (
     Application,
     ApplicationAttachment,
+    Conferral,
     CultivationTarget,
     HelpRecord,
     Honour,
@@ -204,6 +205,55 @@ class EligibilityRulesSerializer(serializers.Serializer):
     valid_licences = serializers.BooleanField(help_text=_("Every licence held must be valid."))
 
 
+class ConferralSerializer(serializers.ModelSerializer):
+    """The submission of the proposed winners to the conferring body and, once recorded, its decision (`conferred`
+    is null while it awaits it)."""
+
+    submitted_by_name = serializers.CharField(source="submitted_by.get_full_name", read_only=True)
+
+    class Meta:
+        model = Conferral
+        fields = [
+            "conferring_body",
+            "submitted_on",
+            "submission_note",
+            "submitted_by_name",
+            "conferred",
+            "document_number",
+            "decided_on",
+            "decision_note",
+        ]
+        read_only_fields = fields
+
+
+class ConferralSubmitSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=2000, help_text=_("e.g. the bureau's letter")
+    )
+
+
+class ConferralRecordSerializer(serializers.Serializer):
+    conferring_body = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=128,
+        help_text=_("As named in the decision; the body submitted to if left out."),
+    )
+    document_number = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=64, help_text=_("The decision's 文号.")
+    )
+    decided_on = serializers.DateField(help_text=_("The decision's date: the honours' validity counts from it."))
+    not_conferred = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
+        required=False,
+        default=list,
+        max_length=1000,
+        help_text=_("Applications the body did not confer (all of them for a decision not to confer)."),
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
 class ProgrammeSerializer(serializers.ModelSerializer):
     """A yearly call with its rules as data: who is eligible, the awards, the review stages and reviewers, how long
     the notice and the honour last."""
@@ -217,6 +267,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
     eligibility = EligibilityRulesSerializer(required=False)
     status = EnumField(ProgrammeStatus, read_only=True)
     notice = serializers.SerializerMethodField(help_text=_("The public notice, once published."))
+    conferral = ConferralSerializer(read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = Programme
@@ -236,6 +287,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
             "notice_working_days",
             "status",
             "notice",
+            "conferral",
             "created_at",
         ]
         read_only_fields = ["status", "created_at"]
@@ -611,6 +663,8 @@ class HonourSerializer(serializers.ModelSerializer):
             "programme",
             "programme_kind",
             "programme_year",
+            "conferring_body",
+            "decision_number",
             "awarded_on",
             "valid_until",
             "status",

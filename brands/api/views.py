@@ -168,14 +168,16 @@ class CultivationTargetViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
 
 class ProgrammeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """The yearly calls, with their rules as data; every signed-in user reads them. Staff make a call, close it for
-    review, read the ranking of a stage and publish the notice; a leader awards after the notice."""
+    review, read the ranking of a stage and publish the notice; after the notice a leader submits the winners to the
+    conferring body and records its decision."""
 
     serializer_class = serializers.ProgrammeSerializer
     action_permissions = {
         "create": "brands.manage_programmes",
         "start_review": "brands.manage_programmes",
         "notice": "brands.publish_notice",
-        "award": "brands.award",
+        "submit": "brands.submit_for_conferral",
+        "decision": "brands.record_conferral",
         "ranking": "brands.view_all",
     }
     filterset_class = ProgrammeFilterSet
@@ -189,7 +191,7 @@ class ProgrammeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return [ActionPermission()]
 
     def get_queryset(self):
-        return Programme.objects.visible_to(self.request.user).select_related("notice")
+        return Programme.objects.visible_to(self.request.user).select_related("notice", "conferral__submitted_by")
 
     def _render(self, programme, code=status.HTTP_200_OK) -> Response:
         programme = self.get_queryset().get(pk=programme.pk)
@@ -218,12 +220,26 @@ class ProgrammeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         notice = _notices().get(pk=notice.pk)
         return Response(serializers.NoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={201: serializers.HonourSerializer(many=True)})
+    @extend_schema(request=serializers.ConferralSubmitSerializer, responses=serializers.ProgrammeSerializer)
     @action(detail=True, methods=["post"])
-    def award(self, request, pk=None):
-        """After the notice, with every objection resolved, award the proposed winners (a leader)."""
+    def submit(self, request, pk=None):
+        """After the notice, with every objection resolved, submit the proposed winners to the conferring body (a
+        leader): the city government for the quality award, the promotion committee for famous brands."""
         programme = self.get_object()
-        honours = services.programme_award(actor=request.user, programme=programme)
+        body = _valid(serializers.ConferralSubmitSerializer, request)
+        services.programme_submit(actor=request.user, programme=programme, note=body["note"])
+        return self._render(programme)
+
+    @extend_schema(
+        request=serializers.ConferralRecordSerializer, responses={201: serializers.HonourSerializer(many=True)}
+    )
+    @action(detail=True, methods=["post"])
+    def decision(self, request, pk=None):
+        """Record the conferring body's decision (a leader): its name, document number and date; the winners it
+        conferred become honours valid from that date, those in `not_conferred` close with the reason."""
+        programme = self.get_object()
+        body = dict(_valid(serializers.ConferralRecordSerializer, request))
+        honours = services.conferral_record(actor=request.user, programme=programme, **body)
         honours = _honours().filter(pk__in=[honour.pk for honour in honours]).order_by("certificate_number")
         return Response(serializers.HonourSerializer(honours, many=True).data, status=status.HTTP_201_CREATED)
 

@@ -1,6 +1,6 @@
 """The yearly calls (famous-brand products, the government quality award): their rules, the applications by status
 and stage with their scores and ranks, and the steps staff take: start the review, publish the notice, resolve the
-objections, award."""
+objections, submit the winners to the conferring body and record its decision."""
 
 from django.contrib import messages
 from django.db.models import Count, Q
@@ -19,7 +19,7 @@ from brands.choices import (
     ProgrammeStatus,
     Stage,
 )
-from brands.models import Notice, Objection, Programme, StageResult
+from brands.models import Conferral, Notice, Objection, Programme, StageResult, conferring_body_for
 from brands.scoring import stage_scores
 from core.decorators import rule_required
 from core.pages import form_page, run_action, submit
@@ -30,6 +30,7 @@ STATUS_ORDER = (
     ApplicationStatus.IN_REVIEW,
     ApplicationStatus.PROPOSED,
     ApplicationStatus.AWARDED,
+    ApplicationStatus.NOT_CONFERRED,
     ApplicationStatus.NOT_SELECTED,
     ApplicationStatus.INELIGIBLE,
     ApplicationStatus.WITHDRAWN,
@@ -115,7 +116,7 @@ def _resolve_forms(objections, posted_pk: int | None, posted_form) -> None:
             )
 
 
-def _programme_action(request, programme: Programme, action: str, notice_form) -> HttpResponse | None:
+def _programme_action(request, programme: Programme, action: str, forms_: dict) -> HttpResponse | None:
     """Run the posted action of the call's page; a redirect when done, None to show the page with the errors."""
     user = request.user
     if action == "start_review":
@@ -126,17 +127,28 @@ def _programme_action(request, programme: Programme, action: str, notice_form) -
             done=_("Applications are closed and the review has started."),
         )
         return redirect(programme)
-    if action == "award":
-        require_perm(user, "brands.award")
-        run_action(
-            request,
-            lambda: services.programme_award(actor=user, programme=programme),
-            done=_("Awarded: the honours are on file and on the public list."),
-        )
-        return redirect(programme)
+    if action == "submit":
+        require_perm(user, "brands.submit_for_conferral")
+        if submit(
+            forms_["submit"], lambda f: services.programme_submit(actor=user, programme=programme, **f.cleaned_data)
+        ):
+            messages.success(request, _("Submitted to the conferring body: record its decision once taken."))
+            return redirect(programme)
+        return None
+    if action == "decide":
+        require_perm(user, "brands.record_conferral")
+        if submit(
+            forms_["decide"],
+            lambda f: services.conferral_record(actor=user, programme=programme, **f.cleaned_data),
+        ):
+            messages.success(request, _("The decision is recorded; the honours conferred are on file."))
+            return redirect(programme)
+        return None
     if action == "notice":
         require_perm(user, "brands.publish_notice")
-        if submit(notice_form, lambda f: services.notice_publish(actor=user, programme=programme, **f.cleaned_data)):
+        if submit(
+            forms_["notice"], lambda f: services.notice_publish(actor=user, programme=programme, **f.cleaned_data)
+        ):
             messages.success(request, _("The public notice is published."))
             return redirect(programme)
         return None
@@ -149,6 +161,14 @@ def programme_detail(request, pk: int):
     user = request.user
     action = request.POST.get("action") if request.method == "POST" else None
     notice_form = forms.NoticeForm(request.POST if action == "notice" else None)
+    winners = programme.applications.filter(status=ApplicationStatus.PROPOSED).select_related("enterprise", "product")
+    conferral = Conferral.objects.filter(programme=programme).first()
+    submit_form = forms.SubmitForm(request.POST if action == "submit" else None)
+    decide_form = forms.ConferralForm(
+        request.POST if action == "decide" else None,
+        winners=winners,
+        initial={"conferring_body": conferral.conferring_body if conferral else ""},
+    )
     resolve_form, resolve_pk = None, None
     if action == "resolve":
         require_perm(user, "brands.resolve_objection")
@@ -171,7 +191,8 @@ def programme_detail(request, pk: int):
             messages.success(request, _("The objection is resolved."))
             return redirect(programme)
     elif action is not None:
-        done = _programme_action(request, programme, action, notice_form)
+        forms_ = {"notice": notice_form, "submit": submit_form, "decide": decide_form}
+        done = _programme_action(request, programme, action, forms_)
         if done is not None:
             return done
     notice = Notice.objects.filter(programme=programme).first()
@@ -200,7 +221,12 @@ def programme_detail(request, pk: int):
         "can_publish": status == ProgrammeStatus.REVIEWING and user.has_perm("brands.publish_notice"),
         # The notice lists the committee's proposals once no application is still under review.
         "notice_ready": ApplicationStatus.PROPOSED in statuses and ApplicationStatus.IN_REVIEW not in statuses,
-        "can_award": status == ProgrammeStatus.NOTICE and user.has_perm("brands.award"),
+        "conferral": conferral,
+        "conferring_body": conferral.conferring_body if conferral else conferring_body_for(programme.kind),
+        "can_submit": status == ProgrammeStatus.NOTICE and user.has_perm("brands.submit_for_conferral"),
+        "can_decide": status == ProgrammeStatus.SUBMITTED and user.has_perm("brands.record_conferral"),
+        "submit_form": submit_form,
+        "decide_form": decide_form,
         "can_resolve": user.has_perm("brands.resolve_objection"),
         "notice_form": notice_form,
     }

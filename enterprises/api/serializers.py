@@ -1,8 +1,10 @@
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from rest_framework import serializers
 
+from enterprises.choices import ABOLISHED_LICENCE_KINDS, abolished_kind_message
 from enterprises.models import (
     CONTACT_FIELDS,
     SELF_REPORT_FIELDS,
@@ -38,15 +40,35 @@ class IndustrySerializer(serializers.ModelSerializer):
         fields = ["id", "code", "section", "name", "name_en"]
 
 
+ABOLISHED_HELP = _l(
+    "Of a kind no longer issued (已取消): the measuring-instrument manufacturing licence, abolished 2017."
+)
+
+
 class LicenceSerializer(serializers.ModelSerializer):
+    is_abolished = serializers.BooleanField(read_only=True, help_text=ABOLISHED_HELP)
+
     class Meta:
         model = Licence
-        fields = ["id", "kind", "number", "scope", "issued_on", "expires_on", "revoked_on", "revocation_reason"]
+        fields = [
+            "id",
+            "kind",
+            "is_abolished",
+            "number",
+            "scope",
+            "issued_on",
+            "expires_on",
+            "revoked_on",
+            "revocation_reason",
+        ]
         read_only_fields = ["revoked_on", "revocation_reason"]
 
 
 class LicenceWriteSerializer(serializers.ModelSerializer):
-    """Licences recorded by bureau staff through the API; validated by the model like the form."""
+    """Licences recorded by bureau staff through the API; validated by the model like the form. A kind that was
+    abolished is refused for a new licence (an existing one keeps it)."""
+
+    is_abolished = serializers.BooleanField(read_only=True, help_text=ABOLISHED_HELP)
 
     class Meta:
         model = Licence
@@ -54,6 +76,7 @@ class LicenceWriteSerializer(serializers.ModelSerializer):
             "id",
             "enterprise",
             "kind",
+            "is_abolished",
             "number",
             "scope",
             "issued_on",
@@ -68,20 +91,45 @@ class LicenceWriteSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         _limit_enterprise_choices(self)
 
+    def validate_kind(self, kind: str) -> str:
+        if kind in ABOLISHED_LICENCE_KINDS and getattr(self.instance, "kind", None) != kind:
+            raise serializers.ValidationError(abolished_kind_message(kind))
+        return kind
+
 
 class LicenceRevokeSerializer(serializers.Serializer):
     revoked_on = serializers.DateField()
     revocation_reason = serializers.CharField(allow_blank=True)
 
 
+class StandardSerializer(serializers.ModelSerializer):
+    """A standard a product follows. An enterprise's own standard is self-declared and published (`enterprise`,
+    with `published_on`), or filed if it is a food-safety one (`food_safety`, with its filing number and date)."""
+
+    class Meta:
+        model = Standard
+        fields = ["code", "title", "kind", "published_on", "filing_number", "filed_on"]
+        read_only_fields = fields
+
+
 class ProductSerializer(serializers.ModelSerializer):
     standards = serializers.SlugRelatedField(
         slug_field="code", many=True, queryset=Standard.objects.all(), required=False
     )
+    standard_details = StandardSerializer(source="standards", many=True, read_only=True)
 
     class Meta:
         model = Product
-        fields = ["id", "enterprise", "name", "specification", "trademark", "standards", "discontinued_on"]
+        fields = [
+            "id",
+            "enterprise",
+            "name",
+            "specification",
+            "trademark",
+            "standards",
+            "standard_details",
+            "discontinued_on",
+        ]
         read_only_fields = ["discontinued_on"]
 
     def __init__(self, *args, **kwargs):
@@ -100,7 +148,7 @@ class ProductSerializer(serializers.ModelSerializer):
         enterprise = attrs.get("enterprise") or self.instance.enterprise
         for standard in attrs.get("standards", []):
             if standard.owner_id and standard.owner_id != enterprise.pk:
-                message = _("%(code)s is another enterprise's filed standard.") % {"code": standard.code}
+                message = _("%(code)s is another enterprise's own standard.") % {"code": standard.code}
                 raise serializers.ValidationError({"standards": [message]})
         return attrs
 

@@ -85,6 +85,10 @@ class OpenDataHonourSerializer(serializers.Serializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
     product_name = serializers.CharField(source="product.name", read_only=True, allow_null=True, default=None)
+    conferring_body = serializers.CharField(read_only=True, label=capfirst(_("conferring body")))
+    decision_number = serializers.CharField(
+        read_only=True, label=capfirst(_("document number")), help_text=_("Blank for an honour on file from before.")
+    )
     awarded_on = serializers.DateField(read_only=True, label=capfirst(_("awarded on")))
     valid_until = serializers.DateField(read_only=True, label=capfirst(_("valid until")))
 
@@ -121,6 +125,10 @@ class OpenDataEnterpriseHonourSerializer(serializers.Serializer):
     certificate_number = serializers.CharField(read_only=True, label=capfirst(_("certificate number")))
     title = serializers.CharField(read_only=True, label=capfirst(_("honour")))
     product_name = serializers.CharField(source="product.name", read_only=True, allow_null=True, default=None)
+    conferring_body = serializers.CharField(read_only=True, label=capfirst(_("conferring body")))
+    decision_number = serializers.CharField(
+        read_only=True, label=capfirst(_("document number")), help_text=_("Blank for an honour on file from before.")
+    )
     awarded_on = serializers.DateField(read_only=True, label=capfirst(_("awarded on")))
     valid_until = serializers.DateField(read_only=True, label=capfirst(_("valid until")))
 

@@ -2,12 +2,15 @@
 the enterprises and the expert reviewers would do it:
 
 - last year's quality-award call, decided: applications scored at every stage, the committee's proposal, a public
-  notice with a dismissed objection, two honours (valid five years; they count in their holders' credit grades).
+  notice with a dismissed objection, the winners submitted to the city government and its decision recorded (body,
+  document number, date), two honours (valid five years from the decision; they count in their holders' grades).
   One has passed this year's review; the other has an open revocation proposal after a failed spot check;
 - this year's cultivation targets, every category, with plans, milestones (one reached, one overdue), help given
   and progress notes; last year's winners were last year's targets, closed when they won;
 - this year's famous-brand call open for applications: two eligible ones in paper review, one not eligible, with
   the failed check explained;
+- last year's famous-brand evaluation, run late: reviewed, noticed and submitted to the promotion committee, whose
+  decision is awaited;
 - this year's quality-award call in review: reviewers assigned, some scores in, one recusal, and applications
   waiting for the demo expert's scores.
 
@@ -33,6 +36,7 @@ from brands.criteria import CRITERIA
 from brands.eligibility import eligibility_checks
 from brands.models import (
     Application,
+    Conferral,
     CultivationTarget,
     Honour,
     HonourReview,
@@ -74,9 +78,20 @@ STAMPS = (
     (Objection, "filed_at"),
     (Objection, "resolved_at"),
     (HonourReview, "reviewed_at"),
+    (Conferral, "submitted_at"),
+    (Conferral, "decided_at"),
     (RevocationProposal, "raised_at"),
 )
-HISTORIES = (CultivationTarget, Milestone, Programme, Application, ReviewAssignment, Honour, RevocationProposal)
+HISTORIES = (
+    CultivationTarget,
+    Milestone,
+    Programme,
+    Application,
+    ReviewAssignment,
+    Conferral,
+    Honour,
+    RevocationProposal,
+)
 
 CATEGORIES = (
     TargetCategory.INDUSTRY_LEADER,
@@ -374,6 +389,7 @@ def seed_brands(*, rng: random.Random, as_of: datetime.date, password: str) -> N
     _last_year_award(demo)
     _cultivation(demo)
     _famous_brand_call(demo)
+    _famous_brand_awaiting(demo)
     _award_in_review(demo)
     demo.clock.settle()
     # Raised once the clock has put the holder's application (and its eligibility check) on last year's dates.
@@ -467,10 +483,25 @@ def _last_year_award(demo: _Demo) -> None:
         )
     with demo.on(objected + datetime.timedelta(days=4)):
         services.objection_resolve(actor=supervisor, objection=objection, upheld=False, note=OBJECTION_DISMISSED)
-    awarded = max(datetime.date(year, 11, 10), ends + datetime.timedelta(days=3))
+    # The bureau submits the winners to the city government, which confers the award by its decision.
+    submitted = ends + datetime.timedelta(days=3)
+    with demo.on(submitted):
+        services.programme_submit(
+            actor=leader,
+            programme=programme,
+            note=f"岳市监呈〔{year}〕{rng.randint(10, 40)}号《关于提请授予{year}年度岳阳市政府质量奖的请示》",
+            today=submitted,
+        )
+    awarded = max(datetime.date(year, 11, 10), submitted + datetime.timedelta(days=10))
     with demo.on(awarded):
         # The award's event moves the holders' grades only once the seed commits: regrade them on the demo's clock.
-        honours = services.programme_award(actor=leader, programme=programme, today=awarded)
+        honours = services.conferral_record(
+            actor=leader,
+            programme=programme,
+            decided_on=awarded,
+            document_number=f"岳政发〔{year}〕{rng.randint(20, 60)}号",
+            today=awarded,
+        )
         recalculate_enterprises(
             sorted({h.enterprise_id for h in honours}), cause=GradeCause.EVENT, detail="brands.award"
         )
@@ -566,6 +597,80 @@ def _famous_brand_call(demo: _Demo) -> None:
             demo.rng.uniform(0.7, 0.85),
             product=product,
             summary=PRODUCT_SUMMARY.format(product=product),
+        )
+
+
+def _famous_brand_awaiting(demo: _Demo) -> None:
+    """Last year's famous-brand evaluation, run late: two products through the paper review and the committee, a
+    public notice with no objection, and the submission to the promotion committee (名牌战略推进委员会), whose
+    decision the bureau awaits (nothing is awarded until it is recorded)."""
+    as_of, leader, supervisor = demo.as_of, demo.leader, demo.supervisor
+    opened = as_of - datetime.timedelta(days=120)
+    if len(demo.experts) < 3 or not all(_calendar_on_file(day.year) for day in (opened, as_of)):
+        return
+    makers = []
+    for enterprise in demo.candidates:
+        if len(makers) == 2:
+            break
+        product = enterprise.products.filter(discontinued_on__isnull=True).order_by("pk").first()
+        if enterprise.pk not in demo.used and product is not None and _passes(enterprise, opened):
+            demo.used.add(enterprise.pk)
+            makers.append((enterprise, product))
+    if not makers:
+        return
+    year = as_of.year - 1
+    with demo.on(opened):
+        programme = services.programme_create(
+            actor=supervisor,
+            values={
+                "kind": ProgrammeKind.FAMOUS_BRAND,
+                "year": year,
+                "title": f"{year}年度岳阳名牌产品",
+                "description": "组织开展岳阳名牌产品评价，请主导产品质量优良、市场占有率高的企业申报。",
+                "closes_on": opened + datetime.timedelta(days=20),
+                "award_count": 5,
+                "validity_years": 3,
+                "stages": [Stage.PAPER, Stage.COMMITTEE],
+            },
+            today=opened,
+        )
+    levels, applications = {}, []
+    for n, (enterprise, product) in enumerate(makers):
+        level = demo.rng.uniform(0.72, 0.86)
+        day = opened + datetime.timedelta(days=5 + 4 * n)
+        summary = PRODUCT_SUMMARY.format(product=product)
+        application = demo.apply(programme, enterprise, day, level, product=product, summary=summary)
+        levels[application.pk] = level
+        applications.append(application)
+    with demo.on(opened + datetime.timedelta(days=21)):
+        programme = services.programme_start_review(actor=supervisor, programme=programme)
+    panels = [demo.experts[:3] for _application in applications]
+    assignments = demo.assign(applications, panels, opened + datetime.timedelta(days=25))
+    demo.submit(assignments, levels, opened + datetime.timedelta(days=28), 8)
+    with demo.on(opened + datetime.timedelta(days=45), hour=15):
+        for application in applications:
+            services.stage_decide(actor=supervisor, application=application, advance=True)
+    with demo.on(opened + datetime.timedelta(days=60), hour=15):
+        for application in applications:
+            services.committee_decide(
+                actor=leader, application=application, propose=True, note="评审委员会审议通过，拟推荐认定。"
+            )
+    published = opened + datetime.timedelta(days=70)
+    names = "、".join(f"{application.enterprise.name}“{application.product}”" for application in applications)
+    with demo.on(published):
+        notice = services.notice_publish(
+            actor=supervisor,
+            programme=programme,
+            text=f"经专家评审和评审委员会审议，拟认定{names}为{year}年度岳阳名牌产品，现予公示。联系电话：{PHONE}。",
+            today=published,
+        )
+    submitted = min(notice.ends_on + datetime.timedelta(days=5), as_of)
+    with demo.on(submitted):
+        services.programme_submit(
+            actor=leader,
+            programme=programme,
+            note=f"岳市监呈〔{as_of.year}〕{demo.rng.randint(41, 80)}号《关于提请认定{year}年度岳阳名牌产品的请示》",
+            today=submitted,
         )
 
 

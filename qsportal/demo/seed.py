@@ -118,6 +118,8 @@ class _CityBuilder:
         years = city.VALIDITY_YEARS[kind]
         # Issue dates spread so that some licences are current, some expire soon and a few have lapsed.
         issued_on = self.as_of - datetime.timedelta(days=self.rng.randint(0, years * 365 + 120))
+        if kind == LicenceKind.MEASURING_INSTRUMENT:  # abolished in 2017: only older ones are on file
+            issued_on = _add_years(issued_on, min(0, 2016 - issued_on.year))
         expires_on = _add_years(issued_on, years)
         if kind == LicenceKind.FOOD_PRODUCTION:
             number = f"SC{self.rng.randint(101, 131)}{division}{n:05d}"
