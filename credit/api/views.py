@@ -5,10 +5,10 @@ Reads go through the models' `visible_to`, so a record that is not the caller's 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from core.api.parsers import FormParser, MultiPartParser
 from core.api.permissions import ActionPermission
 from core.api.validation import valid_body as _valid
 from core.models import JobRun

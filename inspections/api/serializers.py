@@ -762,6 +762,10 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class ConflictWithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=ConflictDeclaration._meta.get_field("withdraw_reason").max_length)
+
+
 class ConflictSerializer(serializers.ModelSerializer):
     inspector_name = serializers.CharField(source="inspector.get_full_name", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)

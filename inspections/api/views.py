@@ -6,11 +6,11 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.models import User
 from accounts.roles import Role
+from core.api.parsers import FormParser, MultiPartParser
 from core.api.permissions import ActionPermission
 from core.api.validation import valid_body as _valid
 from inspections import selectors
@@ -566,10 +566,10 @@ class ConflictViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(serializers.ConflictSerializer(declaration).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=serializers.ReasonSerializer, responses=serializers.ConflictSerializer)
+    @extend_schema(request=serializers.ConflictWithdrawSerializer, responses=serializers.ConflictSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         declaration = self.get_object()
-        body = _valid(serializers.ReasonSerializer, request)
+        body = _valid(serializers.ConflictWithdrawSerializer, request)
         declaration = campaigns.conflict_withdraw(actor=request.user, declaration=declaration, reason=body["reason"])
         return Response(serializers.ConflictSerializer(declaration).data)
