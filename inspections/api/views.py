@@ -228,7 +228,7 @@ class DrawViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(draw.verification_bundle(reveal=draw.is_revealed_to(request.user)))
 
     @extend_schema(responses=serializers.DrawMembershipSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)  # a plain list, as the schema says
     def mine(self, request):
         """For an enterprise user: its own place in each draw made (opening, pseudonym, stratum), nobody else's."""
         rows = [
