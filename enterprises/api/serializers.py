@@ -2,7 +2,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
+from core.api.fields import CreditCodeField
 from enterprises.models import (
     CONTACT_FIELDS,
     SELF_REPORT_FIELDS,
@@ -164,6 +166,14 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     licences = LicenceSerializer(many=True, read_only=True)
     products = ProductSerializer(many=True, read_only=True)
     self_reports = SelfReportSerializer(many=True, read_only=True)
+    credit_code = CreditCodeField(
+        label=Enterprise._meta.get_field("credit_code").verbose_name,
+        validators=[
+            UniqueValidator(
+                Enterprise.objects.all(), Enterprise._meta.get_field("credit_code").error_messages["unique"]
+            )
+        ],
+    )
 
     class Meta:
         model = Enterprise

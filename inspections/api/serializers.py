@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from accounts.roles import Role
+from core.api.fields import CreditCodeField
 from core.files import PHOTO_TYPES, UploadsField
 from core.filters import MAX_ID
 from enterprises.selectors import (
@@ -791,7 +792,7 @@ class ConflictSerializer(serializers.ModelSerializer):
 class ConflictDeclareSerializer(serializers.Serializer):
     """An inspector names the enterprise by its exact credit code: inspectors do not browse the register."""
 
-    credit_code = serializers.CharField(max_length=18)
+    credit_code = CreditCodeField()
     reason = serializers.CharField(max_length=255)
 
     def validate_credit_code(self, code: str) -> Model:
