@@ -138,3 +138,33 @@ def test_a_long_username_still_signs_in_when_it_fits(client):
     user.save()
     response = client.post(reverse("login"), {"username": user.username, "password": "Secret-2026"})
     assert response.status_code == 302
+
+
+def test_every_api_view_parses_through_the_hygiene_parsers():
+    """A view that names its own parsers takes them from core.api.parsers (or the defaults), so no body skips the
+    check (DRF's token view names DRF's own: accounts sets it back to the defaults)."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    from core.api.parsers import HygieneParser
+
+    generator = SchemaGenerator()
+    generator.endpoints = generator.endpoint_inspector_cls(generator.patterns, generator.urlconf).get_api_endpoints()
+    endpoints = generator._get_paths_and_endpoints()
+    assert endpoints
+    unchecked = {
+        f"{method} {path}": parser.__name__
+        for path, _regex, method, view in endpoints
+        for parser in (type(instance) for instance in view.get_parsers())
+        if not issubclass(parser, HygieneParser)
+    }
+    assert not unchecked, unchecked
+
+
+def test_the_parsers_name_the_field_and_the_item():
+    client = APIClient()
+    body = json.dumps({"username": ["ok", SURROGATE], "password": "x" * 10_001, SURROGATE: "y"})
+    response = client.post("/api/v1/auth/token/", body, content_type="application/json")
+    assert response.status_code == 400
+    fields = response.json()["error"]["fields"]
+    assert set(fields) == {"username", "password", "abc\\ud800def"}
+    assert list(fields["username"]) == ["1"]  # the second item of the list
