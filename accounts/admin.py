@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import AdminLoginForm
 from accounts.models import User
 
 
@@ -28,3 +29,7 @@ class PortalUserAdmin(UserAdmin):
     def has_change_permission(self, request, obj=None):
         # Django's admin checks model-level permissions only; the rule also looks at the account being changed.
         return request.user.has_perm("accounts.change_user", obj)
+
+
+# The admin site's login bounds username and password like the portal's own login page.
+admin.site.login_form = AdminLoginForm

@@ -1,5 +1,7 @@
 """The unified social credit code (统一社会信用代码), GB 32100-2015, and the organisation code inside it (GB 11714)."""
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +32,14 @@ def build_credit_code(*, division_code: str, organisation_base: str, authority: 
     organisation_code = organisation_base + organisation_check_character(organisation_base)
     first_17 = f"{authority}{kind}{division_code}{organisation_code}"
     return first_17 + check_character(first_17)
+
+
+def normalise_credit_code(value: str) -> str:
+    """A credit code as typed, in the one form the portal stores and looks up: full-width characters made
+    half-width (NFKC: "９１４３" is "9143"), surrounding spaces trimmed, letters upper-cased. Every surface (API,
+    staff forms, the import, public and staff searches) reads a code through this, so the stored value is the same
+    whatever the surface; what is still wrong after it is refused by `validate_credit_code`."""
+    return unicodedata.normalize("NFKC", value or "").strip().upper()
 
 
 def validate_credit_code(value: str) -> None:

@@ -8,7 +8,7 @@ from django.db.models import Model, QuerySet
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from core.credit_code import validate_credit_code
+from core.credit_code import normalise_credit_code, validate_credit_code
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOTE = forms.Textarea(attrs={"rows": 3})
@@ -19,7 +19,7 @@ class CreditCodeField(forms.CharField):
     """An enterprise named by its unified social credit code: the code is checked (GB 32100) and the enterprise
     found among `queryset`, which the form passes in (core does not know the register: the caller hands it the
     enterprises it may name, e.g. from `enterprises.selectors`). Cleans to the enterprise, or None when left empty
-    on an optional field."""
+    on an optional field. The code is read through `normalise_credit_code` (full-width, spaces, case)."""
 
     default_error_messages = {"unknown": _("No enterprise on file has this credit code.")}
 
@@ -29,7 +29,7 @@ class CreditCodeField(forms.CharField):
         self.queryset = queryset
 
     def to_python(self, value: Any) -> str:
-        return super().to_python(value).strip().upper()
+        return normalise_credit_code(super().to_python(value))
 
     def validate(self, value: str) -> None:
         super().validate(value)

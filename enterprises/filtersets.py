@@ -3,6 +3,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.credit_code import normalise_credit_code
 from enterprises.choices import ExpiryLevel, LicenceKind
 from enterprises.models import Enterprise, Licence, ResponsibilityArea, expired_condition, expiring_condition
 
@@ -55,4 +56,4 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(credit_code__istartswith=value.upper()))
+        return queryset.filter(Q(name__icontains=value) | Q(credit_code__istartswith=normalise_credit_code(value)))

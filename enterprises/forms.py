@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.credit_code import normalise_credit_code
 from core.files import UploadsField
 from core.forms import DATE_INPUT
 from enterprises.choices import (
@@ -41,7 +42,7 @@ class EnterpriseForm(forms.ModelForm):
         self.fields["area"].queryset = ResponsibilityArea.objects.select_related("district")
 
     def clean_credit_code(self) -> str:
-        return self.cleaned_data["credit_code"].strip().upper()
+        return normalise_credit_code(self.cleaned_data["credit_code"])
 
     def clean_established_on(self):
         established_on = self.cleaned_data["established_on"]

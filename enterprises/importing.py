@@ -20,6 +20,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from openpyxl.utils.datetime import from_excel
 
+from core.credit_code import normalise_credit_code
 from enterprises.choices import EnterpriseStatus, LicenceKind, Scale
 from enterprises.credit_code import validate_credit_code
 from enterprises.models import District, Enterprise, Industry, Licence, ResponsibilityArea
@@ -281,7 +282,7 @@ class _Row:
         return parsed
 
     def credit_code(self) -> str:
-        code = self.text(CREDIT_CODE, required=True).upper()
+        code = normalise_credit_code(self.text(CREDIT_CODE, required=True))
         if code:
             try:
                 validate_credit_code(code)
@@ -400,7 +401,7 @@ def validate_enterprises(sheet: Sheet) -> tuple[list[Enterprise], list[RowError]
     districts = {district.name: district for district in District.objects.all()}
     areas = {(area.district_id, area.name): area for area in ResponsibilityArea.objects.all()}
     industries = {industry.code: industry for industry in Industry.objects.all()}
-    on_file = _codes_on_file(code.upper() for code in _column(sheet, CREDIT_CODE))
+    on_file = _codes_on_file(normalise_credit_code(code) for code in _column(sheet, CREDIT_CODE))
     scales, statuses = _lookup(SCALE_NAMES), _lookup(STATUS_NAMES)
     seen: dict[str, int] = {}
     enterprises = []

@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.credit_code import normalise_credit_code
 from enterprises.choices import ABOLISHED_LICENCE_KINDS, EnterpriseStatus, Scale
 from enterprises.filtersets import EnterpriseFilterSet
 from enterprises.models import (
@@ -133,8 +134,8 @@ def enterprises_visible_to(user) -> QuerySet[Enterprise]:
 
 
 def enterprise_by_credit_code(code: str) -> Enterprise | None:
-    """The enterprise with this unified social credit code (case and surrounding spaces ignored), or None."""
-    return Enterprise.objects.filter(credit_code=code.strip().upper()).first()
+    """The enterprise with this unified social credit code (read through normalise_credit_code), or None."""
+    return Enterprise.objects.filter(credit_code=normalise_credit_code(code)).first()
 
 
 def register_filter_form(data: dict | None = None) -> forms.Form:

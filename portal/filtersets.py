@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from brands.choices import ProgrammeKind
+from core.credit_code import normalise_credit_code
 from core.filters import IdFilter
 from inspections.choices import Verdict
 
@@ -26,7 +27,7 @@ class YearFilter(django_filters.NumberFilter):
 def _name_or_credit_code(name_field: str, code_field: str, value: str) -> Q:
     """A name containing the text, or the exact unified social credit code (18 characters, upper case)."""
     value = value.strip()
-    return Q(**{f"{name_field}__icontains": value}) | Q(**{code_field: value.upper()})
+    return Q(**{f"{name_field}__icontains": value}) | Q(**{code_field: normalise_credit_code(value)})
 
 
 class PublicResultFilterSet(django_filters.FilterSet):

@@ -2,10 +2,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from accounts.api.serializers import CurrentUserSerializer
+from accounts.api.serializers import CurrentUserSerializer, TokenRequestSerializer
 
 
 class CurrentUserView(APIView):
@@ -23,3 +24,5 @@ class ObtainTokenView(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # the project's, which check text (DRF's own here)
+    serializer_class = TokenRequestSerializer

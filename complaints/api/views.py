@@ -11,7 +11,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -23,6 +22,7 @@ from complaints.filtersets import ComplaintFilterSet
 from complaints.forms import normalise_number, open_nomination_counts
 from complaints.models import Complaint, ComplaintPhoto
 from complaints.views.public import FILINGS, LOOKUPS, NOMINATIONS, PUBLIC_FIELDS
+from core.api.parsers import FormParser, JSONParser, MultiPartParser
 from core.api.permissions import ActionPermission
 from core.api.validation import checked as _valid
 

@@ -315,6 +315,7 @@ class BlacklistEntrySerializer(serializers.ModelSerializer):
             "removal_kind",
         ]
         read_only_fields = fields
+        extra_kwargs = {name: {"allow_null": True} for name in PRIVATE_ENTRY_FIELDS}  # null to those who may not see
 
     def to_representation(self, entry):
         data = super().to_representation(entry)

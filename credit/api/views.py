@@ -5,11 +5,11 @@ Reads go through the models' `visible_to`, so a record that is not the caller's 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from core.api.notices import PaperServiceSerializer
+from core.api.parsers import FormParser, JSONParser, MultiPartParser
 from core.api.permissions import ActionPermission
 from core.api.validation import valid_body as _valid
 from core.models import JobRun

@@ -3,7 +3,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
 
+from core.api.fields import CreditCodeField
 from enterprises.choices import ABOLISHED_LICENCE_KINDS, abolished_kind_message
 from enterprises.models import (
     CONTACT_FIELDS,
@@ -212,6 +214,14 @@ class EnterpriseSerializer(serializers.ModelSerializer):
     licences = LicenceSerializer(many=True, read_only=True)
     products = ProductSerializer(many=True, read_only=True)
     self_reports = SelfReportSerializer(many=True, read_only=True)
+    credit_code = CreditCodeField(
+        label=Enterprise._meta.get_field("credit_code").verbose_name,
+        validators=[
+            UniqueValidator(
+                Enterprise.objects.all(), Enterprise._meta.get_field("credit_code").error_messages["unique"]
+            )
+        ],
+    )
 
     class Meta:
         model = Enterprise

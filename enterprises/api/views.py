@@ -66,6 +66,12 @@ class EnterpriseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
     def perform_create(self, serializer):
         serializer.instance = services.record_save(Enterprise(**serializer.validated_data), actor=self.request.user)
 
+    def update(self, request, *args, **kwargs):
+        response = super().update(request, *args, **kwargs)
+        # An enterprise user changes only its contact data, but is answered with the whole file, as staff are.
+        response.data = EnterpriseSerializer(self._object, context=self.get_serializer_context()).data
+        return response
+
     def perform_update(self, serializer):
         for field, value in serializer.validated_data.items():
             setattr(serializer.instance, field, value)

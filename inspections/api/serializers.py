@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from accounts.roles import Role
+from core.api.fields import CreditCodeField
 from core.api.notices import ProvisionalField, ServedHowField
 from core.files import PHOTO_TYPES, UploadsField
 from core.filters import MAX_ID
@@ -916,6 +917,10 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class ConflictWithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=ConflictDeclaration._meta.get_field("withdraw_reason").max_length)
+
+
 class ConflictSerializer(serializers.ModelSerializer):
     inspector_name = serializers.CharField(source="inspector.get_full_name", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
@@ -941,7 +946,7 @@ class ConflictSerializer(serializers.ModelSerializer):
 class ConflictDeclareSerializer(serializers.Serializer):
     """An inspector names the enterprise by its exact credit code: inspectors do not browse the register."""
 
-    credit_code = serializers.CharField(max_length=18)
+    credit_code = CreditCodeField()
     reason = serializers.CharField(max_length=255)
 
     def validate_credit_code(self, code: str) -> Model:

@@ -6,12 +6,12 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.models import User
 from accounts.roles import Role
 from core.api.notices import PaperServiceSerializer
+from core.api.parsers import FormParser, JSONParser, MultiPartParser
 from core.api.permissions import ActionPermission
 from core.api.validation import valid_body as _valid
 from core.notices import may_open
@@ -232,7 +232,7 @@ class DrawViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(draw.verification_bundle(reveal=draw.is_revealed_to(request.user)))
 
     @extend_schema(responses=serializers.DrawMembershipSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)  # a plain list, as the schema says
     def mine(self, request):
         """For an enterprise user: its own place in each draw made (opening, pseudonym, stratum), nobody else's."""
         rows = [
@@ -754,10 +754,10 @@ class ConflictViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         return Response(serializers.ConflictSerializer(declaration).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=serializers.ReasonSerializer, responses=serializers.ConflictSerializer)
+    @extend_schema(request=serializers.ConflictWithdrawSerializer, responses=serializers.ConflictSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         declaration = self.get_object()
-        body = _valid(serializers.ReasonSerializer, request)
+        body = _valid(serializers.ConflictWithdrawSerializer, request)
         declaration = campaigns.conflict_withdraw(actor=request.user, declaration=declaration, reason=body["reason"])
         return Response(serializers.ConflictSerializer(declaration).data)
