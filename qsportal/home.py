@@ -9,6 +9,7 @@ from accounts.models import User
 from accounts.roles import Role
 from brands.choices import ApplicationStatus, ReviewStatus
 from brands.models import ReviewAssignment
+from core.health import broker_up, cache_up
 from core.models import JobRun
 from enterprises.models import Enterprise, Licence, SelfReport
 from enterprises.selectors import (
@@ -96,6 +97,8 @@ def _admin(user: User, today: datetime.date) -> dict:
         "users_by_role": [(label, by_role.get(value, 0)) for value, label in Role.choices],
         "last_heartbeat": JobRun.objects.filter(name="heartbeat").first(),
         "recent_runs": JobRun.objects.all()[:10],
+        "cache_up": cache_up(),
+        "broker_up": broker_up(),
     }
 
 
