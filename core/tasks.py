@@ -160,6 +160,9 @@ def reap_lost_runs_task() -> list[int]:
             continue
         logger.error("job run %s (%s) lost its worker %s", run.pk, run.name, run.worker)
         if run.task:
-            current_app.send_task(run.task, kwargs=run.task_kwargs)
+            if current_app.conf.task_always_eager:  # no broker: run it here
+                current_app.tasks[run.task].apply(kwargs=run.task_kwargs)
+            else:
+                current_app.send_task(run.task, kwargs=run.task_kwargs)
             requeued.append(run.pk)
     return requeued
