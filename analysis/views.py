@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from kombu.exceptions import OperationalError
 
 from analysis import exporting, selectors
 from analysis import report as report_module
@@ -17,6 +16,7 @@ from analysis.forms import DashboardFilterForm
 from analysis.report import ReportForm
 from analysis.tasks import refresh_result_summary_task
 from core.decorators import rule_required
+from core.tasks import QueueUnavailable, enqueue
 
 FILTER_PARAMETERS = ("start", "end", "district")
 
@@ -63,8 +63,8 @@ def dashboard_export(request):
 def dashboard_refresh(request):
     """Queue a rebuild of the result summary now, rather than waiting for the scheduled one."""
     try:
-        refresh_result_summary_task.delay()
-    except OperationalError:
+        enqueue(refresh_result_summary_task)
+    except QueueUnavailable:
         messages.error(request, _("The task queue cannot be reached; try again in a moment."))
     else:
         messages.success(request, _("The spot-check figures are being recomputed; they show here when done."))

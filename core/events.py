@@ -54,8 +54,21 @@ def event_emit(kind: str, *, enterprise_id: int | None, **payload) -> DomainEven
     from core.tasks import dispatch_event_task
 
     event = DomainEvent.objects.create(kind=kind, enterprise_id=enterprise_id, payload=payload)
-    transaction.on_commit(lambda: dispatch_event_task.delay(event.pk))
+    transaction.on_commit(lambda: _hand_off(dispatch_event_task, event.pk))
     return event
+
+
+def _hand_off(task, event_id: int) -> None:
+    """Queue the event's dispatch once its write committed. The write stands whatever happens here: with the
+    broker down the event stays pending (logged) and the 30-second sweep dispatches it once the broker is back."""
+    from core.tasks import QueueUnavailable, enqueue
+
+    try:
+        enqueue(task, event_id)
+    except QueueUnavailable:
+        logger.warning("event %s stays pending until the broker answers again", event_id)
+    except Exception:  # never turn a committed write into an error page
+        logger.exception("queueing event %s failed; it stays pending", event_id)
 
 
 def event_dispatch(event_id: int) -> bool:
@@ -80,6 +93,17 @@ def event_dispatch(event_id: int) -> bool:
         DomainEvent.objects.filter(pk=event_id).update(attempts=F("attempts") + 1, error=repr(exc)[:2000])
         logger.exception("dispatching event %s failed", event_id)
         raise
+
+
+# An event never attempted this long after it occurred missed its hand-off (the broker was down): the 30-second
+# sweep dispatches it.
+STRANDED_AFTER_SECONDS = 20
+
+
+def stranded_events(*, older_than_seconds: int = STRANDED_AFTER_SECONDS):
+    """Events never attempted a while after they occurred: their message was not queued, or waits in a long queue."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
+    return DomainEvent.objects.filter(dispatched_at__isnull=True, attempts=0, occurred_at__lt=cutoff)
 
 
 def pending_events(*, older_than_seconds: int = 300):

@@ -12,6 +12,7 @@ class JobRun(models.Model):
         RUNNING = "running", _("Running")
         SUCCEEDED = "succeeded", _("Succeeded")
         FAILED = "failed", _("Failed")
+        LOST = "lost", _("Worker lost")
 
     name = models.CharField(_("job"), max_length=100, db_index=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RUNNING)
@@ -20,6 +21,11 @@ class JobRun(models.Model):
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
     worker = models.CharField(_("worker"), max_length=255, blank=True)
+    # While running, the worker writes the time here every JOB_HEARTBEAT_SECONDS; a run silent for
+    # JOB_LOST_AFTER_SECONDS lost its worker and is queued again as the task and arguments below say.
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    task = models.CharField(_("task"), max_length=200, blank=True)
+    task_kwargs = models.JSONField(_("task arguments"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-pk"]

@@ -16,8 +16,8 @@ from django.db import OperationalError as DatabaseOperationalError
 from django.db import connection
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
-from core.events import event_dispatch, pending_events
-from core.services import job_run
+from core.events import event_dispatch, pending_events, stranded_events
+from core.services import job_run, job_run_mark_lost, job_runs_lost
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,23 @@ TRANSIENT_DATABASE_CAUSES: tuple[type[BaseException], ...] = (
     psycopg2.errors.SerializationFailure,
     psycopg2.errors.DeadlockDetected,
 )
+
+
+class QueueUnavailable(Exception):
+    """The broker did not take the message (down, or not answering within its timeouts)."""
+
+
+def enqueue(task: Task, *args: Any, **kwargs: Any) -> None:
+    """Queue a task from a web request: one attempt, bounded by the broker's timeouts in settings (about 2 s at
+    most), no retries and no subscription to its result. Raises QueueUnavailable when the broker is down; in
+    process (no broker) the task runs at once, as `delay` would."""
+    try:
+        task.apply_async(args, kwargs, retry=False, ignore_result=True)
+    except (*TRANSIENT_ERRORS, redis.exceptions.RedisError, OSError) as exc:
+        if task.app.conf.task_always_eager:
+            raise
+        logger.error("could not queue %s: %r", task.name, exc)
+        raise QueueUnavailable(str(exc)) from exc
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -110,3 +127,42 @@ def dispatch_pending_events_task() -> int:
     for event_id in ids:
         dispatch_event_task.delay(event_id)
     return len(ids)
+
+
+# A sweep that runs every 30 s handles at most this many events, oldest first.
+STRANDED_BATCH = 500
+
+
+@shared_task(base=QSTask, name="core.tasks.dispatch_stranded_events_task")
+def dispatch_stranded_events_task() -> int:
+    """Every 30 s: dispatch here the events never attempted a little while after they occurred (their hand-off to
+    the broker failed, or the queue is slow), so a broker outage delays grades by at most a minute after it ends.
+    Dispatching in this task rather than queueing each again keeps a backlog from growing copies; a failing
+    event is counted as attempted and left to the 10-minute sweep."""
+    dispatched = 0
+    for event_id in stranded_events().order_by("occurred_at", "pk").values_list("pk", flat=True)[:STRANDED_BATCH]:
+        try:
+            dispatched += event_dispatch(event_id)
+        except Exception:  # recorded on the event by event_dispatch; the next events still go
+            continue
+    return dispatched
+
+
+@shared_task(base=QSTask, name="core.tasks.reap_lost_runs_task")
+def reap_lost_runs_task() -> list[int]:
+    """Every minute: runs whose heartbeat stopped are marked "worker lost", and those that name their task are
+    queued again (the tasks are idempotent: a rerun writes only what the lost one did not commit)."""
+    from celery import current_app
+
+    requeued = []
+    for run in job_runs_lost():
+        if not job_run_mark_lost(run):
+            continue
+        logger.error("job run %s (%s) lost its worker %s", run.pk, run.name, run.worker)
+        if run.task:
+            if current_app.conf.task_always_eager:  # no broker: run it here
+                current_app.tasks[run.task].apply(kwargs=run.task_kwargs)
+            else:
+                current_app.send_task(run.task, kwargs=run.task_kwargs)
+            requeued.append(run.pk)
+    return requeued

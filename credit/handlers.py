@@ -1,6 +1,7 @@
 """Events that move a grade: each recalculates that enterprise only, inside the event's dispatch (itself a Celery
 task, after the write committed), so the event is marked handled exactly when the new grade is written. This is
-the only way a write elsewhere (or in credit) reaches a grade; the nightly full run catches up on the rest.
+the only way a write elsewhere (or in credit) reaches a grade; the nightly full run catches up on the rest. During a
+full run the recalculation never waits behind it: it is recorded for that run, which does it as soon as it commits.
 
 The kinds are those every registered indicator source declares (`core.indicators.Source.events`: a verdict, a
 licence, an honour, a complaint, a listing...) and credit's own overrides. They are read when an event is

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -553,6 +554,32 @@ class AreaRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.industry_id}/{self.district_id}: {self.recent_failed}/{self.recent_tests}"
+
+
+class DeferredRecalculation(models.Model):
+    """An enterprise's recalculation asked for while a full run held the recalculation lock: rather than wait
+    behind it, the request is recorded here, and the full run recalculates it (with this cause and detail) as
+    soon as it has committed. Done ones keep their time."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name=_("enterprise")
+    )
+    cause = models.CharField(_("cause"), max_length=16, choices=GradeCause.choices)
+    detail = models.CharField(_("detail"), max_length=64, blank=True)
+    as_of = models.DateTimeField(_("as of"), null=True, blank=True)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("deferred recalculation")
+        verbose_name_plural = _("deferred recalculations")
+        indexes = [
+            models.Index(fields=["requested_at"], condition=models.Q(done_at__isnull=True), name="recalc_deferred")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.cause} {self.detail}"
 
 
 class RiskWarningQuerySet(models.QuerySet):

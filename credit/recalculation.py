@@ -7,7 +7,14 @@ loops over enterprises in Python, and a rerun over unchanged data writes nothing
 
 Runs exclude each other on PostgreSQL with advisory locks held to the end of the transaction: a full run takes
 the recalculation lock exclusively; an enterprise's run takes it shared plus that enterprise's own lock, so runs
-for different enterprises proceed together, and two runs can never both write the same change to history."""
+for different enterprises proceed together, and two runs can never both write the same change to history.
+
+Nothing waits behind a full run. A second full run is refused at once, naming the running one
+(RecalculationRunning). An enterprise's run that finds a full run holding the lock records the enterprise as
+deferred (DeferredRecalculation) and returns at once; the full run recalculates the deferred enterprises as soon
+as it has committed. A third lock makes that hand-over exact: an enterprise's run holds it shared from its check
+of the recalculation lock to its commit, and the full run takes it exclusively before it reads the deferred ones,
+so it sees every one recorded while it ran."""
 
 import datetime
 from dataclasses import asdict, dataclass
@@ -17,12 +24,18 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.indicators import GRADE, INDICATORS, RISK, SOURCES, Indicator, Window
+from core.models import JobRun
 from credit.areas import area_rates_rebuild, area_warnings_record
 from credit.choices import Grade, OverrideStatus, WarningKind, WarningStatus
-from credit.models import CreditGrade, GradeChange, GradeOverride, RiskWarning, ScoringModel
+from credit.models import CreditGrade, DeferredRecalculation, GradeChange, GradeOverride, RiskWarning, ScoringModel
 
 LOCK_ALL = 0x43524544  # "CRED": the recalculation lock (exclusive for a full run, shared for an enterprise's)
 LOCK_ENTERPRISE = 0x4352  # with the enterprise id: one run per enterprise at a time
+LOCK_FULL = 0x43524546  # "CREF": one full run at a time, tried and never waited for (unless its holder is dead)
+LOCK_DEFERRED = 0x43524452  # "CRDR": deferring an enterprise's run (shared) against reading the deferred (exclusive)
+FULL_RUN_PREFIX = "credit.recalculate."
+# A dead worker's database session ends this soon after the worker (rather than at the end of its statement).
+CLIENT_CHECK_INTERVAL = "10s"
 TEMP = "credit_calc"
 # The indicator (registered by inspections) whose value above 0 shows a conforming spot check in the window.
 CONFORMING = "conforming"
@@ -34,9 +47,31 @@ class Outcome:
     changed: int
     grade_changes: int
     warnings: int
+    deferred: bool = False  # an enterprise's run recorded for the full run under way, not done yet
 
     def as_counts(self) -> dict:
-        return asdict(self)
+        counts = asdict(self)
+        del counts["deferred"]
+        return counts
+
+
+class RecalculationRunning(Exception):
+    """A full recalculation is under way: another is refused at once. `run` is the running one's record."""
+
+    def __init__(self, run: JobRun | None):
+        self.run = run
+        super().__init__(f"a full recalculation is running: {run}" if run else "a full recalculation is running")
+
+
+def full_run_in_progress(*, exclude: JobRun | None = None) -> JobRun | None:
+    """The full run under way, if any: recorded as running and beating (a silent one lost its worker)."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.JOB_LOST_AFTER_SECONDS)
+    runs = JobRun.objects.filter(
+        name__startswith=FULL_RUN_PREFIX, status=JobRun.Status.RUNNING, heartbeat_at__gte=cutoff
+    )
+    if exclude is not None:
+        runs = runs.exclude(pk=exclude.pk)
+    return runs.order_by("started_at", "pk").first()
 
 
 def _q(name: str) -> str:
@@ -176,19 +211,31 @@ def _calc_sql(window: Window, model: ScoringModel) -> tuple[str, list]:
     return sql, [*params, OverrideStatus.APPROVED, window.today]
 
 
-def _lock(enterprise_ids: tuple[int, ...] | None) -> None:
+def _lock(enterprise_ids: tuple[int, ...] | None, *, run: JobRun | None) -> bool:
+    """Take the run's locks. False: an enterprise's run found a full run under way and must be deferred."""
     if connection.vendor != "postgresql":
-        return  # SQLite serialises writers itself
+        return True  # SQLite serialises writers itself
     with connection.cursor() as cursor:
+        if connection.pg_version >= 140000:
+            cursor.execute(f"SET LOCAL client_connection_check_interval = '{CLIENT_CHECK_INTERVAL}'")
         if enterprise_ids is None:
+            if not _scalar(cursor, "SELECT pg_try_advisory_xact_lock(%s)", [LOCK_FULL]):
+                running = full_run_in_progress(exclude=run)
+                if running is not None:
+                    raise RecalculationRunning(running)
+                # The holder is not beating: a dead worker's session that has not ended yet. Wait for it.
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_FULL])
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_ALL])
-            return
-        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [LOCK_ALL])
+            return True
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [LOCK_DEFERRED])
+        if not _scalar(cursor, "SELECT pg_try_advisory_xact_lock_shared(%s)", [LOCK_ALL]):
+            return False
         # One statement for all the enterprises' locks, taken in id order (the window's ids are sorted; unnest
         # keeps their order), so two runs over overlapping sets cannot deadlock.
         cursor.execute(
             "SELECT pg_advisory_xact_lock(%s, id) FROM unnest(%s::int[]) AS id", [LOCK_ENTERPRISE, list(enterprise_ids)]
         )
+    return True
 
 
 def _no_jit() -> None:
@@ -218,6 +265,7 @@ def recalculate(
 ) -> Outcome:
     """Recompute grades and risk for `enterprise_ids` (None: every enterprise), writing only what changed.
     Idempotent: a second run over the same record changes nothing and adds no history."""
+    as_of = now
     now = now or timezone.now()
     with transaction.atomic():
         model = ScoringModel.objects.in_force(timezone.localdate(now))
@@ -226,7 +274,12 @@ def recalculate(
         window = window_for(model, now, enterprise_ids)
         if window.enterprise_ids == ():
             return Outcome(0, 0, 0, 0)
-        _lock(window.enterprise_ids)
+        if not _lock(window.enterprise_ids, run=run):
+            DeferredRecalculation.objects.bulk_create(
+                DeferredRecalculation(enterprise_id=pk, cause=cause, detail=detail[:64], as_of=as_of)
+                for pk in window.enterprise_ids
+            )
+            return Outcome(0, 0, 0, 0, deferred=True)
         _no_jit()
         if window.enterprise_ids is None:
             area_rates_rebuild(now)
@@ -241,6 +294,24 @@ def recalculate(
         if window.enterprise_ids is None:
             warnings += area_warnings_record(now)
     return Outcome(enterprises, changed, grade_changes, warnings)
+
+
+def recalculate_deferred() -> int:
+    """Recalculate the enterprises deferred while a full run held the lock (call once it has committed), each with
+    the cause and detail it was asked for. The number of requests done."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_DEFERRED])
+        pending = list(DeferredRecalculation.objects.filter(done_at__isnull=True).order_by("requested_at", "pk"))
+    groups: dict[tuple, list[DeferredRecalculation]] = {}
+    for request in pending:
+        groups.setdefault((request.cause, request.detail, request.as_of), []).append(request)
+    for (cause, detail, as_of), requests in groups.items():
+        with transaction.atomic():
+            recalculate(cause=cause, enterprise_ids=[r.enterprise_id for r in requests], detail=detail, now=as_of)
+            DeferredRecalculation.objects.filter(pk__in=[r.pk for r in requests]).update(done_at=timezone.now())
+    return len(pending)
 
 
 def _scalar(cursor, sql: str, params=()) -> int:

@@ -44,7 +44,14 @@ from credit.models import (
     ScoringModel,
     default_draw_weights,
 )
-from credit.recalculation import Outcome, recalculate
+from credit.recalculation import (
+    FULL_RUN_PREFIX,
+    Outcome,
+    RecalculationRunning,
+    full_run_in_progress,
+    recalculate,
+    recalculate_deferred,
+)
 from credit.reference_data import ensure_weights
 from credit.selectors import new_heavier_penalties
 
@@ -52,13 +59,21 @@ OVERRIDE_MAX = relativedelta(years=1)  # a calendar year: 366 days would allow a
 
 
 def recalculate_enterprises(enterprise_ids, *, cause: str, detail: str = "", now=None) -> Outcome:
-    """Recalculate these enterprises only (after an event in their record, or a staff action)."""
+    """Recalculate these enterprises only (after an event in their record, or a staff action). While a full run
+    is under way this returns at once, deferred (`Outcome.deferred`): the full run recalculates them after."""
     return recalculate(cause=cause, enterprise_ids=list(enterprise_ids), detail=detail, now=now)
 
 
 def recalculate_all(*, cause: str, now=None) -> Outcome:
-    """The full recalculation with its run record (start, end, counts, failure) that staff see."""
-    with job_run(f"credit.recalculate.{cause}") as run:
+    """The full recalculation with its run record (start, end, heartbeat, counts, failure) that staff see.
+    Refused at once (RecalculationRunning, naming it) while another full run is under way; a run whose worker was
+    lost is queued again by core's reaper with the same cause."""
+    running = full_run_in_progress()
+    if running is not None:
+        raise RecalculationRunning(running)
+    with job_run(
+        f"{FULL_RUN_PREFIX}{cause}", task="credit.tasks.recalculate_all_task", task_kwargs={"cause": cause}
+    ) as run:
         ended = _overrides_end_expired(now=now)
         # Their grades first, so the history names the override's end rather than this run (the event's task,
         # queued at commit, then finds it already handled).
@@ -66,6 +81,9 @@ def recalculate_all(*, cause: str, now=None) -> Outcome:
             event_dispatch(event.pk)
         outcome = recalculate(cause=cause, run=run, now=now)
         run.counts = {**outcome.as_counts(), "overrides_ended": len(ended)}
+        deferred = recalculate_deferred()
+        if deferred:
+            run.counts["deferred"] = deferred
     return outcome
 
 

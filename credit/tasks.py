@@ -1,17 +1,33 @@
 import datetime
+import logging
 
 from celery import shared_task
 
 from core.tasks import QSTask
 from credit.choices import GradeCause
-from credit.services import dishonesty_list_daily, overrides_expire, recalculate_all
+from credit.services import RecalculationRunning, dishonesty_list_daily, overrides_expire, recalculate_all
+
+logger = logging.getLogger(__name__)
 
 
-@shared_task(base=QSTask, name="credit.tasks.recalculate_all_task", max_retries=3, retry_backoff=300)
+@shared_task(
+    base=QSTask,
+    name="credit.tasks.recalculate_all_task",
+    max_retries=3,
+    retry_backoff=300,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
 def recalculate_all_task(cause: str = GradeCause.SCHEDULED) -> dict:
     """Nightly (and, with cause "monthly", the full monthly re-grade): every grade and risk score, set-based.
-    Safe to retry: a rerun writes only what is still different; a concurrent run waits for the lock."""
-    return recalculate_all(cause=cause).as_counts()
+    Safe to retry and to deliver again (acknowledged late, rejected back to the queue when its worker dies): a rerun
+    writes only what is still different. While another full run is under way it does nothing (that run covers it)
+    and says which run that is."""
+    try:
+        return recalculate_all(cause=cause).as_counts()
+    except RecalculationRunning as exc:
+        logger.warning("full recalculation (%s) not started: %s", cause, exc)
+        return {"refused": True, "running": exc.run.pk if exc.run else None}
 
 
 @shared_task(base=QSTask, name="credit.tasks.end_expired_overrides_task")

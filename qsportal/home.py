@@ -9,6 +9,7 @@ from accounts.models import User
 from accounts.roles import Role
 from brands.choices import ApplicationStatus, ReviewStatus
 from brands.models import ReviewAssignment
+from core.health import broker_up, cache_up
 from core.models import JobRun
 from core.workdays import provisional_years_in_use
 from enterprises.models import Enterprise, Licence, SelfReport
@@ -98,6 +99,8 @@ def _admin(user: User, today: datetime.date) -> dict:
         "last_heartbeat": JobRun.objects.filter(name="heartbeat").first(),
         "recent_runs": JobRun.objects.all()[:10],
         "provisional_years": provisional_years_in_use(today),
+        "cache_up": cache_up(),
+        "broker_up": broker_up(),
     }
 
 

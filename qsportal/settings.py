@@ -166,8 +166,17 @@ REDIS_URL = env_str("REDIS_URL") or None
 
 # The cache can live in its own Redis database (CACHE_URL), so clearing it never touches queued tasks.
 CACHE_URL = env_str("CACHE_URL") or REDIS_URL
+# Redis down is not the portal down: the cache answers from a per-process memory while Redis does not answer
+# (core.cache), so throttles and per-address limits fall back to a per-process count, logged.
+CACHE_TIMEOUT_SECONDS = 0.5
 if CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.ResilientRedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": CACHE_TIMEOUT_SECONDS, "socket_timeout": CACHE_TIMEOUT_SECONDS},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -180,11 +189,43 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 60 * 60
+# No request waits on a dead broker: a connection attempt gives up after a second, a read after two, and a web
+# request publishes once, without retrying (core.tasks.enqueue), and without subscribing to a result.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True  # the worker and beat wait for the broker at start-up
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # At most two connection attempts of 0.8 s each when publishing (kombu's default keeps trying for seconds).
+    "socket_connect_timeout": 0.8,
+    "socket_timeout": 2,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+    # An unacknowledged message (its worker killed) is delivered again after this: above the longest run (the
+    # time limit). The run records' heartbeat notices a lost run much sooner (JOB_LOST_AFTER_SECONDS).
+    "visibility_timeout": 2 * CELERY_TASK_TIME_LIMIT,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_REDIS_SOCKET_TIMEOUT = 2
+CELERY_REDIS_RETRY_ON_TIMEOUT = False
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+}
+# A job run (core.models.JobRun) beats while it runs; one silent this long is marked "worker lost" and queued again.
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 20)
+JOB_LOST_AFTER_SECONDS = env_int("JOB_LOST_AFTER_SECONDS", 120)
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "core.tasks.heartbeat_task", "schedule": 5 * 60},
     "pending-events": {"task": "core.tasks.dispatch_pending_events_task", "schedule": 10 * 60},
+    # Events whose hand-off to the broker failed (it was down) are dispatched within a minute of its return.
+    "stranded-events": {
+        "task": "core.tasks.dispatch_stranded_events_task",
+        "schedule": 30,
+        "options": {"expires": 25},
+    },
+    "lost-job-runs": {"task": "core.tasks.reap_lost_runs_task", "schedule": 60, "options": {"expires": 55}},
     "objection-windows": {
         "task": "inspections.tasks.finalise_unobjected_results_task",
         "schedule": crontab(hour=0, minute=20),

@@ -931,7 +931,8 @@ def test_the_recalculation_runs_a_fixed_number_of_queries(count, campaign, djang
     # savepoint, model, (lock), area rates (read, delete, write), temp table (drop, create, count), history,
     # warnings, grades, drop, area warnings (open ones, rates), release; and the self-report due dates of the
     # last 4 quarters on the calendar (its year and its days off, 2 each: a due date on a day off moves)
-    expected = 23 + 2 * (connection.vendor == "postgresql")  # PostgreSQL: the advisory lock and JIT off
+    # PostgreSQL: the client check interval, the full-run and recalculation advisory locks, and JIT off
+    expected = 23 + 4 * (connection.vendor == "postgresql")
     with django_assert_num_queries(expected):
         outcome = recalculate(cause=GradeCause.SCHEDULED)
     assert (outcome.enterprises, outcome.changed) == (count, 1)

@@ -76,14 +76,19 @@ class CreditGradeViewSet(viewsets.ReadOnlyModelViewSet):
         page = self.paginate_queryset(changes)
         return self.get_paginated_response(serializers.GradeChangeSerializer(page, many=True).data)
 
-    @extend_schema(request=None, responses=serializers.CreditGradeSerializer)
+    @extend_schema(
+        request=None, responses={200: serializers.CreditGradeSerializer, 202: serializers.CreditGradeSerializer}
+    )
     @action(detail=True, methods=["post"], filter_backends=[])
     def recalculate(self, request, enterprise=None):
-        """Recompute this enterprise's grade and risk now (history names staff as the cause when it changes)."""
+        """Recompute this enterprise's grade and risk now (history names staff as the cause when it changes).
+        While a full recalculation is running the answer comes at once, 202 with the grade as it stands: the
+        enterprise is recalculated as soon as that run ends."""
         grade = self.get_object()
-        services.recalculate_enterprises([grade.enterprise_id], cause=GradeCause.MANUAL)
+        outcome = services.recalculate_enterprises([grade.enterprise_id], cause=GradeCause.MANUAL)
         grade = self.get_queryset().get(pk=grade.pk)
-        return Response(serializers.CreditGradeSerializer(grade, context=self.get_serializer_context()).data)
+        data = serializers.CreditGradeSerializer(grade, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_202_ACCEPTED if outcome.deferred else status.HTTP_200_OK)
 
 
 class ScoringModelViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

@@ -84,7 +84,12 @@ def recalculate_now(request, pk: int):
     except ScoringModel.DoesNotExist:
         messages.error(request, _("No scoring model is in force: nothing can be graded."))
     else:
-        if outcome.grade_changes:
+        if outcome.deferred:
+            messages.success(
+                request,
+                _("A full recalculation is running: this enterprise is recalculated as soon as it ends."),
+            )
+        elif outcome.grade_changes:
             messages.success(request, _("The grade was recalculated and has changed."))
         else:
             messages.success(request, _("The grade was recalculated; it is unchanged."))

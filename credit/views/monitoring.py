@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from kombu.exceptions import OperationalError
 
 from core.decorators import rule_required
 from core.models import JobRun
 from core.pages import form_page, paginate
+from core.tasks import QueueUnavailable, enqueue
 from credit import forms, services
 from credit.choices import GradeCause, WarningKind, WarningStatus
 from credit.filtersets import RiskWarningFilterSet
@@ -77,14 +77,32 @@ def run_list(request):
     return render(request, "credit/run_list.html", context)
 
 
+def running_message(run: JobRun | None) -> str:
+    """What a refused full run says: which run is under way, since when, on which worker."""
+    if run is None:
+        return _("A full recalculation is already running.")
+    return _("A full recalculation is already running: %(job)s, started %(started)s on %(worker)s.") % {
+        "job": run.name,
+        "started": date_format(timezone.localtime(run.started_at), "Y-m-d H:i:s"),
+        "worker": run.worker or "—",
+    }
+
+
 @require_POST
 @rule_required("credit.recalculate")
 def run_now(request):
-    """Queue a full recalculation; its run appears in the list when a worker takes it."""
+    """Queue a full recalculation; its run appears in the list when a worker takes it. Refused at once while one
+    is under way; with the broker down the answer comes within two seconds."""
+    running = services.full_run_in_progress()
+    if running is not None:
+        messages.error(request, running_message(running))
+        return redirect("credit:runs")
     try:
-        recalculate_all_task.delay(cause=GradeCause.MANUAL.value)
-    except OperationalError:
+        enqueue(recalculate_all_task, cause=GradeCause.MANUAL.value)
+    except QueueUnavailable:
         messages.error(request, _("The task queue cannot be reached; try again in a moment."))
+    except services.RecalculationRunning as exc:  # in process (no broker), the run itself refuses
+        messages.error(request, running_message(exc.run))
     else:
         messages.success(request, _("A full recalculation is queued."))
     return redirect("credit:runs")

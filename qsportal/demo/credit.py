@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from core.models import JobRun
+from core.services import job_run_mark_lost
 from credit import services
 from credit.choices import BlacklistStatus, Grade, GradeCause
 from credit.models import BlacklistEntry, ListingGround
@@ -108,6 +110,15 @@ def seed_credit(*, rng: random.Random, as_of: datetime.date) -> None:
     _analyze()
     services.recalculate_all(cause=GradeCause.SCHEDULED)
     _recent_cluster(as_of=as_of, supervisor=supervisor, lab=Laboratory.objects.order_by("pk").first())
+    # The next night's first run lost its worker (restarted under it): marked "worker lost", and run again.
+    lost = JobRun.objects.create(
+        name=f"credit.recalculate.{GradeCause.SCHEDULED}",
+        worker="worker-1",
+        heartbeat_at=timezone.now() - datetime.timedelta(minutes=3),
+        task="credit.tasks.recalculate_all_task",
+        task_kwargs={"cause": GradeCause.SCHEDULED.value},
+    )
+    job_run_mark_lost(lost)
     services.recalculate_all(cause=GradeCause.SCHEDULED)  # the next night: risk jumps and the area warning
 
     demo_enterprise = User.objects.get(username="enterprise").enterprise
