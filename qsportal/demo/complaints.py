@@ -731,9 +731,13 @@ def _complaints(demo: _Demo) -> None:
     states += [ComplaintStatus.REJECTED] * REJECTED
     states += [ComplaintStatus.RESOLVED] * (len(entries) - len(states))
     handling = 0
+    unseen = {C: list(MEDIATION_WEIGHTS), "tip": list(OUTCOME_WEIGHTS)}  # each outcome shown at least once
     for n, ((story, (kind, text)), state) in enumerate(zip(entries, states, strict=True)):
         weighted = MEDIATION_WEIGHTS if kind == C else OUTCOME_WEIGHTS
-        outcome = rng.choices(list(weighted), list(weighted.values()))[0] if state == ComplaintStatus.RESOLVED else ""
+        outcome = ""
+        if state == ComplaintStatus.RESOLVED:
+            first = unseen[C if kind == C else "tip"]
+            outcome = first.pop(0) if first else rng.choices(list(weighted), list(weighted.values()))[0]
         # Who it concerns: a maker of the register (named on the label), or a shop that is not on the register
         # (where the goods often turn out to be in order, or the case goes to another authority).
         enterprise = demo.maker(story) if rng.random() < LINKED.get(outcome, 0.9) else None
