@@ -23,6 +23,7 @@ NAVIGATION = (
     NavItem(_("My enterprise"), "enterprises:own", "enterprises.view_own_file"),
     NavItem(_("Spot checks"), "inspections:campaigns", "inspections.view_campaigns"),
     NavItem(_("Results to review"), "inspections:review", "inspections.review_results"),
+    NavItem(_("Notices not yet received"), "inspections:notices_unopened", "inspections.review_results"),
     NavItem(_("Follow-ups"), "inspections:follow_ups", "inspections.view_follow_ups"),
     NavItem(_("Decisions to take"), "inspections:proposals", "inspections.decide_proposal"),
     NavItem(_("My tasks"), "inspections:my_tasks", "inspections.view_my_tasks"),
