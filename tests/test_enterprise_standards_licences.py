@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.roles import Role
 from brands.eligibility import eligibility_checks
@@ -70,10 +71,13 @@ def test_an_own_standard_kind_is_one_of_the_two_and_the_labels_say_which_is_file
         url, {"code": "Q/YY 1-2026", "title": "x", "kind": "national", "published_on": "2026-01-01"}
     )
     assert "kind" in response.context["form"].errors and not Standard.objects.exists()
-    assert "自我声明公开" not in str(StandardKind.ENTERPRISE.label)  # English source; the label says it in words
-    assert "self-declared" in str(StandardKind.ENTERPRISE.label).lower()
-    assert "filed" in str(StandardKind.FOOD_SAFETY.label).lower()
-    assert "filed" not in str(StandardKind.ENTERPRISE.label).lower()
+    with translation.override("en"):
+        assert "self-declared" in str(StandardKind.ENTERPRISE.label).lower()
+        assert "filed" in str(StandardKind.FOOD_SAFETY.label).lower()
+        assert "filed" not in str(StandardKind.ENTERPRISE.label).lower()
+    with translation.override("zh-hans"):
+        assert "自我声明公开" in str(StandardKind.ENTERPRISE.label)
+        assert "备案" in str(StandardKind.FOOD_SAFETY.label) and "备案" not in str(StandardKind.ENTERPRISE.label)
 
 
 def test_the_api_shows_whether_a_products_standard_is_declared_or_filed(actors, enterprise):

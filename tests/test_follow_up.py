@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.roles import Role
 from core.models import DomainEvent
@@ -343,3 +343,10 @@ def test_a_refused_recheck_counts_as_failed_and_is_proposed_a_penalty(failed):
     assert failed.follow_up.stage == FollowUpStage.PROVINCE
     assert not LabTest.objects.filter(task=first).exists()
     assert DecisionProposal.objects.get(task=first).kind == ProposalKind.REFUSAL_PENALTY
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The rules' messages are matched in English (the portal speaks Chinese by default)."""
+    with translation.override("en"):
+        yield

@@ -164,6 +164,8 @@ def test_with_redis_stopped_token_login_open_data_and_complaint_filing_keep_work
         "description": "使用一周后底座漏电",
         "contact_name": "李四",
         "contact_phone": "13800001111",
+        "contact_address": "岳阳楼区南湖大道1号",
+        "enterprise_name": "岳阳楼区步行街某商店",
     }
     statuses = [anonymous.post("/api/v1/complaints/public/", filing, format="json").status_code for _ in range(6)]
     assert statuses == [201] * 5 + [429]  # the limit still holds, counted in this process

@@ -108,7 +108,7 @@ def rectification_submit(
     require_perm(actor, "inspections.submit_rectification", follow_up)
     if not follow_up.is_served and may_open(actor, follow_up):  # the report shows the order was received
         rectification_order_open(actor=actor, follow_up=follow_up, now=now)
-    follow_up = FollowUp.objects.select_for_update().select_related("task__campaign").get(pk=follow_up.pk)
+    follow_up = FollowUp.objects.select_for_update(of=("self",)).select_related("task__campaign").get(pk=follow_up.pk)
     if not follow_up.is_open:
         raise ValidationError(_("This follow-up is closed."))
     if not report.strip():
@@ -145,7 +145,7 @@ def _recheck_task(follow_up: FollowUp, *, round_: int, sample_from, due_on) -> T
 def recheck_order(*, actor, follow_up: FollowUp) -> Task:
     """Staff order the first re-check; it is due within 75 days of the rectification order."""
     require_perm(actor, "inspections.manage_follow_up", follow_up)
-    follow_up = FollowUp.objects.select_for_update().select_related("task__campaign").get(pk=follow_up.pk)
+    follow_up = FollowUp.objects.select_for_update(of=("self",)).select_related("task__campaign").get(pk=follow_up.pk)
     require_state(follow_up, [FollowUpStage.RECTIFYING], field="stage")
     task = _recheck_task(follow_up, round_=1, sample_from=None, due_on=follow_up.first_recheck_due_on)
     follow_up.stage = FollowUpStage.FIRST_RECHECK
@@ -162,7 +162,9 @@ def recheck_outcome(*, task: Task, actor, now: datetime.datetime) -> FollowUp:
     lifting the suspension and a failed one awaits the referral to revoke the business licence. A passed first or
     second re-check closes the follow-up."""
     follow_up = (
-        FollowUp.objects.select_for_update().select_related("task__campaign", "enterprise").get(pk=task.follow_up_id)
+        FollowUp.objects.select_for_update(of=("self",))
+        .select_related("task__campaign", "enterprise")
+        .get(pk=task.follow_up_id)
     )
     if not follow_up.is_open:
         return follow_up
@@ -201,7 +203,7 @@ def recheck_outcome(*, task: Task, actor, now: datetime.datetime) -> FollowUp:
 
 def follow_up_overturn(*, follow_up: FollowUp, actor, now: datetime.datetime) -> FollowUp:
     """A re-test found the product conforming: lift the stop-sale, close the follow-up, cancel pending re-checks."""
-    follow_up = FollowUp.objects.select_for_update().select_related("task__campaign").get(pk=follow_up.pk)
+    follow_up = FollowUp.objects.select_for_update(of=("self",)).select_related("task__campaign").get(pk=follow_up.pk)
     _close(follow_up, outcome=FollowUpOutcome.OVERTURNED, actor=actor, now=now, lift_stop_sale=True)
     follow_up.rechecks.filter(status=TaskStatus.ASSIGNED).update(
         status=TaskStatus.CANCELLED, cancelled_at=now, cancel_reason=str(FollowUpOutcome.OVERTURNED.label)
@@ -225,7 +227,7 @@ def province_report_create(
     """Prepare one report to the provincial bureau covering the given follow-ups (by default every one awaiting
     it); the PDF and the CSV of the cases are produced from it (`inspections.province_report`)."""
     require_perm(actor, "inspections.manage_follow_up")
-    waiting = follow_ups_to_report().select_for_update()
+    waiting = follow_ups_to_report().select_for_update(of=("self",))
     if follow_up_ids is not None:
         wanted = set(follow_up_ids)
         chosen = list(waiting.filter(pk__in=wanted))
@@ -292,7 +294,7 @@ def provincial_notice_record(
     notice's date (not after the failure), on the inspectors' worklists."""
     require_perm(actor, "inspections.manage_follow_up", follow_up)
     follow_up = (
-        FollowUp.objects.select_for_update()
+        FollowUp.objects.select_for_update(of=("self",))
         .select_related("task__campaign", "enterprise", "province_report")
         .get(pk=follow_up.pk)
     )
@@ -451,7 +453,9 @@ def proposal_hearing(
     """Record the enterprise's right to a hearing: when it was told of it, whether it asked for one, when it was
     held. A decision waits for the hearing the enterprise asked for."""
     require_perm(actor, "inspections.manage_follow_up")
-    proposal = DecisionProposal.objects.select_for_update().select_related("task__campaign").get(pk=proposal.pk)
+    proposal = (
+        DecisionProposal.objects.select_for_update(of=("self",)).select_related("task__campaign").get(pk=proposal.pk)
+    )
     require_state(proposal, [ProposalStatus.PENDING])
     today = today or timezone.localdate()
     errors = {}
@@ -520,7 +524,7 @@ def proposal_decide(
     now = now or timezone.now()
     today = timezone.localdate(now)
     proposal = (
-        DecisionProposal.objects.select_for_update()
+        DecisionProposal.objects.select_for_update(of=("self",))
         .select_related("task__campaign", "enterprise", "follow_up")
         .get(pk=proposal.pk)
     )
@@ -586,7 +590,9 @@ def proposal_decide(
     follow_up = proposal.follow_up
     if kind == ProposalKind.SUSPEND:
         _enterprise_status(proposal, EnterpriseStatus.SUSPENDED, actor)
-        follow_up = FollowUp.objects.select_for_update().select_related("task__campaign").get(pk=follow_up.pk)
+        follow_up = (
+            FollowUp.objects.select_for_update(of=("self",)).select_related("task__campaign").get(pk=follow_up.pk)
+        )
         follow_up.stage = FollowUpStage.SUSPENDED
         follow_up._history_user = actor
         follow_up.save()
@@ -594,7 +600,9 @@ def proposal_decide(
         _recheck_task(follow_up, round_=SUSPENSION_ROUND, sample_from=sample_from, due_on=due_on)
     elif kind == ProposalKind.RESTORE:
         _enterprise_status(proposal, EnterpriseStatus.ACTIVE, actor)
-        follow_up = FollowUp.objects.select_for_update().select_related("task__campaign").get(pk=follow_up.pk)
+        follow_up = (
+            FollowUp.objects.select_for_update(of=("self",)).select_related("task__campaign").get(pk=follow_up.pk)
+        )
         _close(follow_up, outcome=FollowUpOutcome.RECTIFIED, actor=actor, now=now, lift_stop_sale=True)
     _decision_recorded(
         proposal,
@@ -635,7 +643,7 @@ def referral_record(
     """Record the referral to revoke the business licence, with the authority that received it: it closes the
     follow-up (the stop-sale stays in force; the status stays as the last decision left it)."""
     require_perm(actor, "inspections.manage_follow_up", follow_up)
-    follow_up = FollowUp.objects.select_for_update().select_related("task__campaign").get(pk=follow_up.pk)
+    follow_up = FollowUp.objects.select_for_update(of=("self",)).select_related("task__campaign").get(pk=follow_up.pk)
     require_state(follow_up, [FollowUpStage.TO_REFER], field="stage")
     today = today or timezone.localdate()
     authority, reference = (authority or "").strip(), (reference or "").strip()
