@@ -87,6 +87,9 @@ class AuditEntry(models.Model):
     summary = models.CharField(_("summary"), max_length=255, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    # The hash chain (core.audit): the SHA-256 of the entry before this one, and of this entry's content with it.
+    prev_hash = models.CharField(_("previous entry's hash"), max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-at", "-pk"]
