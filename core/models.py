@@ -150,9 +150,9 @@ class StoredFile(models.Model):
     @classmethod
     def store(cls, upload, **owner):
         """Save `upload` for its owner record(s), e.g. `SamplingPhoto.store(upload, record=record)`."""
-        from core.files import sha256_of
+        from core.files import stored_file_create
 
-        return cls.objects.create(file=upload, original_name=upload.name[:255], sha256=sha256_of(upload), **owner)
+        return stored_file_create(cls, upload, **owner)
 
 
 class Decided(models.Model):
