@@ -6,12 +6,12 @@ import logging
 import os
 import threading
 
-from celery.signals import task_postrun
+from celery.signals import task_postrun, task_prerun
 from django import forms
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import UploadedFile
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.http import FileResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
@@ -148,6 +148,20 @@ def _pending() -> list:
     return _written.files
 
 
+def _unit_started(**_kwargs) -> None:
+    """A request or task begins (an eager task may run inside a request: only the outermost unit counts)."""
+    depth = getattr(_written, "depth", 0)
+    if depth == 0:
+        _written.files = []  # files written outside any request or task (a shell, a test's set-up) are not tracked
+    _written.depth = depth + 1
+
+
+def _unit_finished(**_kwargs) -> None:
+    _written.depth = max(0, getattr(_written, "depth", 0) - 1)
+    if _written.depth == 0:
+        remove_orphan_files()
+
+
 def stored_file_create(model, upload: UploadedFile, **owner):
     """Write `upload` and insert its row (a StoredFile model); the file is removed again if the row is not kept."""
     record = model(original_name=upload.name[:255], sha256=sha256_of(upload), **owner)
@@ -166,9 +180,9 @@ def stored_file_create(model, upload: UploadedFile, **owner):
     return record
 
 
-def remove_orphan_files(**_kwargs) -> int:
+def remove_orphan_files() -> int:
     """Remove the files written in this request or task whose rows were not committed (the transaction that wrote
-    them rolled back). Connected to the end of every request and Celery task; returns how many were removed."""
+    them rolled back). Run when the outermost request or Celery task ends; returns how many were removed."""
     pending, _written.files = _pending(), []
     removed = 0
     for model, name, storage in pending:
@@ -183,8 +197,10 @@ def remove_orphan_files(**_kwargs) -> int:
     return removed
 
 
-request_finished.connect(remove_orphan_files, dispatch_uid="core.files.remove_orphan_files")
-task_postrun.connect(remove_orphan_files, dispatch_uid="core.files.remove_orphan_files")
+request_started.connect(_unit_started, dispatch_uid="core.files.unit_started")
+task_prerun.connect(_unit_started, dispatch_uid="core.files.unit_started")
+request_finished.connect(_unit_finished, dispatch_uid="core.files.unit_finished")
+task_postrun.connect(_unit_finished, dispatch_uid="core.files.unit_finished")
 
 
 UPLOAD_POLICY = "default-src 'none'; sandbox"
