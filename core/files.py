@@ -148,8 +148,13 @@ def _pending() -> list:
     return _written.files
 
 
-def _unit_started(**_kwargs) -> None:
-    """A request or task begins (an eager task may run inside a request: only the outermost unit counts)."""
+def _request_started(**_kwargs) -> None:
+    """A request begins: requests never nest, so whatever is still noted was left by a unit that never ended."""
+    _written.files, _written.depth = [], 1
+
+
+def _task_started(**_kwargs) -> None:
+    """A task begins; an eager task may run inside a request, and only the outermost unit cleans up."""
     depth = getattr(_written, "depth", 0)
     if depth == 0:
         _written.files = []  # files written outside any request or task (a shell, a test's set-up) are not tracked
@@ -197,8 +202,8 @@ def remove_orphan_files() -> int:
     return removed
 
 
-request_started.connect(_unit_started, dispatch_uid="core.files.unit_started")
-task_prerun.connect(_unit_started, dispatch_uid="core.files.unit_started")
+request_started.connect(_request_started, dispatch_uid="core.files.request_started")
+task_prerun.connect(_task_started, dispatch_uid="core.files.task_started")
 request_finished.connect(_unit_finished, dispatch_uid="core.files.unit_finished")
 task_postrun.connect(_unit_finished, dispatch_uid="core.files.unit_finished")
 

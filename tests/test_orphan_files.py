@@ -4,13 +4,14 @@ a full disk) leaves none of its files behind; a file store that refuses writes i
 import errno
 
 import pytest
+from celery.signals import task_postrun, task_prerun
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError
 from rest_framework.test import APIClient
 
 from complaints import services
 from complaints.models import Complaint, ComplaintPhoto
-from core.files import StorageUnavailable, remove_orphan_files
+from core.files import StorageUnavailable, _request_started, _unit_finished
 from tests.test_complaints_pages import NEW, complaint_values, file_complaint, photo
 
 pytestmark = pytest.mark.django_db
@@ -47,11 +48,22 @@ def test_a_kept_upload_stays(client, media):
 def test_a_service_that_rolls_back_after_storing_loses_its_files_at_the_end_of_the_task(media, monkeypatch):
     """Outside a request (a Celery task, a command), the same clean-up runs when the task ends."""
     monkeypatch.setattr("complaints.services.audit", lambda **_kw: (_ for _ in ()).throw(DatabaseError("boom")))
+    task_prerun.send(sender=None)  # as a Celery task starts
     with pytest.raises(DatabaseError):
         services.complaint_file(values=complaint_values(), photos=[photo("a.png"), photo("b.png")])
     assert len(_files(media)) == 2  # written before the failure...
-    assert remove_orphan_files() == 2  # ...removed when the task ends (task_postrun, request_finished)
+    task_postrun.send(sender=None)  # ...and removed when the task ends
     assert _files(media) == []
+
+
+def test_an_eager_task_inside_a_request_does_not_clean_up_before_the_request_ends(media, monkeypatch):
+    _request_started()  # as the request signals would (sending request_finished here would close the connection)
+    services.complaint_file(values=complaint_values(), photos=[photo("kept.png")])
+    task_prerun.send(sender=None)
+    task_postrun.send(sender=None)  # the inner task ends: the request's files are not checked yet
+    assert len(_files(media)) == 1
+    _unit_finished()  # the request ends: its row is there, its file stays
+    assert len(_files(media)) == 1
 
 
 def test_a_failing_insert_removes_its_file_at_once(media, monkeypatch):
