@@ -93,6 +93,9 @@ class AuditEntry(models.Model):
     summary = models.CharField(_("summary"), max_length=255, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True, encoder=DjangoJSONEncoder)
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    # The hash chain (core.audit): the SHA-256 of the entry before this one, and of this entry's content with it.
+    prev_hash = models.CharField(_("previous entry's hash"), max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -153,9 +156,9 @@ class StoredFile(models.Model):
     @classmethod
     def store(cls, upload, **owner):
         """Save `upload` for its owner record(s), e.g. `SamplingPhoto.store(upload, record=record)`."""
-        from core.files import sha256_of
+        from core.files import stored_file_create
 
-        return cls.objects.create(file=upload, original_name=upload.name[:255], sha256=sha256_of(upload), **owner)
+        return stored_file_create(cls, upload, **owner)
 
 
 class Decided(models.Model):

@@ -87,11 +87,13 @@ def test_an_unknown_page_number_is_a_not_found_error(actors):
 
 def test_the_token_endpoint_is_throttled(actors, settings):
     client = APIClient()
-    statuses = [
-        client.post("/api/v1/auth/token/", {"username": "nobody", "password": "x"}, format="json").status_code
-        for _ in range(11)
+    # A different username each time, so the throttle (not a username's lockout, tests/test_lockout.py) answers.
+    responses = [
+        client.post("/api/v1/auth/token/", {"username": f"nobody{n}", "password": "x"}, format="json")
+        for n in range(11)
     ]
-    assert statuses[:10] == [400] * 10 and statuses[10] == 429
+    assert [response.status_code for response in responses[:10]] == [400] * 10
+    assert responses[10].status_code == 429 and responses[10].json()["error"]["code"] == "throttled"
 
 
 def test_a_forged_forwarded_for_header_does_not_escape_the_throttle(actors):

@@ -164,6 +164,6 @@ def test_the_api_token_endpoint_shares_the_lockout(actors, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         api.post("/api/v1/auth/token/", {"username": "leader", "password": "guess"}, format="json")
     response = api.post("/api/v1/auth/token/", {"username": "leader", "password": PASSWORD}, format="json")
-    # Even the right password is refused while the lockout lasts.
-    assert response.status_code == 400
-    assert "token" not in response.json() and response.json()["error"]["code"] == "invalid"
+    # Even the right password is refused while the lockout lasts, and the caller is told so (tests/test_lockout.py).
+    assert response.status_code == 429
+    assert "token" not in response.json() and response.json()["error"]["code"] == "locked"

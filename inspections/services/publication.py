@@ -6,7 +6,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit
+from core.audit import audit, audit_append
 from core.models import AuditEntry
 from core.transitions import require_perm
 from inspections.choices import LabTestStatus, TaskStatus, Verdict
@@ -41,7 +41,7 @@ def results_publish(*, actor, campaign: Campaign, task_ids: list[int] | None = N
     now = timezone.now()
     rows = [_snapshot(task, actor, now) for task in tasks]
     published = PublishedResult.objects.bulk_create(rows)
-    AuditEntry.objects.bulk_create(
+    audit_append(
         AuditEntry(
             actor=actor,
             action="result.publish",

@@ -14,6 +14,7 @@ from django.db import transaction
 from accounts.models import User
 from accounts.roles import Role
 from analysis.services import result_summary_refresh
+from core.audit import audit_chain_reseal
 from core.bulk import bulk_insert, history_baseline
 from enterprises.choices import EnterpriseStatus, LicenceKind, Scale
 from enterprises.credit_code import build_credit_code
@@ -232,6 +233,7 @@ def seed_demo_city(*, seed: int, enterprises: int, as_of: datetime.date, enterpr
     User.objects.bulk_create(builder.user(Role.EXPERT, n) for n in range(1, EXPERT_COUNT + 1))
     seed_brands(rng=rng, as_of=as_of, password=builder.password)
     seed_complaints(rng=rng, as_of=as_of)
+    audit_chain_reseal()  # the story was dated back after it was written: seal the audit chain as it now reads
     result_summary_refresh()  # the dashboard's pass rates, as the half-hourly task would
 
     return SeedResult(
