@@ -48,6 +48,7 @@ from brands.models import (
     StageResult,
 )
 from core.api.fields import NamedEnumField
+from core.api.notices import ProvisionalField
 from core.files import UploadsField
 from credit.choices import Grade
 from enterprises.selectors import enterprises_visible_to, products, products_visible
@@ -565,6 +566,7 @@ class NoticeSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="programme.year", read_only=True)
     is_open = serializers.BooleanField(read_only=True, help_text=_("Objections are still accepted."))
     winners = NoticeWinnerSerializer(source="programme.winners", many=True, read_only=True)
+    ends_on_provisional = ProvisionalField("ends_on")
 
     class Meta:
         model = Notice
@@ -577,6 +579,7 @@ class NoticeSerializer(serializers.ModelSerializer):
             "text",
             "published_on",
             "ends_on",
+            "ends_on_provisional",
             "is_open",
             "winners",
         ]

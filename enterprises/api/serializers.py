@@ -6,6 +6,7 @@ from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
 from core.api.fields import CreditCodeField
+from core.api.notices import ProvisionalField
 from enterprises.choices import ABOLISHED_LICENCE_KINDS, abolished_kind_message
 from enterprises.models import (
     CONTACT_FIELDS,
@@ -178,6 +179,7 @@ def _limit_enterprise_choices(serializer) -> None:
 class SelfReportSerializer(serializers.ModelSerializer):
     is_late = serializers.BooleanField(read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
+    due_on_provisional = ProvisionalField("due_on")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -191,6 +193,7 @@ class SelfReportSerializer(serializers.ModelSerializer):
             *SELF_REPORT_FIELDS,
             "status",
             "due_on",
+            "due_on_provisional",
             "submitted_at",
             "is_late",
             "reviewed_at",

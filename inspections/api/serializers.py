@@ -417,6 +417,8 @@ class TaskSerializer(serializers.ModelSerializer):
     district_name = serializers.CharField(source="enterprise.district.name", read_only=True)
     inspectors = UserBriefSerializer(many=True, read_only=True)
     sampling = SamplingRecordSerializer(read_only=True, allow_null=True)
+    due_on_provisional = ProvisionalField("due_on")
+    publish_due_on_provisional = ProvisionalField("publish_due_on")
 
     class Meta:
         model = Task
@@ -437,10 +439,12 @@ class TaskSerializer(serializers.ModelSerializer):
             "status",
             "sample_from",
             "due_on",
+            "due_on_provisional",
             "free_of_charge",
             "verdict",
             "finalised_at",
             "publish_due_on",
+            "publish_due_on_provisional",
             "cancelled_at",
             "cancel_reason",
             "created_at",
@@ -697,6 +701,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
     served_how = ServedHowField()
     rectification_due_on_provisional = ProvisionalField("rectification_due_on")
     first_recheck_due_on_provisional = ProvisionalField("first_recheck_due_on")
+    second_recheck_by_provisional = ProvisionalField("second_recheck_by")
     proposals = serializers.SerializerMethodField(
         help_text=_("Decisions proposed on it (for the enterprise, those decided).")
     )
@@ -732,6 +737,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
             "notice_text",
             "second_recheck_from",
             "second_recheck_by",
+            "second_recheck_by_provisional",
             "referred_on",
             "referral_authority",
             "referral_reference",
