@@ -696,6 +696,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     campaign = serializers.IntegerField(source="task.campaign_id", read_only=True)
     campaign_title = serializers.CharField(source="task.campaign.title", read_only=True)
+    notice_url = serializers.CharField(read_only=True)  # a URL when given, "" until then: not a "uri" in the schema
     rechecks = serializers.SerializerMethodField(help_text=_("Re-check tasks (for the enterprise, those made)."))
     attachments = RectificationAttachmentSerializer(many=True, read_only=True)
     served_how = ServedHowField()
