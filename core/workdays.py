@@ -45,16 +45,21 @@ class _Exceptions:
         return day.weekday() < 5 or day in self.workdays
 
 
-def _exceptions(start: datetime.date, end: datetime.date) -> _Exceptions:
-    years = set(range(start.year, end.year + 1))
-    loaded = set(CalendarYear.objects.filter(year__in=years).values_list("year", flat=True))
-    if missing := years - loaded:
-        raise CalendarNotLoaded(missing)
+def _days_off(start: datetime.date, end: datetime.date) -> _Exceptions:
+    """The calendar's holidays and adjusted working days from `start` to `end` (one query)."""
     days = CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "kind")
     return _Exceptions(
         holidays=frozenset(day for day, kind in days if kind == CalendarDay.Kind.HOLIDAY),
         workdays=frozenset(day for day, kind in days if kind == CalendarDay.Kind.WORKDAY),
     )
+
+
+def _exceptions(start: datetime.date, end: datetime.date) -> _Exceptions:
+    years = set(range(start.year, end.year + 1))
+    loaded = set(CalendarYear.objects.filter(year__in=years).values_list("year", flat=True))
+    if missing := years - loaded:
+        raise CalendarNotLoaded(missing)
+    return _days_off(start, end)
 
 
 def is_working_day(day: datetime.date) -> bool:
@@ -99,14 +104,8 @@ def _next_working_day(day: datetime.date) -> tuple[datetime.date, bool]:
         if day.year not in calendars:
             row = CalendarYear.objects.filter(year=day.year).values_list("is_official", flat=True).first()
             official[day.year] = bool(row)
-            if row is None:
-                calendars[day.year] = None
-            else:
-                days = CalendarDay.objects.filter(date__year=day.year).values_list("date", "kind")
-                calendars[day.year] = _Exceptions(
-                    holidays=frozenset(d for d, kind in days if kind == CalendarDay.Kind.HOLIDAY),
-                    workdays=frozenset(d for d, kind in days if kind == CalendarDay.Kind.WORKDAY),
-                )
+            year_end = datetime.date(day.year, 12, 31)
+            calendars[day.year] = None if row is None else _days_off(datetime.date(day.year, 1, 1), year_end)
         calendar = calendars[day.year]
         if calendar.is_working_day(day) if calendar else day.weekday() < 5:
             return day, all(official.values())
