@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
+from accounts.roles import Role, Section
 
 
 class PortalUserManager(UserManager):
@@ -18,6 +18,13 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     full_name = models.CharField(_("full name"), max_length=64, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    section = models.CharField(
+        _("section"),
+        max_length=32,
+        choices=Section.choices,
+        blank=True,
+        help_text=_("Bureau staff only: the section they work in; empty for quality supervision."),
+    )
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
         verbose_name=_("enterprise"),

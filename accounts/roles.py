@@ -14,4 +14,13 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
+class Section(models.TextChoices):
+    """The bureau section a staff account works in. Empty for quality supervision (spot checks, credit, brands,
+    complaints); a section's own app lets its supervisors and inspectors see and change its records."""
+
+    SPECIAL_EQUIPMENT = "special_equipment", _("Special-equipment safety")
+    METROLOGY = "metrology", _("Metrology")
+    STANDARDIZATION = "standardization", _("Standardization")
+
+
 BUREAU_STAFF_ROLES = frozenset({Role.LEADER, Role.SUPERVISOR})

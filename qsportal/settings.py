@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "credit",
     "brands",
     "complaints",
+    "equipment",
+    "metrology",
+    "standards",
     "portal",
     "analysis",
     "qsportal",  # the project on top: home pages, the demo city, reference-data loading

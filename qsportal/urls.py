@@ -15,6 +15,9 @@ api_v1 = [
     path("", include("credit.api.urls")),
     path("", include("brands.api.urls")),
     path("", include("complaints.api.urls")),
+    path("", include("equipment.api.urls")),
+    path("", include("metrology.api.urls")),
+    path("", include("standards.api.urls")),
     path("", include("portal.api.urls")),
 ]
 
@@ -27,6 +30,9 @@ urlpatterns = [
     path("", include("brands.urls")),
     path("", include("brands.public_urls")),
     path("", include("complaints.urls")),
+    path("", include("equipment.urls")),
+    path("", include("metrology.urls")),
+    path("", include("standards.urls")),
     path("", include("portal.urls")),
     path("", include("analysis.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,2 @@
+app_name = "metrology"
+urlpatterns: list = []
