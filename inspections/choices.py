@@ -11,6 +11,14 @@ class CampaignStatus(models.TextChoices):
     CLOSED = "closed", pgettext_lazy("spot check", "Closed")
 
 
+class CampaignKind(models.TextChoices):
+    """What a campaign checks. A product spot check tests samples against its test items; a net-content check
+    (定量包装商品净含量, metrology) weighs each sampled unit of a lot, and the metrology app holds its lab step."""
+
+    PRODUCT = "product", _("Product quality spot check")
+    NET_CONTENT = "net_content", _("Net content of prepackaged goods")
+
+
 class LimitKind(models.TextChoices):
     MAXIMUM = "max", _("At most")
     MINIMUM = "min", _("At least")

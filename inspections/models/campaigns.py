@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from accounts.predicates import is_bureau_staff, is_inspector
 from accounts.roles import Role
 from core.access import RestrictedQuerySet, access_rule
-from inspections.choices import CampaignStatus, LimitKind, ReferralSource
+from inspections.choices import CampaignKind, CampaignStatus, LimitKind, ReferralSource
 
 
 class Laboratory(models.Model):
@@ -63,6 +63,7 @@ class Campaign(models.Model):
 
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=CampaignKind.choices, default=CampaignKind.PRODUCT)
     legal_basis = models.TextField(_("legal basis"))
     product_categories = models.TextField(_("product categories"), help_text=_("One per line."))
     is_food = models.BooleanField(
