@@ -13,7 +13,7 @@ from brands.choices import HelpKind, ProgrammeKind, ReviewStatus, Stage, TargetC
 from brands.criteria import CRITERIA
 from brands.models import ReviewAssignment
 from core.files import UploadsField
-from core.forms import DATE_INPUT, NOTE, CreditCodeField
+from core.forms import DATE_INPUT, NOTE, CreditCodeField, FreeTextField
 from credit.choices import Grade
 from enterprises.selectors import current_products, enterprises_on_file
 
@@ -74,7 +74,7 @@ class TargetForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=TargetCategory.choices)
     officer = StaffChoiceField(label=_("Responsible officer"), queryset=staff_users())
     goal = forms.CharField(label=_("Goal"), max_length=255, help_text=_("e.g. the honour or standing aimed at"))
-    plan = forms.CharField(label=_("Cultivation plan"), widget=forms.Textarea(attrs={"rows": 6}))
+    plan = FreeTextField(label=_("Cultivation plan"), widget=forms.Textarea(attrs={"rows": 6}))
 
     def __init__(self, *args, target=None, **kwargs):
         if target is not None:
@@ -119,15 +119,15 @@ class MilestoneDoneForm(forms.Form):
 class HelpForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of help"), choices=HelpKind.choices)
     given_on = forms.DateField(label=_("Given on"), widget=DATE_INPUT)
-    description = forms.CharField(label=_("What was done"), required=False, widget=NOTE)
+    description = FreeTextField(label=_("What was done"), required=False, widget=NOTE)
 
 
 class ProgressNoteForm(forms.Form):
-    text = forms.CharField(label=_("Progress"), required=False, widget=NOTE)
+    text = FreeTextField(label=_("Progress"), required=False, widget=NOTE)
 
 
 class CloseTargetForm(forms.Form):
-    note = forms.CharField(label=_("Why the cultivation ends"), required=False, widget=NOTE)
+    note = FreeTextField(label=_("Why the cultivation ends"), required=False, widget=NOTE)
 
 
 # Programmes.
@@ -139,7 +139,7 @@ class ProgrammeForm(forms.Form):
     kind = forms.ChoiceField(label=_("Programme"), choices=ProgrammeKind.choices)
     year = forms.IntegerField(label=_("Year"), **YEAR)
     title = forms.CharField(label=_("Title"), max_length=128, required=False)
-    description = forms.CharField(label=_("The call"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    description = FreeTextField(label=_("The call"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
     closes_on = forms.DateField(label=_("Applications close on"), widget=DATE_INPUT)
     award_count = forms.IntegerField(label=_("Number of awards"), min_value=1, max_value=1000)
     validity_years = forms.IntegerField(label=_("Honour valid for (years)"), initial=5, min_value=1, max_value=10)
@@ -195,7 +195,7 @@ class ProgrammeForm(forms.Form):
 
 
 class NoticeForm(forms.Form):
-    text = forms.CharField(
+    text = FreeTextField(
         label=_("Notice text"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -249,7 +249,7 @@ RESOLUTIONS = [("dismissed", _("Dismissed")), ("upheld", _("Upheld: take the app
 class ObjectionResolveForm(forms.Form):
     objection = forms.IntegerField(widget=forms.HiddenInput)
     resolution = forms.ChoiceField(label=_("Resolution"), choices=RESOLUTIONS, widget=forms.RadioSelect)
-    note = forms.CharField(label=_("How it was looked into, and the conclusion"), required=False, widget=NOTE)
+    note = FreeTextField(label=_("How it was looked into, and the conclusion"), required=False, widget=NOTE)
 
     @property
     def upheld(self) -> bool:
@@ -263,7 +263,7 @@ class ApplicationForm(PointsMixin, forms.Form):
     """An application to a call: the statement, the product (for a famous-brand call), the self-assessment per
     GB/T 19580 category (`score_<code>`) and attachments."""
 
-    summary = forms.CharField(
+    summary = FreeTextField(
         label=_("Application statement"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -294,7 +294,7 @@ class ApplicationForm(PointsMixin, forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), required=False, widget=NOTE)
+    reason = FreeTextField(label=_("Reason"), required=False, widget=NOTE)
 
 
 class StageShownForm(forms.Form):
@@ -328,7 +328,7 @@ class StageDecisionForm(StageShownForm):
         choices=[("advance", _("Goes on to the next stage")), ("stop", _("Stops here"))],
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=NOTE)
+    note = FreeTextField(label=_("Note"), required=False, widget=NOTE)
 
     @property
     def advance(self) -> bool:
@@ -341,7 +341,7 @@ class CommitteeForm(forms.Form):
         choices=[("propose", _("Propose for the award")), ("not", _("Do not propose"))],
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=NOTE)
+    note = FreeTextField(label=_("Note"), required=False, widget=NOTE)
 
     @property
     def propose(self) -> bool:
@@ -352,7 +352,7 @@ class CommitteeForm(forms.Form):
 
 
 class ScoreForm(PointsMixin, forms.Form):
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    comment = FreeTextField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -361,7 +361,7 @@ class ScoreForm(PointsMixin, forms.Form):
 
 
 class RecuseForm(forms.Form):
-    reason = forms.CharField(
+    reason = FreeTextField(
         label=_("Conflict of interest"),
         required=False,
         widget=NOTE,
@@ -379,7 +379,7 @@ class HonourReviewForm(forms.Form):
         choices=[("yes", _("Still meets the rules")), ("no", _("No longer meets the rules: propose revocation"))],
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label=_("Review findings"), required=False, widget=NOTE)
+    note = FreeTextField(label=_("Review findings"), required=False, widget=NOTE)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {"year": timezone.localdate().year})
@@ -396,7 +396,7 @@ class ProposalDecisionForm(forms.Form):
         choices=[("confirm", _("Confirm: revoke the honour")), ("dismiss", _("Dismiss"))],
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label=_("Grounds"), required=False, widget=NOTE)
+    note = FreeTextField(label=_("Grounds"), required=False, widget=NOTE)
 
     @property
     def confirm(self) -> bool:

@@ -27,7 +27,7 @@ from complaints.choices import (
 )
 from complaints.models import Complaint, Nomination
 from core.files import PHOTO_TYPES, UploadsField
-from core.forms import NOTE, CreditCodeField
+from core.forms import NOTE, CreditCodeField, FreeTextField
 from enterprises import selectors as register
 from inspections.selectors import draft_campaigns
 
@@ -78,13 +78,14 @@ class ChallengeForm(forms.Form):
     """A public form with the spam protection. The question is shown with the answer field; after a failed POST the
     view calls `reissue()` so the page shows a fresh question (each token is answered once)."""
 
-    challenge = forms.CharField(widget=forms.HiddenInput)
+    challenge = forms.CharField(max_length=512, widget=forms.HiddenInput)
     answer = forms.IntegerField(
         label=_("Anti-spam question"),
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off", "data-testid": "answer"}),
     )
     # Hidden from people (the template puts it in a hidden block); a robot filling every field gives itself away.
     homepage = forms.CharField(
+        max_length=200,
         label=_("Leave this empty"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1", "data-testid": "honeypot"}),
@@ -393,7 +394,7 @@ class RejectForm(forms.Form):
         widget=forms.Select(attrs={"data-testid": "reject-reason"}),
         help_text=_("Required for a complaint. A consumer dispute is not a ground: accept it and mediate."),
     )
-    reply = forms.CharField(
+    reply = FreeTextField(
         label=_("Reply to the complainant"),
         widget=forms.Textarea(attrs={"rows": 3, "data-testid": "reject-reply"}),
         help_text=_("Why it is not accepted, and where to turn instead. Shown on the tracking page."),
@@ -408,7 +409,7 @@ class ResolveForm(forms.Form):
         choices=Outcome.choices,
         widget=forms.Select(attrs={"data-testid": "resolve-outcome"}),
     )
-    reply = forms.CharField(
+    reply = FreeTextField(
         label=_("Reply to the complainant"),
         widget=forms.Textarea(attrs={"rows": 3, "data-testid": "resolve-reply"}),
         help_text=_("What was found and done. Shown on the tracking page."),
@@ -424,7 +425,7 @@ class ResolveForm(forms.Form):
         widget=forms.CheckboxInput(attrs={"data-testid": "resolve-major-violation"}),
         help_text=_("A tip about a major violation that led to a case may earn its tipster a reward."),
     )
-    note = forms.CharField(
+    note = FreeTextField(
         label=_("Internal note"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "data-testid": "resolve-note"}),

@@ -9,10 +9,20 @@ from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from core.credit_code import normalise_credit_code, validate_credit_code
+from core.hygiene import TEXT_MAX_LENGTH
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 NOTE = forms.Textarea(attrs={"rows": 3})
 ALL = _("All")
+
+
+class FreeTextField(forms.CharField):
+    """Free text (a reason, a note, findings, a statement): at most TEXT_MAX_LENGTH characters unless a smaller
+    bound is given, stated on the widget and checked with a field error. Used for declared form fields and, through
+    a ModelForm's `Meta.field_classes`, for model TextFields (which carry no length of their own)."""
+
+    def __init__(self, *, max_length: int | None = None, **kwargs: Any) -> None:
+        super().__init__(max_length=max_length or TEXT_MAX_LENGTH, **kwargs)
 
 
 class CreditCodeField(forms.CharField):

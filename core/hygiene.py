@@ -11,7 +11,8 @@ Two rules hold for every piece of text a user sends, whatever the field:
 
 The API applies both to every request body in its parsers (core.api.parsers), before any serializer sees it, and
 answers a 400 naming the field; the published schema states the bound (core.api.schema). Forms use
-`validate_encodable` and the bounds of their fields; the login forms bound username and password (accounts.forms).
+`validate_encodable` and the bounds of their fields (core.forms.FreeTextField for free text), services that take
+text without a form check it with `text_within`; the login forms bound username and password (accounts.forms).
 """
 
 from typing import Any
@@ -51,6 +52,15 @@ def text_problem(text: str, *, max_length: int = TEXT_MAX_LENGTH) -> str | None:
     if len(text) > max_length:
         return str(TOO_LONG % {"limit": max_length, "length": len(text)})
     return None
+
+
+def text_within(text: str, *, field: str, max_length: int = TEXT_MAX_LENGTH) -> str:
+    """For a service that takes text straight from a request: `text` stripped, or a ValidationError naming `field`
+    when it is too long for where it is kept (a column's `max_length`, else TEXT_MAX_LENGTH) or cannot be stored."""
+    problem = text_problem(text, max_length=max_length)
+    if problem:
+        raise ValidationError({field: problem}, code="invalid")
+    return text.strip()
 
 
 def data_errors(data: Any, *, max_length: int = TEXT_MAX_LENGTH) -> Any:

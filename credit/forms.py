@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.files import UploadsField
-from core.forms import DATE_INPUT, NOTE, CreditCodeField
+from core.forms import DATE_INPUT, NOTE, CreditCodeField, FreeTextField
 from credit.choices import Grade
 from credit.indicators import GRADE, INDICATORS, RISK, Indicator
 from credit.models import STATEMENT_MAX, ListingGround, ScoringModel
@@ -36,6 +36,7 @@ class ScoringModelForm(forms.Form):
     lookback_years = forms.IntegerField(label=_("Look-back window (years)"), min_value=1, max_value=10)
     recency_factors = RecencyFactorsField(
         label=_("Recency factors"),
+        max_length=200,
         help_text=_("One factor between 0 and 1 per year of age of a spot-check verdict, newest year first."),
     )
     base_score = forms.FloatField(label=_("Base score"), min_value=0, max_value=100)
@@ -54,7 +55,7 @@ class ScoringModelForm(forms.Form):
         max_value=100,
         help_text=_("Every grade is drawn (no exemption): A lowered, C raised, each above zero."),
     )
-    note = forms.CharField(label=_("What changed and why"), widget=NOTE)
+    note = FreeTextField(label=_("What changed and why"), widget=NOTE)
 
     DRAW_WEIGHTS = {"A": "draw_weight_a", "B": "draw_weight_b", "C": "draw_weight_c"}
     SCALARS = (
@@ -137,7 +138,7 @@ class ScoringModelForm(forms.Form):
 
 class OverrideRequestForm(forms.Form):
     grade = forms.ChoiceField(label=_("Grade to apply"), choices=Grade.choices)
-    reason = forms.CharField(label=_("Reason"), widget=NOTE)
+    reason = FreeTextField(label=_("Reason"), widget=NOTE)
     expires_on = forms.DateField(
         label=_("Expires on"), widget=DATE_INPUT, help_text=_("After this day the computed grade applies again.")
     )
@@ -150,7 +151,7 @@ class DecisionForm(forms.Form):
     """Approve or reject, with a note (the service says when the note is required)."""
 
     decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
-    note = forms.CharField(label=_("Note"), required=False, widget=NOTE)
+    note = FreeTextField(label=_("Note"), required=False, widget=NOTE)
 
     @property
     def approve(self) -> bool:
@@ -158,11 +159,11 @@ class DecisionForm(forms.Form):
 
 
 class EndOverrideForm(forms.Form):
-    reason = forms.CharField(label=_("Why it ends now"), required=False, widget=NOTE)
+    reason = FreeTextField(label=_("Why it ends now"), required=False, widget=NOTE)
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label=_("Note"), required=False, widget=NOTE)
+    note = FreeTextField(label=_("Note"), required=False, widget=NOTE)
 
 
 class ListingProposalForm(forms.Form):
@@ -176,7 +177,7 @@ class ListingProposalForm(forms.Form):
         max_length=64,
         help_text=_("The decision on the enterprise's file that the listing rests on."),
     )
-    facts = forms.CharField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 4}))
+    facts = FreeTextField(label=_("Facts"), widget=forms.Textarea(attrs={"rows": 4}))
     ERROR_FIELDS = {"penalty": "penalty_number"}
 
     def values(self) -> dict:
@@ -193,6 +194,7 @@ class ListingGroundForm(forms.ModelForm):
     class Meta:
         model = ListingGround
         fields = ["code", "title", "legal_basis", "order", "active"]
+        field_classes = {"legal_basis": FreeTextField}
 
 
 class NoticeForm(forms.Form):
@@ -218,7 +220,7 @@ LISTING_DECISIONS = [("list", _("List the enterprise")), ("not_list", _("Do not 
 
 class ListingDecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=LISTING_DECISIONS, widget=forms.RadioSelect)
-    reasons = forms.CharField(label=_("Reasons"), required=False, widget=NOTE)
+    reasons = FreeTextField(label=_("Reasons"), required=False, widget=NOTE)
     decision_number = forms.CharField(label=_("Listing decision number"), max_length=64, required=False)
     published_on = forms.DateField(
         label=_("Published on"), widget=DATE_INPUT, required=False, help_text=_("Today when left empty.")
@@ -238,9 +240,9 @@ class AttestForm(forms.Form):
     penalty_fulfilled = forms.ChoiceField(
         label=_("The obligations of the administrative penalty are fulfilled"), choices=YES_NO, widget=forms.RadioSelect
     )
-    penalty_note = forms.CharField(label=_("How this was checked"), required=False, widget=NOTE)
+    penalty_note = FreeTextField(label=_("How this was checked"), required=False, widget=NOTE)
     harm_removed = forms.ChoiceField(label=_("The harm caused is removed"), choices=YES_NO, widget=forms.RadioSelect)
-    harm_note = forms.CharField(label=_("How this was checked"), required=False, widget=NOTE)
+    harm_note = FreeTextField(label=_("How this was checked"), required=False, widget=NOTE)
 
     def values(self) -> dict:
         data = self.cleaned_data

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.credit_code import normalise_credit_code
 from core.files import UploadsField
-from core.forms import DATE_INPUT
+from core.forms import DATE_INPUT, FreeTextField
 from enterprises.choices import (
     ABOLISHED_LICENCE_KINDS,
     NEW_LICENCE_KIND_CHOICES,
@@ -143,13 +143,14 @@ class LicenceRevocationForm(forms.Form):
     """The issuing authority's revocation of a licence: it stays on file, marked revoked."""
 
     revoked_on = forms.DateField(label=_("Revoked on"), widget=DATE_INPUT)
-    revocation_reason = forms.CharField(label=_("Reason for revocation"), widget=forms.Textarea(attrs={"rows": 3}))
+    revocation_reason = FreeTextField(label=_("Reason for revocation"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class PenaltyForm(forms.ModelForm):
     class Meta:
         model = Penalty
         fields = ["decision_number", "decided_on", "grounds", "amount", "is_heavier"]
+        field_classes = {"grounds": FreeTextField}
         widgets = {"decided_on": DATE_INPUT, "grounds": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -157,6 +158,7 @@ class InterviewForm(forms.ModelForm):
     class Meta:
         model = Interview
         fields = ["held_on", "reason", "attendees", "outcome"]
+        field_classes = {"outcome": FreeTextField, "reason": FreeTextField}
         widgets = {
             "held_on": DATE_INPUT,
             "reason": forms.Textarea(attrs={"rows": 3}),
@@ -170,6 +172,7 @@ class SelfReportForm(forms.ModelForm):
     class Meta:
         model = SelfReport
         fields = list(SELF_REPORT_FIELDS)
+        field_classes = {"findings": FreeTextField}
         widgets = {"findings": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, resubmission: bool = False, **kwargs):
@@ -188,7 +191,7 @@ class ReviewForm(forms.Form):
         choices=[("accept", _("Accept")), ("return", _("Return for correction"))],
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = FreeTextField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self):
         cleaned = super().clean()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.events import event_emit
+from core.hygiene import text_within
 from core.workdays import due_date
 from enterprises.choices import EnterpriseStatus, ExpiryLevel, ReportStatus
 from enterprises.events import RECORD
@@ -53,7 +54,7 @@ def record_void(*, actor, record: models.Model, reason: str) -> models.Model:
     if not reason.strip():
         raise ValidationError({"void_reason": _("Give the reason for voiding.")})
     record.voided_at = timezone.now()
-    record.void_reason = reason.strip()
+    record.void_reason = text_within(reason, field="void_reason")
     return record_save(record, actor=actor)
 
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.roles import Role
 from core.files import PHOTO_TYPES, UploadsField
-from core.forms import DATE_INPUT, CreditCodeField
+from core.forms import DATE_INPUT, CreditCodeField, FreeTextField
 from enterprises.selectors import current_products, enterprises_on_file, register_filter_form
 from inspections.choices import ReferralSource
 from inspections.models import Campaign, Laboratory, TestItem
@@ -30,6 +30,7 @@ class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
         fields = list(CAMPAIGN_FIELDS)
+        field_classes = {"legal_basis": FreeTextField, "product_categories": FreeTextField}
         widgets = {
             "period_start": DATE_INPUT,
             "period_end": DATE_INPUT,
@@ -99,7 +100,7 @@ class ConflictForm(ReferralForm):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = FreeTextField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class WitnessForm(forms.Form):
@@ -118,7 +119,7 @@ class RedrawDecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"), choices=[("approve", _("Approve the re-draw")), ("reject", _("Reject"))]
     )
-    note = forms.CharField(label=_("Reason for the decision"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = FreeTextField(label=_("Reason for the decision"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class SamplingForm(forms.Form):
@@ -148,7 +149,7 @@ class SamplingForm(forms.Form):
     seal_numbers = forms.CharField(label=_("Seal numbers"), max_length=128, required=False)
     enterprise_signatory = forms.CharField(label=_("Signed for the enterprise by"), max_length=64, required=False)
     inspector_signatories = forms.CharField(label=_("Signed by the inspectors"), max_length=128)
-    refusal_reason = forms.CharField(
+    refusal_reason = FreeTextField(
         label=_("Reason given for refusing"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     photos = UploadsField(
@@ -223,15 +224,15 @@ class ReviewForm(forms.Form):
         choices=[("approve", _("Approve the result")), ("return", _("Return to the laboratory"))],
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = FreeTextField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ObjectionForm(forms.Form):
-    reasons = forms.CharField(label=_("Reasons for the objection"), widget=forms.Textarea(attrs={"rows": 4}))
+    reasons = FreeTextField(label=_("Reasons for the objection"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class RectificationForm(forms.Form):
-    report = forms.CharField(
+    report = FreeTextField(
         label=_("Rectification report"),
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("The causes found, the measures taken, and how the products on the market were handled."),
@@ -244,4 +245,4 @@ class ReplyForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    note = forms.CharField(label=_("Closing note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = FreeTextField(label=_("Closing note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

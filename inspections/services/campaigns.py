@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from accounts.roles import Role
 from core.audit import audit
+from core.hygiene import text_within
 from core.transitions import require_perm, require_state
 from enterprises.selectors import register_filter_form
 from inspections.choices import CampaignStatus, TaskKind, TaskStatus
@@ -174,7 +175,9 @@ def conflict_withdraw(*, actor, declaration: ConflictDeclaration, reason: str) -
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for withdrawing.")})
     declaration.withdrawn_at = timezone.now()
-    declaration.withdraw_reason = reason.strip()
+    declaration.withdraw_reason = text_within(
+        reason, field="reason", max_length=ConflictDeclaration._meta.get_field("withdraw_reason").max_length
+    )
     declaration.save()
     audit(actor=actor, action="conflict.withdraw", target=declaration, summary=reason.strip())
     return declaration

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit, audit_append
+from core.hygiene import text_within
 from core.models import AuditEntry
 from core.transitions import require_perm
 from inspections.choices import LabTestStatus, TaskStatus, Verdict
@@ -94,7 +95,7 @@ def publication_withdraw(*, actor, publication: PublishedResult, reason: str) ->
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for withdrawing.")})
     publication.withdrawn_at = timezone.now()
-    publication.withdraw_reason = reason.strip()
+    publication.withdraw_reason = text_within(reason, field="reason")
     publication.save(update_fields=["withdrawn_at", "withdraw_reason"])
     audit(actor=actor, action="result.withdraw", target=publication, trail=publication.campaign, summary=reason)
     return publication
@@ -109,7 +110,7 @@ def publication_reply(*, actor, publication: PublishedResult, reply: str) -> Pub
         raise ValidationError(_("This result has been withdrawn."))
     if not reply.strip():
         raise ValidationError({"reply": _("Write your reply.")})
-    publication.reply = reply.strip()
+    publication.reply = text_within(reply, field="reply")
     publication.replied_at = timezone.now()
     publication.save(update_fields=["reply", "replied_at"])
     audit(actor=actor, action="result.reply", target=publication, trail=publication.campaign, summary=reply[:200])

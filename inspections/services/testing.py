@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit
+from core.hygiene import text_within
 from core.notices import may_open, notice_open, notice_serve_on_paper
 from core.transitions import require_perm, require_state
 from inspections.choices import LabTestKind, LabTestStatus, TaskKind, TaskStatus, Verdict
@@ -259,7 +260,7 @@ def objection_file(*, actor, lab_test: LabTest, reasons: str, now: datetime.date
     retest_lab = Laboratory.objects.get(pk=draw_laboratory(seed=seed, key=lab_test.pk, candidates=candidates))
     objection = Objection.objects.create(
         lab_test=lab_test,
-        reasons=reasons.strip(),
+        reasons=text_within(reasons, field="reasons"),
         filed_by=actor,
         filed_at=now,
         retest_lab=retest_lab,
