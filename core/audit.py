@@ -194,6 +194,25 @@ def _heads_on_file(head_dir: Path | None) -> list[dict]:
     return [json.loads(path.read_text()) for path in sorted(folder.glob("audit-head-*.json"))]
 
 
+def audit_heads_published(*, limit: int = 90, head_dir: Path | None = None) -> list[dict]:
+    """The latest `limit` daily heads on file, newest first, for the public page (AUDIT_HEAD_PUBLIC). A file that
+    cannot be read or parsed is left out (the page never fails on it; `verify_audit` reports it)."""
+    folder = _head_dir(head_dir)
+    try:
+        paths = sorted(folder.glob("audit-head-*.json"), reverse=True)[:limit] if folder and folder.is_dir() else []
+    except OSError:
+        return []
+    heads = []
+    for path in paths:
+        try:
+            record = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        if isinstance(record, dict) and {"date", "id", "hash", "entries"} <= record.keys():
+            heads.append({key: record[key] for key in ("date", "id", "hash", "entries")})
+    return heads
+
+
 def audit_head() -> dict:
     """The last entry of the chain: its id, hash and the number of entries."""
     last = AuditEntry.objects.order_by("-pk").values("id", "hash").first()

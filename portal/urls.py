@@ -13,4 +13,5 @@ urlpatterns = [
     path("public/draws/", views.draws, name="draws"),
     path("public/blacklist/", views.blacklist, name="blacklist"),
     path("public/honours/", views.honours, name="honours"),
+    path("public/audit-heads/", views.audit_heads, name="audit_heads"),
 ]

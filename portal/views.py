@@ -3,12 +3,14 @@ the dishonesty list, the honours in force and the list of draws. Each list filte
 open-data API uses. Everything is read through portal.selectors, which hold what "published" means; an
 enterprise with nothing published answers 404 like one that does not exist."""
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
 from brands.choices import ProgrammeKind
+from core.audit import audit_heads_published
 from core.pages import paginate
 from inspections.choices import Verdict
 from portal import selectors
@@ -26,6 +28,7 @@ def home(request):
         "listed_count": selectors.blacklist(today).count(),
         "honour_count": selectors.honours(today).count(),
         "verdicts": Verdict.choices,
+        "audit_heads_public": settings.AUDIT_HEAD_PUBLIC,
     }
     return render(request, "portal/home.html", context)
 
@@ -90,3 +93,11 @@ def honours(request):
         "years": [str(year) for year in years],
     }
     return render(request, "portal/honours.html", context)
+
+
+def audit_heads(request):
+    """The audit log's daily heads, when the bureau publishes them (AUDIT_HEAD_PUBLIC): anyone who keeps a copy
+    can later show that the log was rewritten, since a rewritten log no longer reaches a published head."""
+    if not settings.AUDIT_HEAD_PUBLIC:
+        raise Http404
+    return render(request, "portal/audit_heads.html", {"heads": audit_heads_published()})

@@ -293,6 +293,7 @@ CELERY_BEAT_SCHEDULE = {
 # The audit log's daily head (core.audit) is written here: a folder outside the database, ideally on another machine
 # or write-once storage, so a rewritten chain no longer matches it. Empty: no head file is written.
 AUDIT_HEAD_DIR = env_str("AUDIT_HEAD_DIR") or None
+AUDIT_HEAD_PUBLIC = env_bool("AUDIT_HEAD_PUBLIC", False)  # publish the daily heads at /public/audit-heads/
 
 # Bureau rules with numbers (DOMAIN.md); each is a default the bureau can change here.
 SELF_REPORT_DUE_DAYS = env_int("SELF_REPORT_DUE_DAYS", 15)  # days after a quarter ends that its self-report is due

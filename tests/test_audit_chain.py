@@ -2,6 +2,7 @@
 past entry in SQL is found by `manage.py verify_audit`, which names the first broken link and exits non-zero; the
 daily head on file catches even a chain rewritten from some entry on."""
 
+import datetime
 import json
 import threading
 from io import StringIO
@@ -10,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, connections, transaction
+from django.urls import reverse
 
 from accounts.roles import Role
 from core.audit import GENESIS, audit, audit_chain_reseal, audit_head_write, audit_verify, entry_hash
@@ -185,3 +187,21 @@ def test_concurrent_appends_make_one_chain_on_postgresql(actors):
         thread.join()
     result = audit_verify()
     assert result.ok and result.entries == 30
+
+
+@pytest.mark.django_db
+def test_the_public_page_shows_the_daily_heads_only_when_the_bureau_publishes_them(client, actors, tmp_path, settings):
+    settings.AUDIT_HEAD_DIR = str(tmp_path)
+    entries = _entries(actors[Role.SUPERVISOR])
+    audit_head_write(day=datetime.date(2026, 12, 1))
+    (tmp_path / "audit-head-2026-12-02.json").write_text("{not json")  # a damaged file is left out, not a 500
+    url = reverse("portal:audit_heads")
+    settings.AUDIT_HEAD_PUBLIC = False
+    assert client.get(url).status_code == 404
+    settings.AUDIT_HEAD_PUBLIC = True
+    response = client.get(url)
+    assert response.status_code == 200
+    assert [head["hash"] for head in response.context["heads"]] == [entries[-1].hash]
+    assert entries[-1].hash in response.content.decode()
+    settings.AUDIT_HEAD_DIR = str(tmp_path / "missing")
+    assert client.get(url).status_code == 200
