@@ -148,7 +148,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "qsportal.staticfiles.ServedCompressedManifestStaticFilesStorage"  # compresses only what is served
         )
     },
 }
