@@ -2,6 +2,7 @@
 
     DATABASE_URL=postgres://... python bench/credit.py --flush [--enterprises 100000 --results 1000000]
     DATABASE_URL=postgres://... python bench/credit.py --reuse      # measure the database a prior --flush built
+    DATABASE_URL=postgres://... python bench/credit.py --smoke --flush  # a tiny city, seconds (no timing holds)
 
 With --flush it EMPTIES the database that DATABASE_URL names, builds the demo city with that many enterprises
 (districts, areas and their officers, licences), then loads set-based (INSERT ... SELECT generate_series):
@@ -25,6 +26,10 @@ It measures, with the grades emptied first (credit grades, their history and war
 
 With --explain (or when the steady-state target is missed) it also prints EXPLAIN ANALYZE of the statement that
 builds the recalculation's temporary table.
+
+--smoke (with --flush) builds a tiny city (200 enterprises, 3 000 results) and runs every step once, to prove the
+script still runs (tests/test_bench_smoke.py); it needs PostgreSQL, and on another database says so and exits
+with SMOKE_SKIPPED.
 """
 
 import argparse
@@ -48,6 +53,7 @@ CAMPAIGNS = 400  # ~100 a year over four years
 RECHECK_SHARE = 0.03  # of the final results
 RECHECK_FAIL = 0.15  # re-checks that fail (nonconforming 14 %, refused 1 %)
 FAIL_SHARE = 0.055  # of all final results: nonconforming ~5 %, refused ~0.5 %
+SMOKE_SKIPPED = 75  # the exit status of a --smoke that cannot run on this database (tests/test_bench_smoke.py)
 
 
 def build(enterprises: int, results: int) -> None:
@@ -581,8 +587,13 @@ def main() -> None:
     parser.add_argument("--flush", action="store_true", help="confirm that the database may be emptied")
     parser.add_argument("--reuse", action="store_true", help="measure the database as it is (built by a prior run)")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the full run's main query")
+    parser.add_argument("--smoke", action="store_true", help="a tiny city, to prove the script runs (no timing)")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # progress shows as it comes, even into a file
+    if args.smoke:
+        if not args.flush:
+            parser.error("--smoke builds its own tiny city: pass --flush to confirm the database may be emptied")
+        args.enterprises, args.results, args.runs, args.events = 200, 3_000, 1, 3
     if not (args.flush or args.reuse):
         parser.error("pass --flush to confirm that the database named by DATABASE_URL may be emptied (or --reuse)")
 
@@ -595,6 +606,9 @@ def main() -> None:
     from credit.models import CreditGrade
 
     if connection.vendor != "postgresql":
+        if args.smoke:
+            print(f"smoke skipped: this benchmark needs PostgreSQL, not {connection.vendor}")
+            sys.exit(SMOKE_SKIPPED)
         parser.error("this benchmark needs PostgreSQL (DATABASE_URL=postgres://...)")
     if args.flush:
         build(args.enterprises, args.results)
