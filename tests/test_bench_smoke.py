@@ -123,7 +123,8 @@ def test_bench_smoke(script, smoke_database_url, tmp_path):
     assert '"--smoke"' in source, f"{script.name} has no --smoke mode (a tiny city it builds itself, for CI)"
     args = ["--smoke", *(["--flush"] if '"--flush"' in source else [])]
     result = _run(script, args, _environment(smoke_database_url, tmp_path / "media"))
-    output = f"$ {script.name} {' '.join(args)}\n--- stdout\n{result.stdout[-6000:]}\n--- stderr\n{result.stderr[-6000:]}"
+    command = f"$ {script.name} {' '.join(args)}"
+    output = f"{command}\n--- stdout\n{result.stdout[-6000:]}\n--- stderr\n{result.stderr[-6000:]}"
     if result.returncode == SMOKE_SKIPPED and not _is_postgres():
         pytest.skip(f"{script.name} --smoke needs PostgreSQL")
     assert result.returncode == 0, output
