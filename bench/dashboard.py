@@ -2,6 +2,7 @@
 
     DATABASE_URL=postgres://... python bench/dashboard.py --reuse      # measure a database bench/credit.py built
     DATABASE_URL=postgres://... python bench/dashboard.py --flush [--enterprises 100000 --results 1000000]
+    DATABASE_URL=postgres://... python bench/dashboard.py --smoke --flush  # a tiny city, seconds (no timing holds)
 
 It migrates first (the dashboard's summary table may be new). With --flush it EMPTIES the database that
 DATABASE_URL names and builds it as `bench/credit.py --flush` does, then grades everyone once (grades, their
@@ -19,6 +20,10 @@ It prints, each a median of --runs after one warm-up run:
 4. the whole page: GET /analysis/dashboard/ through Django's test client, signed in as a leader (session,
    middleware, every query, the template), whole city and one district; target under 1 s;
 5. the .xlsx export of every table.
+
+--smoke (with --flush) builds a tiny city (200 enterprises, 3 000 results, 20 complaints) and runs every figure
+once, to prove the script still runs (tests/test_bench_smoke.py); it needs PostgreSQL, and on another database
+says so and exits with SMOKE_SKIPPED.
 """
 
 import argparse
@@ -35,6 +40,7 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 PAGE_TARGET_S = 1.0
 BENCH_PLACE = "bench-dashboard"
+SMOKE_SKIPPED = 75  # the exit status of a --smoke that cannot run on this database (tests/test_bench_smoke.py)
 
 
 def build(enterprises: int, results: int) -> None:
@@ -182,8 +188,13 @@ def main() -> None:
     parser.add_argument("--complaints", type=int, default=0, help="complaints added for the run, deleted after")
     parser.add_argument("--flush", action="store_true", help="confirm that the database may be emptied")
     parser.add_argument("--reuse", action="store_true", help="measure the database as it is (built by a prior run)")
+    parser.add_argument("--smoke", action="store_true", help="a tiny city, to prove the script runs (no timing)")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
+    if args.smoke:
+        if not args.flush:
+            parser.error("--smoke builds its own tiny city: pass --flush to confirm the database may be emptied")
+        args.enterprises, args.results, args.runs, args.complaints = 200, 3_000, 1, 20
     if not (args.flush or args.reuse):
         parser.error("pass --flush to confirm that the database named by DATABASE_URL may be emptied (or --reuse)")
 
@@ -205,6 +216,9 @@ def main() -> None:
     from enterprises.models import District
 
     if connection.vendor != "postgresql":
+        if args.smoke:
+            print(f"smoke skipped: this benchmark needs PostgreSQL, not {connection.vendor}")
+            sys.exit(SMOKE_SKIPPED)
         parser.error("this benchmark needs PostgreSQL (DATABASE_URL=postgres://...)")
     call_command("migrate", verbosity=0)
     if args.flush:

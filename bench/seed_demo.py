@@ -1,8 +1,10 @@
 """Time `seed_demo` at scale and print the figures.
 
     DATABASE_URL=postgres://... python bench/seed_demo.py --enterprises 100000 --flush
+    DATABASE_URL=sqlite:////tmp/smoke.sqlite3 python bench/seed_demo.py --smoke --flush   # a tiny city, seconds
 
-It EMPTIES the database that DATABASE_URL names (hence --flush), migrates it and builds the demo city.
+It EMPTIES the database that DATABASE_URL names (hence --flush), migrates it and builds the demo city. --smoke
+builds a tiny city (60 enterprises) to prove the script still runs (tests/test_bench_smoke.py); no timing holds.
 """
 
 import argparse
@@ -22,9 +24,12 @@ def main() -> None:
     parser.add_argument("--enterprises", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--flush", action="store_true", help="confirm that the database may be emptied")
+    parser.add_argument("--smoke", action="store_true", help="a tiny city, to prove the script runs (no timing)")
     args = parser.parse_args()
     if not args.flush:
         parser.error("pass --flush to confirm that the database named by DATABASE_URL may be emptied")
+    if args.smoke:
+        args.enterprises = min(args.enterprises, 60)
 
     import django
 

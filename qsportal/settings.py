@@ -148,7 +148,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "qsportal.staticfiles.ServedCompressedManifestStaticFilesStorage"  # compresses only what is served
         )
     },
 }
@@ -298,6 +298,7 @@ AUDIT_HEAD_PUBLIC = env_bool("AUDIT_HEAD_PUBLIC", False)  # publish the daily he
 # Bureau rules with numbers (DOMAIN.md); each is a default the bureau can change here.
 SELF_REPORT_DUE_DAYS = env_int("SELF_REPORT_DUE_DAYS", 15)  # days after a quarter ends that its self-report is due
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000)  # data rows of one register import file (enterprises or licences)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REST_FRAMEWORK = {
@@ -424,6 +425,10 @@ AREA_BASELINE_DAYS = env_int("AREA_BASELINE_DAYS", 365)  # ... against its basel
 AREA_MIN_TESTS = env_int("AREA_MIN_TESTS", 5)  # fewer recent tests than this never raise an area warning
 AREA_MARGIN_POINTS = env_int("AREA_MARGIN_POINTS", 15)  # warn when the rate is this many points above baseline
 AREA_MARGIN_FACTOR = float(env_str("AREA_MARGIN_FACTOR") or 1.5)  # ... and at least this multiple of it
+# A full credit recalculation's statement gets work_mem sized by the city: this many kB per enterprise, at most
+# ..._MAX_MB (never less than the server's own work_mem), so its sorts and hashes do not spill to disk.
+CREDIT_RECALC_WORK_MEM_KB_PER_ENTERPRISE = env_int("CREDIT_RECALC_WORK_MEM_KB_PER_ENTERPRISE", 1)
+CREDIT_RECALC_WORK_MEM_MAX_MB = env_int("CREDIT_RECALC_WORK_MEM_MAX_MB", 512)
 # Classified supervision: the draw weight of each grade's stratum (A 1, B 3, C 9 by default, all above zero) is
 # scoring-model data (credit.ScoringModel.draw_weights), not a setting. Within its stratum an enterprise at or above
 # RISK_HIGH holds DRAW_RISK_BONUS extra tickets.

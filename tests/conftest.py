@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from accounts.roles import Role
+from credit.recalculation import sql_cache_clear
 from tests.factories import EnterpriseFactory, UserFactory, assign_task, enterprise_user
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -65,6 +66,7 @@ def browser():
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()
+    sql_cache_clear()  # the compiled SQL of enterprise recalculations (its calendar may differ between tests)
 
 
 @pytest.fixture

@@ -251,7 +251,7 @@ def test_files_over_the_size_and_row_limits_are_refused(client, monkeypatch, set
         {"kind": "enterprises", "file": csv_file(ENTERPRISE_HEADERS, [enterprise_row(1)] * 3)},
     )
     assert "100" in response.context["form"].errors["file"][0]
-    monkeypatch.setattr(importing, "MAX_ROWS", 2)
+    settings.IMPORT_MAX_ROWS = 2
     with pytest.raises(ImportFileError, match="2"):
         run_import(csv_file(ENTERPRISE_HEADERS, [enterprise_row(n) for n in range(3)]), user=staff)
 
