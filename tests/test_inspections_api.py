@@ -231,7 +231,12 @@ def test_a_refusal_is_filed_without_photos_and_is_final_at_once(spot):
     task = spot.task_at()
     refused = token_api(spot.inspector_of(task)).post(
         f"{API}/tasks/{task.pk}/sampling/",
-        {"refused": "true", "refusal_reason": "企业负责人拒绝抽样", "inspector_signatories": "李检查、赵检查"},
+        {
+            "refused": "true",
+            "refusal_reason": "企业负责人拒绝抽样",
+            "refusal_witness": "市场管理员 周见证",
+            "inspector_signatories": "李检查、赵检查",
+        },
     )
     assert refused.status_code == 201, refused.json()
     assert refused.json()["outcome"] == "refused" and refused.json()["photos"] == []
