@@ -191,6 +191,19 @@ class SamplingForm(forms.Form):
         "photos",
     )
 
+    SAMPLED_ONLY = (
+        "product",
+        "product_name",
+        "specification",
+        "trademark",
+        "batch_number",
+        "production_date",
+        "quantity",
+        "sampling_place",
+        "seal_numbers",
+        "enterprise_signatory",
+    )
+
     def __init__(self, *args, task, **kwargs):
         super().__init__(*args, **kwargs)
         self.task = task

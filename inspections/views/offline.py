@@ -1,6 +1,8 @@
 """The field tool: the sampling form that works offline (with the service worker and manifest it needs), the printed
 sampling record and seal labels, seal-label scans along the chain of custody, and the retained sample."""
 
+import hashlib
+import json
 import uuid
 
 from django.conf import settings
@@ -12,6 +14,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -96,9 +99,49 @@ def sampling_page(request, pk: int):
         "received": received,
         "signers": form.signer_names(),
         "required_fields": forms.SamplingForm.REQUIRED_WHEN_SAMPLED,
+        "sampled_only": forms.SamplingForm.SAMPLED_ONLY,
+        "refused_only": ("refusal_reason", "refusal_witness", "confirm_refusal"),
+        "refusal_required": ("refusal_reason", "confirm_refusal"),
+        "signature_boxes": [
+            ("enterprise", _("Enterprise representative"), form.signer_names()["enterprise"]),
+            ("inspector_1", _("First inspector"), form.signer_names()["inspector_1"]),
+            ("inspector_2", _("Second inspector"), form.signer_names()["inspector_2"]),
+        ],
         "photo_max_bytes": settings.UPLOAD_MAX_BYTES,
     }
+    context["field_messages"] = field_messages()
     return render(request, "inspections/sampling_form.html", context, status=409 if conflict else 200)
+
+
+def field_messages() -> dict:
+    """What the field tool's script says, in the user's language."""
+    return {
+        "state_draft": _("Saved on this phone as you type: not sent yet."),
+        "state_queued": _(
+            "Saved on this phone, waiting for the network: it is sent by itself when the network returns."
+        ),
+        "state_sending": _("Sending to the bureau…"),
+        "state_sent": _("Reached the bureau: sampling record no. %s."),
+        "state_conflict": _("Not filed: %s The record stays on this phone."),
+        "state_error": _("The bureau found errors: correct them below and file again."),
+        "state_sent_short": _("reached the bureau"),
+        "state_local_short": _("saved on this phone"),
+        "link_pdf": _("Sampling record (PDF)"),
+        "link_labels": _("Seal labels (PDF)"),
+        "link_task": _("The task"),
+        "photo_sent": _("received by the bureau"),
+        "photo_waiting": _("on this phone, waiting to be sent"),
+        "required": _("This is required on a sampling record."),
+        "photo_required": _("Add at least one photo of the sample and its seals."),
+        "evidence": _("A refusal needs evidence: a photo, or the name of a witness."),
+        "confirm": _("Confirm the refusal before it becomes final."),
+        "confirm_dialog": _("File the refusal? It is final at once and counts as nonconforming."),
+        "sign": _("Missing signatures: %s."),
+        "signed": _("Signed at"),
+        "role_enterprise": _("Enterprise representative"),
+        "role_inspector_1": _("First inspector"),
+        "role_inspector_2": _("Second inspector"),
+    }
 
 
 def _uuids(texts) -> list[uuid.UUID]:
@@ -224,14 +267,18 @@ def retained_page(request, pk: int):
 @never_cache
 def service_worker(request):
     """The service worker, served from the site root so its scope covers the inspector's pages."""
+    assets = [static(name) for name in ("css/portal.css", "css/field.css", "js/portal.js", "js/field.js")]
+    config = {
+        # A new version whenever the assets change (their hashed names in production), so old copies are dropped.
+        "version": hashlib.sha256("|".join(assets).encode()).hexdigest()[:12],
+        "assets": assets,
+        "worklist": reverse("inspections:my_tasks"),
+        "offline": _("No network, and this page is not kept on this phone."),
+    }
     response = render(
         request,
         "inspections/offline/sw.js",
-        {
-            "version": settings.STATIC_VERSION if hasattr(settings, "STATIC_VERSION") else "1",
-            "assets": [static("css/portal.css"), static("js/portal.js"), static("js/field.js")],
-            "worklist": reverse("inspections:my_tasks"),
-        },
+        {"config": mark_safe(json.dumps(config, ensure_ascii=False).replace("<", "\\u003c"))},  # noqa: S308
         content_type="application/javascript; charset=utf-8",
     )
     response["Service-Worker-Allowed"] = "/"

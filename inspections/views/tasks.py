@@ -13,12 +13,14 @@ from inspections.choices import TaskStatus
 from inspections.models import ConflictDeclaration, LabTest, SamplingPhoto, Task
 from inspections.selectors import inspector_worklist, task_list
 from inspections.services import campaigns
+from inspections.views import offline
 
 
 @rule_required("inspections.view_my_tasks")
 def my_tasks(request):
     done = task_list(request.user).exclude(status=TaskStatus.ASSIGNED).order_by("-created_at", "-pk")[:20]
-    return render(request, "inspections/my_tasks.html", {"tasks": inspector_worklist(request.user), "done": done})
+    context = {"tasks": inspector_worklist(request.user), "done": done, "field_messages": offline.field_messages()}
+    return render(request, "inspections/my_tasks.html", context)
 
 
 def _task(request, pk: int) -> Task:
