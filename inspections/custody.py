@@ -283,8 +283,9 @@ def retained_dispose(*, actor, retained: RetainedSample, note: str, now=None) ->
 # --- Reads ---------------------------------------------------------------------------------------------------------
 
 
-def custody_trail(lab_test: LabTest, *, with_names: bool) -> list[dict]:
-    """The sample's hand-overs, oldest first. Without names for the enterprise: what happened, when and where."""
+def custody_trail(lab_test: LabTest, *, with_names: bool, blind: bool = False) -> list[dict]:
+    """The sample's hand-overs, oldest first. Without names for the enterprise: what happened, when and where. For
+    the laboratory (`blind`) without the places in the field either: the sampling place may name the enterprise."""
     rows = []
     for event in lab_test.custody_events.select_related("actor").order_by("at", "pk"):
         rows.append(
@@ -294,7 +295,7 @@ def custody_trail(lab_test: LabTest, *, with_names: bool) -> list[dict]:
                 "at": event.at,
                 "seal_number": event.seal_number,
                 "seal_intact": event.seal_intact,
-                "place": event.place,
+                "place": "" if blind and event.kind in FIELD_KINDS else event.place,
                 "by": (event.actor.get_full_name() or event.actor.username) if with_names else "",
             }
         )

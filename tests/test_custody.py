@@ -171,6 +171,10 @@ def test_the_trail_shows_names_to_staff_and_not_to_the_enterprise(spot, sample, 
     assert company.status_code == 200 and [row["kind"] for row in company.json()] == kinds
     assert not any(row["by"] for row in company.json())
     assert token_api(actors[Role.ENTERPRISE]).get(f"{API}/custody/", {"result": "x"}).status_code == 400
+    # The laboratory works blind: no place from the field (the sampling place may be the enterprise's address).
+    lab = token_api(spot.technician).get(f"{API}/custody/", {"result": notified.pk}).json()
+    assert [row["place"] for row in lab if row["kind"] == "sealed"] == ["", ""]
+    assert all(row["place"] for row in staff.json() if row["kind"] == "sealed")
     outsider = token_api(UserFactory(role=Role.ENTERPRISE, enterprise=spot.pool[1]))
     assert outsider.get(f"{API}/custody/", {"result": notified.pk}).status_code == 404
     assert token_api(actors[Role.INSPECTOR]).get(f"{API}/custody/", {"result": notified.pk}).status_code == 403

@@ -156,6 +156,26 @@ def test_bad_input_is_a_field_error_and_the_phone_keeps_its_copy(spot, change, f
     assert not SamplingRecord.objects.filter(task=task).exists()
 
 
+def test_a_signature_longer_than_free_text_is_taken_and_a_huge_one_refused(spot):
+    task = spot.task_at()
+    api = token_api(spot.inspector_of(task))
+    noisy = Image.effect_noise((200, 120), 80).convert("RGB")
+    buffer = io.BytesIO()
+    noisy.save(buffer, format="PNG")
+    big = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    assert 10_000 < len(big) < 700_000
+    huge = "data:image/png;base64," + "A" * 800_000
+    payload = body(photo_keys=[upload(api, task).json()["key"]])
+    refused = api.post(
+        f"{API}/tasks/{task.pk}/sampling/",
+        {**payload, "signatures": [{**payload["signatures"][0], "image": huge}, *payload["signatures"][1:]]},
+        "json",
+    )
+    assert refused.status_code == 400 and "signatures" in refused.json()["error"]["fields"]
+    payload["signatures"][0]["image"] = big
+    assert api.post(f"{API}/tasks/{task.pk}/sampling/", payload, "json").status_code == 201
+
+
 def test_an_empty_signature_is_refused():
     blank = io.BytesIO()
     Image.new("RGB", (50, 20), "white").save(blank, format="PNG")

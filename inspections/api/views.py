@@ -22,7 +22,7 @@ from core.api.validation import valid_body as _valid
 from core.notices import may_open
 from inspections import selectors
 from inspections.api import serializers
-from inspections.api.offline import SamplingConflictError
+from inspections.api.offline import SamplingConflictError, SamplingJSONParser
 from inspections.choices import LabTestStatus
 from inspections.filtersets import FollowUpFilterSet, LabTestFilterSet, PublishedResultFilterSet, TaskFilterSet
 from inspections.models import (
@@ -339,7 +339,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
             409: ConflictErrorSerializer,
         },
     )
-    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
+    @action(detail=True, methods=["post"], parser_classes=[SamplingJSONParser, MultiPartParser, FormParser])
     def sampling(self, request, pk=None):
         """File the sampling record (photos inline, or sent ahead and named by `photo_keys`; signatures drawn on
         the screen), or record the enterprise's refusal with its evidence. With `client_key` a resend answers 200

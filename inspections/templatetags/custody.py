@@ -3,6 +3,7 @@ enterprise (what happened, when and where: evidence in an objection)."""
 
 from django import template
 
+from accounts.predicates import is_lab_technician
 from inspections.custody import custody_trail
 
 register = template.Library()
@@ -12,4 +13,6 @@ register = template.Library()
 def custody_trail_of(context, lab_test):
     user = context["request"].user
     with_names = user.has_perm("inspections.view_all_tasks")
-    return {"rows": custody_trail(lab_test, with_names=with_names), "with_names": with_names, "lab_test": lab_test}
+    blind = is_lab_technician.test(user)
+    rows = custody_trail(lab_test, with_names=with_names, blind=blind)
+    return {"rows": rows, "with_names": with_names, "lab_test": lab_test}
