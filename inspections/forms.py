@@ -173,7 +173,7 @@ class SamplingForm(forms.Form):
         label=_("Photos"), required=False, types=PHOTO_TYPES, types_label=_("photos (JPEG, PNG, HEIC, WebP)")
     )
     photo_keys = forms.CharField(required=False, widget=forms.HiddenInput)
-    client_key = forms.UUIDField(widget=forms.HiddenInput)
+    client_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
     signature_enterprise = forms.CharField(required=False, widget=forms.HiddenInput)
     signature_inspector_1 = forms.CharField(required=False, widget=forms.HiddenInput)
     signature_inspector_2 = forms.CharField(required=False, widget=forms.HiddenInput)

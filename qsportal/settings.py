@@ -364,6 +364,8 @@ SPECTACULAR_SETTINGS = {
         "GradeEnum": "credit.choices.Grade",
         "BlacklistStatusEnum": "credit.choices.BlacklistStatus",
         "RepairStatusEnum": "credit.choices.RepairStatus",
+        "CustodyKindEnum": "inspections.choices.CustodyKind",
+        "SignatureRoleEnum": "inspections.choices.SignatureRole",
     },
 }
 

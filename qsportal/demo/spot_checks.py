@@ -57,6 +57,7 @@ def seed_spot_checks(*, rng: random.Random, seed: int, as_of: datetime.date) -> 
     _industrial_campaign(leader, supervisor, inspectors, labs[0], seed=seed, as_of=as_of, rng=rng)
     _draft_campaign(supervisor, inspectors, labs[0], as_of=as_of)
     _follow_up_history(leader, supervisor, inspectors, labs[0], demo_enterprise, seed=seed, as_of=as_of)
+    demo_custody.seed_custody(as_of=as_of)
 
 
 def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
