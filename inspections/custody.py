@@ -129,6 +129,8 @@ def custody_scan(
     now = now or timezone.now()
     if kind not in CustodyKind.values:
         raise ValidationError({"kind": _("Not a custody event.")})
+    if kind == CustodyKind.SEALED:
+        raise ValidationError({"kind": _("A sample is sealed when its sampling record is filed.")})
     blind, seal = parse_qr(code)
     lab_test = (
         LabTest.objects.select_for_update().select_related("task__campaign", "lab").filter(blind_code=blind).first()
@@ -155,8 +157,6 @@ def custody_scan(
         at=now,
     )
     errors = {}
-    if kind == CustodyKind.SEALED:
-        errors["kind"] = _("A sample is sealed when its sampling record is filed.")
     if kind == CustodyKind.RECEIVED:
         if seal_intact is None:
             errors["seal_intact"] = _("Say whether the seal is intact.")

@@ -366,6 +366,7 @@ SPECTACULAR_SETTINGS = {
         "RepairStatusEnum": "credit.choices.RepairStatus",
         "CustodyKindEnum": "inspections.choices.CustodyKind",
         "SignatureRoleEnum": "inspections.choices.SignatureRole",
+        "SamplingOutcomeEnum": "inspections.choices.SamplingOutcome",
     },
 }
 

@@ -314,7 +314,7 @@ def test_the_page_shows_a_conflict(spot, client):
     task.cancel_reason = "重新抽取"
     task.save()
     data = {**{k: v for k, v in body().items() if k not in ("photo_keys", "signatures")}, "outcome": "sampled"}
-    response = client.post(f"/tasks/{task.pk}/sampling/", data)
+    response = client.post(f"/tasks/{task.pk}/sampling/", {**data, "photos": [photo()]})
     assert response.status_code == 409 and "重新抽取" in response.content.decode()
 
 

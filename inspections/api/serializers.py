@@ -376,7 +376,6 @@ class SamplingSignatureSerializer(serializers.ModelSerializer):
 
 class SamplingRecordSerializer(serializers.ModelSerializer):
     photos = SamplingPhotoSerializer(many=True, read_only=True)
-    signatures = SamplingSignatureSerializer(many=True, read_only=True)
 
     class Meta:
         model = SamplingRecord
@@ -392,8 +391,17 @@ class SamplingRecordSerializer(serializers.ModelSerializer):
             "filed_by",
             "filed_at",
             "photos",
-            "signatures",
         ]
+        read_only_fields = fields
+
+
+class SamplingFiledSerializer(SamplingRecordSerializer):
+    """The record as filed, with its signatures (their times and the SHA-256 of the record they signed)."""
+
+    signatures = SamplingSignatureSerializer(many=True, read_only=True)
+
+    class Meta(SamplingRecordSerializer.Meta):
+        fields = [*SamplingRecordSerializer.Meta.fields, "signatures"]
         read_only_fields = fields
 
 

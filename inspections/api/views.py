@@ -326,7 +326,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["due_on", "id"]
 
     def get_queryset(self):
-        return selectors.task_list(self.request.user).prefetch_related("sampling__photos", "sampling__signatures")
+        return selectors.task_list(self.request.user).prefetch_related("sampling__photos")
 
     @extend_schema(
         request={
@@ -334,8 +334,8 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
             "multipart/form-data": serializers.SamplingSerializer,
         },
         responses={
-            200: serializers.SamplingRecordSerializer,
-            201: serializers.SamplingRecordSerializer,
+            200: serializers.SamplingFiledSerializer,
+            201: serializers.SamplingFiledSerializer,
             409: ConflictErrorSerializer,
         },
     )
@@ -362,7 +362,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         except sampling.SamplingConflict as conflict:
             raise SamplingConflictError(conflict) from None
         code = status.HTTP_200_OK if record.replayed else status.HTTP_201_CREATED
-        return Response(serializers.SamplingRecordSerializer(record).data, status=code)
+        return Response(serializers.SamplingFiledSerializer(record).data, status=code)
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path="sampling-record", renderer_classes=[PDFRenderer])

@@ -45,8 +45,11 @@ def _store_photos(request, task: Task, form) -> list[str]:
         return keys
     for upload in uploads:
         key = uuid.uuid4()
-        with transaction.atomic():
-            sampling.sampling_upload(actor=request.user, task=task, key=key, upload=upload)
+        try:
+            with transaction.atomic():
+                sampling.sampling_upload(actor=request.user, task=task, key=key, upload=upload)
+        except sampling.SamplingConflict:
+            break  # the task is no longer open: filing the record says why
         keys.append(str(key))
     return keys
 
@@ -64,8 +67,11 @@ def sampling_page(request, pk: int):
         form.photo_error = None
         data = request.POST.copy()
         data["photo_keys"] = ",".join(_store_photos(request, task, form))
-        form = forms.SamplingForm(data, task=task)
-        if form.is_valid():
+        photo_error, form = form.photo_error, forms.SamplingForm(data, task=task)
+        if photo_error:
+            form.is_valid()
+            form.add_error("photos", photo_error)
+        elif form.is_valid():
             try:
                 record = sampling.sampling_file(
                     actor=request.user,

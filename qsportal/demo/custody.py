@@ -47,7 +47,7 @@ def seed_custody(*, as_of) -> None:
             actor=inspector, code=custody.qr_content(lab_test), kind=CustodyKind.DISPATCHED, place="顺丰速运", now=now
         )
     for lab_test in waiting[1:2]:
-        photo = ContentFile(_SEAL_PHOTO, name="封条破损.png")
+        photo = ContentFile(_seal_photo(), name="封条破损.png")
         receive(lab_test, seal_intact=False, photo=photo, when=now)
     supervisor = User.objects.filter(role=Role.SUPERVISOR).order_by("pk").first()
     retained = list(RetainedSample.objects.filter(task__status=TaskStatus.FINAL).select_related("task").order_by("pk"))
@@ -60,8 +60,12 @@ def seed_custody(*, as_of) -> None:
             break
 
 
-# A 1×1 PNG: the demo has no camera.
-_SEAL_PHOTO = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-    b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
-)
+def _seal_photo() -> bytes:
+    """A small photo of the broken seal: the demo has no camera."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, format="PNG")
+    return buffer.getvalue()
