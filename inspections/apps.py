@@ -12,4 +12,8 @@ class InspectionsConfig(AppConfig):
         from inspections.timeline import spot_check_events, spot_check_section
 
         indicators.register()
+        from core.inbox import inbox_source_register
+        from inspections.custody import broken_seals_inbox
+
+        inbox_source_register(broken_seals_inbox)
         file_contributions_register(events=spot_check_events, section=spot_check_section)

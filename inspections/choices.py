@@ -117,3 +117,21 @@ class ProposalStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting the leader's decision")
     APPROVED = "approved", _("Decided")
     REJECTED = "rejected", _("Rejected")
+
+
+class SignatureRole(models.TextChoices):
+    """Who signs the sampling record on the screen: the enterprise's representative and both inspectors."""
+
+    ENTERPRISE = "enterprise", _("Enterprise representative")
+    INSPECTOR_1 = "inspector_1", _("First inspector")
+    INSPECTOR_2 = "inspector_2", _("Second inspector")
+
+
+class CustodyKind(models.TextChoices):
+    """A hand-over of a sealed sample, each recorded by scanning the QR code on its seal label."""
+
+    SEALED = "sealed", _("Sealed on site")
+    DISPATCHED = "dispatched", _("Handed to the courier or carried")
+    RECEIVED = "received", _("Received at the laboratory")
+    RETAINED_STORED = "retained_stored", _("Retained sample stored")
+    RETAINED_USED = "retained_used", _("Retained sample used for a re-test")

@@ -1,4 +1,7 @@
+import uuid
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -7,10 +10,11 @@ from accounts.roles import Role
 from core.files import PHOTO_TYPES, UploadsField
 from core.forms import DATE_INPUT, CreditCodeField, FreeTextField
 from enterprises.selectors import current_products, enterprises_on_file, register_filter_form
-from inspections.choices import ReferralSource
+from inspections.choices import CustodyKind, ReferralSource
 from inspections.models import Campaign, Laboratory, TestItem
 from inspections.models.campaigns import CAMPAIGN_FIELDS
 from inspections.models.tasks import SAMPLING_FIELDS
+from inspections.signatures import png_from_data_url
 
 # The register filters a campaign's eligible pool may use (the same FilterSet as the register list).
 POOL_FILTERS = ("district", "area", "industry", "scale", "licence_kind")
@@ -123,7 +127,9 @@ class RedrawDecisionForm(forms.Form):
 
 
 class SamplingForm(forms.Form):
-    """The sampling record (抽样单), laid out for a phone; or the refusal and its reason."""
+    """The sampling record (抽样单), laid out for a phone; or the refusal, its reason and its evidence. Photos are
+    received ahead of the record (kept by their keys, so they survive a validation error), the signatures are drawn
+    on the screen, and the device's key makes a resend file nothing new."""
 
     outcome = forms.ChoiceField(
         label=_("Outcome"),
@@ -146,22 +152,106 @@ class SamplingForm(forms.Form):
         help_text=_("e.g. 6 bottles: 3 for testing, 3 in reserve"),
     )
     sampling_place = forms.CharField(label=_("Sampling place"), max_length=128, required=False)
-    seal_numbers = forms.CharField(label=_("Seal numbers"), max_length=128, required=False)
+    seal_numbers = forms.CharField(
+        label=_("Seal numbers"),
+        max_length=128,
+        required=False,
+        help_text=_("One per sealed unit, separated by commas: each gets a seal label."),
+    )
     enterprise_signatory = forms.CharField(label=_("Signed for the enterprise by"), max_length=64, required=False)
     inspector_signatories = forms.CharField(label=_("Signed by the inspectors"), max_length=128)
     refusal_reason = FreeTextField(
         label=_("Reason given for refusing"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    refusal_witness = forms.CharField(
+        label=_("Witness of the refusal"),
+        max_length=64,
+        required=False,
+        help_text=_("A refusal needs evidence: a photo, or the name of a witness."),
+    )
+    confirm_refusal = forms.BooleanField(label=_("I confirm that the enterprise refused to be sampled"), required=False)
     photos = UploadsField(
         label=_("Photos"), required=False, types=PHOTO_TYPES, types_label=_("photos (JPEG, PNG, HEIC, WebP)")
+    )
+    photo_keys = forms.CharField(required=False, widget=forms.HiddenInput)
+    client_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    signature_enterprise = forms.CharField(required=False, widget=forms.HiddenInput)
+    signature_inspector_1 = forms.CharField(required=False, widget=forms.HiddenInput)
+    signature_inspector_2 = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    SIGNATURE_FIELDS = ("signature_enterprise", "signature_inspector_1", "signature_inspector_2")
+    # Marked as required on the page before anything is sent (the service checks them again).
+    REQUIRED_WHEN_SAMPLED = (
+        "product_name",
+        "batch_number",
+        "quantity",
+        "sampling_place",
+        "seal_numbers",
+        "enterprise_signatory",
+        "inspector_signatories",
+        "photos",
+    )
+
+    SAMPLED_ONLY = (
+        "product",
+        "product_name",
+        "specification",
+        "trademark",
+        "batch_number",
+        "production_date",
+        "quantity",
+        "sampling_place",
+        "seal_numbers",
+        "enterprise_signatory",
     )
 
     def __init__(self, *args, task, **kwargs):
         super().__init__(*args, **kwargs)
+        self.task = task
+        self.inspectors = list(task.inspectors.order_by("pk"))
         self.fields["product"].queryset = current_products(enterprises=task.enterprise)
         self.fields["photos"].widget.attrs.update({"accept": "image/*", "capture": "environment"})
-        self.initial.setdefault("inspector_signatories", "、".join(i.get_full_name() for i in task.inspectors.all()))
+        self.initial.setdefault("inspector_signatories", "、".join(i.get_full_name() for i in self.inspectors))
         self.initial.setdefault("sampling_place", task.enterprise.address)
+        self.initial.setdefault("client_key", uuid.uuid4())
+
+    def signer_names(self) -> dict:
+        names = [i.get_full_name() or i.username for i in self.inspectors] + ["", ""]
+        return {
+            "enterprise": (self.data.get("enterprise_signatory") or "") if self.is_bound else "",
+            "inspector_1": names[0],
+            "inspector_2": names[1],
+        }
+
+    def clean_photo_keys(self) -> list:
+        keys = []
+        for text in (self.cleaned_data.get("photo_keys") or "").split(","):
+            if text.strip():
+                try:
+                    keys.append(uuid.UUID(text.strip()))
+                except ValueError:
+                    raise forms.ValidationError(_("Some photos were not received: send them again.")) from None
+        return keys[:50]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == "refused" and not data.get("confirm_refusal"):
+            self.add_error("confirm_refusal", _("Confirm the refusal before it becomes final."))
+        now = timezone.now()
+        self.signed = []
+        for name in self.SIGNATURE_FIELDS:
+            value = data.get(name)
+            if not value:
+                continue
+            role = name.removeprefix("signature_")
+            try:
+                image = png_from_data_url(value, field=name)
+            except ValidationError as error:
+                self.add_error(name, error.message_dict[name])
+                continue
+            signer = data.get("enterprise_signatory") if role == "enterprise" else self.signer_names()[role]
+            self.signed.append({"role": role, "signer_name": signer or "", "image": image, "signed_at": now})
+        return data
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in SAMPLING_FIELDS}
@@ -169,6 +259,36 @@ class SamplingForm(forms.Form):
     @property
     def refused(self) -> bool:
         return self.cleaned_data["outcome"] == "refused"
+
+
+class ScanForm(forms.Form):
+    """One scan of a seal label, from the phone's camera or a desk scanner typing into the code field."""
+
+    code = forms.CharField(label=_("Seal label code"), max_length=128)
+    kind = forms.ChoiceField(label=_("Event"), choices=CustodyKind.choices[1:])
+    seal_intact = forms.TypedChoiceField(
+        label=_("Seal on receipt"),
+        choices=[("", "—"), ("true", _("Intact")), ("false", _("Broken"))],
+        coerce=lambda value: value == "true",
+        empty_value=None,
+        required=False,
+    )
+    place = forms.CharField(label=_("Place"), max_length=128, required=False)
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)
+    photo = UploadsField(
+        label=_("Photo"), required=False, types=PHOTO_TYPES, types_label=_("photos (JPEG, PNG, HEIC, WebP)")
+    )
+    latitude = forms.DecimalField(required=False, widget=forms.HiddenInput, max_digits=12, decimal_places=8)
+    longitude = forms.DecimalField(required=False, widget=forms.HiddenInput, max_digits=12, decimal_places=8)
+    key = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+
+class RetainedForm(forms.Form):
+    storage_place = forms.CharField(label=_("Storage place"), max_length=128)
+
+
+class DisposalForm(forms.Form):
+    note = forms.CharField(label=_("How it was disposed of"), max_length=255)
 
 
 class FindingsForm(forms.Form):

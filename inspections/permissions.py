@@ -71,3 +71,10 @@ rules.add_perm("inspections.list_conflicts", staff_or_admin | is_inspector)
 grant_model_perms("inspections", ["laboratory"], ["view", "add", "change"], is_admin)
 grant_model_perms("inspections", ["conflictdeclaration", "campaign", "draw"], ["view"], is_admin)
 # `inspections.view_task` above also opens the read-only admin list of tasks to administrators.
+# Field sampling and the chain of custody: who may scan which sample, and store or dispose of the retained half, is
+# decided by inspections.custody per sample; these let the roles that take part reach the endpoints.
+rules.add_perm("inspections.upload_sampling_photo", is_inspector)
+rules.add_perm("inspections.scan_custody", staff | is_inspector | is_lab_technician)
+rules.add_perm("inspections.view_custody", staff_or_admin | is_lab_technician | is_enterprise_user)
+rules.add_perm("inspections.view_retained", staff_or_admin | is_lab_technician)
+rules.add_perm("inspections.manage_retained", staff | is_lab_technician)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inspections.views import campaigns, followups, notices, public, results, tasks
+from inspections.views import campaigns, followups, notices, offline, public, results, tasks
 
 app_name = "inspections"
 urlpatterns = [
@@ -19,7 +19,14 @@ urlpatterns = [
     path("spot-checks/<int:pk>/<slug:action>/", campaigns.campaign_action, name="campaign_action"),
     path("tasks/", tasks.my_tasks, name="my_tasks"),
     path("tasks/<int:pk>/", tasks.task_detail, name="task"),
-    path("tasks/<int:pk>/sampling/", tasks.sampling_create, name="sampling"),
+    path("tasks/<int:pk>/sampling/", offline.sampling_page, name="sampling"),
+    path("tasks/<int:pk>/sampling-record.pdf", offline.sampling_record_download, name="sampling_pdf"),
+    path("tasks/<int:pk>/seal-labels.pdf", offline.seal_labels_download, name="seal_labels"),
+    path("tasks/<int:pk>/retained/", offline.retained_page, name="retained"),
+    path("custody/scan/", offline.scan_page, name="scan"),
+    path("custody/broken-seals/", offline.broken_seals, name="broken_seals"),
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
     path("tasks/<int:pk>/photos/<int:photo_pk>/", tasks.photo_download, name="photo"),
     path("conflicts/", tasks.conflicts, name="conflicts"),
     path("conflicts/<int:pk>/withdraw/", tasks.conflict_withdraw, name="conflict_withdraw"),

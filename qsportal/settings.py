@@ -366,6 +366,9 @@ SPECTACULAR_SETTINGS = {
         "GradeEnum": "credit.choices.Grade",
         "BlacklistStatusEnum": "credit.choices.BlacklistStatus",
         "RepairStatusEnum": "credit.choices.RepairStatus",
+        "CustodyKindEnum": "inspections.choices.CustodyKind",
+        "SignatureRoleEnum": "inspections.choices.SignatureRole",
+        "SamplingOutcomeEnum": "inspections.choices.SamplingOutcome",
     },
 }
 
@@ -392,6 +395,8 @@ LOGGING = {
 INSPECTORS_PER_TASK = env_int("INSPECTORS_PER_TASK", 2)  # at least 2 inspectors on every on-site task
 OBJECTION_DAYS = env_int("OBJECTION_DAYS", 15)  # calendar days after the enterprise receives a result
 OBJECTION_WORKING_DAYS_FOOD = env_int("OBJECTION_WORKING_DAYS_FOOD", 7)  # food: working days instead
+# The retained sample (备样) is kept this many days after its result is final (past the objection window and re-test).
+RETAINED_SAMPLE_HOLD_DAYS = env_int("RETAINED_SAMPLE_HOLD_DAYS", 30)
 RECTIFICATION_DAYS = env_int("RECTIFICATION_DAYS", 60)  # calendar days after the order (SAMR Order 18 Art 46)
 FIRST_RECHECK_DAYS = env_int("FIRST_RECHECK_DAYS", 75)  # first re-check within this many days of the order
 SECOND_RECHECK_FROM_DAYS = env_int("SECOND_RECHECK_FROM_DAYS", 60)  # second re-check 60 to 90 days after the notice

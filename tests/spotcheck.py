@@ -9,7 +9,8 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.roles import Role
-from inspections.choices import LimitKind
+from inspections import custody
+from inspections.choices import CustodyKind, LimitKind
 from inspections.models import Campaign, FollowUp, LabTest, Task, TestItem
 from inspections.services import campaigns, draws, followups, sampling, testing
 from tests.factories import EnterpriseFactory, LaboratoryFactory, ProductFactory, StandardFactory, UserFactory
@@ -119,7 +120,19 @@ class SpotCheck:
             photos=[photo()],
         )
 
+    def receive(self, lab_test: LabTest, *, technician=None, seal_intact: bool = True):
+        """The laboratory scans the sample's seal label on receipt (findings wait for it)."""
+        return custody.custody_scan(
+            actor=technician or lab_test.lab.technicians.order_by("pk").first(),
+            code=custody.qr_content(lab_test),
+            kind=CustodyKind.RECEIVED,
+            seal_intact=seal_intact,
+            photo=None if seal_intact else photo("seal.png"),
+        )
+
     def test_result(self, lab_test: LabTest, *, cadmium: str, label_ok: bool = True, technician=None) -> LabTest:
+        if not lab_test.custody_events.filter(kind=CustodyKind.RECEIVED).exists():
+            self.receive(lab_test)  # by the laboratory's own technician, whoever then enters the findings
         return testing.lab_test_save_results(
             actor=technician or self.technician,
             lab_test=lab_test,

@@ -8,11 +8,13 @@ import pytest
 from django.utils import timezone
 
 from accounts.roles import Role
+from inspections import custody
 from inspections.choices import FollowUpOutcome, TaskKind, TaskStatus, Verdict
 from inspections.models import Campaign, Draw, FollowUp, LabTest, PublishedResult, Task
 from tests.factories import LaboratoryFactory, ProductFactory, StandardFactory, UserFactory
 from tests.spotcheck import PNG
 from tests.test_browser import log_in
+from tests.test_browser_offline import sign
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -198,12 +200,22 @@ def sample_on_phone(session, city, task):
     phone.fill("input[name=seal_numbers]", "YYSJ-00001")
     phone.fill("input[name=enterprise_signatory]", "王质检")
     phone.set_input_files("input[name=photos]", str(city["photo"]))
+    phone.wait_for_selector("[data-photo-list] [data-key]")
+    for role in ("enterprise", "inspector_1", "inspector_2"):
+        sign(phone, role)
     phone.get_by_test_id("sampling-form").locator("button[type=submit]").click()
-    phone.wait_for_url(f"**/tasks/{task.pk}/")
+    phone.wait_for_function("() => document.querySelector('[data-sync-status]').dataset.state === 'sent'")
+    phone.goto(f"{session.url}/tasks/{task.pk}/")
 
 
 def enter_findings(session, username, lab_test, cadmium):
     lab = session.page(username)
+    lab.goto(f"{session.url}/custody/scan/")  # the receipt scan first: no findings before it
+    lab.fill("input[name=code]", custody.qr_content(lab_test))
+    lab.select_option("select[name=kind]", "received")
+    lab.select_option("select[name=seal_intact]", "true")
+    lab.locator("[data-testid=scan-form] button[type=submit]").click()
+    lab.wait_for_load_state()
     lab.goto(f"{session.url}/")
     lab.locator(f"a[href$='/results/{lab_test.pk}/']").first.click()
     item = lab_test.task.campaign.items.get()

@@ -890,6 +890,7 @@ def test_a_real_spot_check_moves_the_grade_through_the_event_handler(actors, dja
             photos=[],
             refused=True,
             refusal_reason="企业负责人拒绝抽样",
+            refusal_witness="市场管理员 周见证",
         )
     grade = CreditGrade.objects.get(enterprise=refused.enterprise)
     # A refusal: veto. It opens no follow-up (its penalty is proposed to a leader), so no open follow-up's risk.

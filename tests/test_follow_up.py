@@ -338,6 +338,7 @@ def test_a_refused_recheck_counts_as_failed_and_is_proposed_a_penalty(failed):
         photos=[],
         refused=True,
         refusal_reason="拒绝复查",
+        refusal_witness="市场管理员 周见证",
     )
     failed.follow_up.refresh_from_db()
     assert failed.follow_up.stage == FollowUpStage.PROVINCE

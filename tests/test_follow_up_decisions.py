@@ -61,6 +61,7 @@ def refused(actors):
         photos=[],
         refused=True,
         refusal_reason="企业负责人拒绝抽样",
+        refusal_witness="市场管理员 周见证",
     )
     spot.task = task
     spot.proposal = DecisionProposal.objects.get(task=task)

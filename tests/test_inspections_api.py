@@ -145,6 +145,8 @@ def test_a_campaign_from_plan_to_final_result_and_follow_up_through_the_api(acto
     queue = lab_client.get(f"{API}/results/")
     assert queue.json()["count"] == 1 and enterprise.name not in queue.content.decode()
     initial = queue.json()["results"][0]
+    receipt = {"code": f"QSS:{initial['blind_code']}:", "kind": "received", "seal_intact": True}
+    assert lab_client.post(f"{API}/custody/", receipt, format="json").status_code == 201  # the receipt scan first
     found = lab_client.post(
         f"{API}/results/{initial['id']}/findings/",
         {"findings": [{"item": items["镉(以Cd计)"], "value": "0.35"}, {"item": items["标签"], "conforms": True}]},
@@ -185,6 +187,8 @@ def test_a_campaign_from_plan_to_final_result_and_follow_up_through_the_api(acto
     # The re-test, blind again at the drawn laboratory, confirms the result: it is final.
     retest = token_api(retest_technician).get(f"{API}/results/").json()["results"]
     assert [row["kind"] for row in retest] == [LabTestKind.RETEST]
+    receipt = {"code": retest[0]["blind_code"], "kind": "received", "seal_intact": True}
+    assert token_api(retest_technician).post(f"{API}/custody/", receipt, format="json").status_code == 201
     retested = token_api(retest_technician).post(
         f"{API}/results/{retest[0]['id']}/findings/",
         {
@@ -231,7 +235,12 @@ def test_a_refusal_is_filed_without_photos_and_is_final_at_once(spot):
     task = spot.task_at()
     refused = token_api(spot.inspector_of(task)).post(
         f"{API}/tasks/{task.pk}/sampling/",
-        {"refused": "true", "refusal_reason": "企业负责人拒绝抽样", "inspector_signatories": "李检查、赵检查"},
+        {
+            "refused": "true",
+            "refusal_reason": "企业负责人拒绝抽样",
+            "refusal_witness": "市场管理员 周见证",
+            "inspector_signatories": "李检查、赵检查",
+        },
     )
     assert refused.status_code == 201, refused.json()
     assert refused.json()["outcome"] == "refused" and refused.json()["photos"] == []

@@ -131,6 +131,7 @@ def test_the_lab_enters_findings_blind(client, spot):
     for secret in (task.enterprise.name, task.enterprise.credit_code, task.sampling.trademark):
         assert secret not in queue and secret not in shown
     assert lab_test.blind_code in queue
+    spot.receive(lab_test)
     data = {f"item_{spot.cadmium.pk}": "0.31", f"item_{spot.labelling.pk}": "yes", "submit": "1"}
     assert client.post(lab_test.get_absolute_url(), data).status_code == 302
     lab_test.refresh_from_db()

@@ -88,6 +88,7 @@ def test_a_refusal_counts_as_nonconforming_at_once(spot):
         photos=[],
         refused=True,
         refusal_reason="企业负责人拒绝抽样",
+        refusal_witness="市场管理员 周见证",
     )
     task.refresh_from_db()
     assert task.status == TaskStatus.FINAL and task.verdict == Verdict.REFUSED
@@ -120,6 +121,7 @@ def test_results_cannot_be_submitted_incomplete_or_changed_after_submission(spot
     task = spot.task_at()
     spot.sample(task)
     lab_test = LabTest.objects.get(task=task)
+    spot.receive(lab_test)
     testing.lab_test_save_results(
         actor=spot.technician, lab_test=lab_test, findings={spot.cadmium.pk: {"value": "0.3"}}, submit=False
     )

@@ -5,6 +5,7 @@ Results are rendered three ways: bureau staff see everything; a laboratory sees 
 test items and its own findings, nothing that names the enterprise); an enterprise sees its notified result with
 its deadline to object."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +27,7 @@ from enterprises.selectors import (
     register_filter_form,
     standards,
 )
-from inspections.choices import ReferralSource, TaskStatus
+from inspections.choices import ReferralSource, SignatureRole, TaskStatus
 from inspections.forms import POOL_FILTERS
 from inspections.models import (
     Campaign,
@@ -44,11 +45,13 @@ from inspections.models import (
     RedrawRequest,
     SamplingPhoto,
     SamplingRecord,
+    SamplingSignature,
     Task,
     TestItem,
 )
 from inspections.models.campaigns import CAMPAIGN_FIELDS
 from inspections.models.tasks import SAMPLING_FIELDS
+from inspections.signatures import png_from_data_url
 
 
 class UserBriefSerializer(serializers.ModelSerializer):
@@ -364,6 +367,13 @@ class SamplingPhotoSerializer(serializers.ModelSerializer):
         return reverse("inspections:photo", args=[photo.record.task_id, photo.pk])
 
 
+class SamplingSignatureSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SamplingSignature
+        fields = ["role", "signer_name", "signed_at", "image_sha256", "record_sha256"]
+        read_only_fields = fields
+
+
 class SamplingRecordSerializer(serializers.ModelSerializer):
     photos = SamplingPhotoSerializer(many=True, read_only=True)
 
@@ -375,6 +385,8 @@ class SamplingRecordSerializer(serializers.ModelSerializer):
             "outcome",
             *SAMPLING_FIELDS,
             "refusal_reason",
+            "refusal_witness",
+            "client_key",
             "sampled_at",
             "filed_by",
             "filed_at",
@@ -383,18 +395,75 @@ class SamplingRecordSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class SamplingFiledSerializer(SamplingRecordSerializer):
+    """The record as filed, with its signatures (their times and the SHA-256 of the record they signed)."""
+
+    signatures = SamplingSignatureSerializer(many=True, read_only=True)
+
+    class Meta(SamplingRecordSerializer.Meta):
+        fields = [*SamplingRecordSerializer.Meta.fields, "signatures"]
+        read_only_fields = fields
+
+
+class SignatureSerializer(serializers.Serializer):
+    """A signature drawn on the screen: the canvas as a PNG data URL, who signed and when."""
+
+    role = serializers.ChoiceField(choices=SignatureRole.choices)
+    signer_name = serializers.CharField(max_length=64, allow_blank=True, required=False, default="")
+    image = serializers.CharField(
+        max_length=700_000, trim_whitespace=False, help_text=_("data:image/png;base64,... from the canvas")
+    )
+    signed_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+    def validate_image(self, value: str) -> bytes:
+        try:
+            return png_from_data_url(value, field="image")
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict["image"]) from None
+
+
 class SamplingSerializer(serializers.ModelSerializer):
     """The sampling record as filed on site (multipart, with the photos). Which fields a sampled record needs, and
     that the product is on the enterprise's file, is checked by the service."""
 
     refused = serializers.BooleanField(default=False, help_text=_("The enterprise refused to be sampled."))
     refusal_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    refusal_witness = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
     photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+    client_key = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("The device's key for this record: a resend with it files nothing new (200 with the record)."),
+    )
+    photo_keys = serializers.ListField(
+        child=serializers.UUIDField(),
+        required=False,
+        default=list,
+        max_length=50,
+        help_text=_("Keys of the photos sent ahead to sampling-uploads/."),
+    )
+    signatures = SignatureSerializer(many=True, required=False, default=list, max_length=3)
 
     class Meta:
         model = SamplingRecord
-        fields = [*SAMPLING_FIELDS, "refused", "refusal_reason", "photos"]
+        fields = [
+            *SAMPLING_FIELDS,
+            "refused",
+            "refusal_reason",
+            "refusal_witness",
+            "photos",
+            "client_key",
+            "photo_keys",
+            "signatures",
+        ]
         extra_kwargs = {name: {"required": False} for name in SAMPLING_FIELDS}
+
+    def validate_signatures(self, signatures: list) -> list:
+        roles = [signature["role"] for signature in signatures]
+        if len(set(roles)) != len(roles):
+            raise serializers.ValidationError(_("One signature per signer."))
+        return signatures
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

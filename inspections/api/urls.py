@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from inspections.api import views
+from inspections.api import offline, views
 
 router = DefaultRouter(trailing_slash=True)
 router.register("campaigns", views.CampaignViewSet, basename="campaign")
@@ -17,5 +17,8 @@ router.register("province-reports", views.ProvinceReportViewSet, basename="provi
 router.register("decision-proposals", views.DecisionProposalViewSet, basename="decision-proposal")
 router.register("published-results", views.PublishedResultViewSet, basename="published-result")
 router.register("conflicts", views.ConflictViewSet, basename="conflict")
+router.register("sampling-uploads", offline.SamplingUploadViewSet, basename="sampling-upload")
+router.register("custody", offline.CustodyViewSet, basename="custody")
+router.register("retained-samples", offline.RetainedSampleViewSet, basename="retained-sample")
 
 urlpatterns = router.urls

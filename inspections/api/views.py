@@ -3,9 +3,14 @@ may act and from which state, and audits), and renders the result. Reads go thro
 a record that is not the caller's answers 404 exactly like one that does not exist."""
 
 from django.db.models import Prefetch
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 
 from accounts.models import User
@@ -17,6 +22,7 @@ from core.api.validation import valid_body as _valid
 from core.notices import may_open
 from inspections import selectors
 from inspections.api import serializers
+from inspections.api.offline import SamplingConflictError, SamplingJSONParser
 from inspections.choices import LabTestStatus
 from inspections.filtersets import FollowUpFilterSet, LabTestFilterSet, PublishedResultFilterSet, TaskFilterSet
 from inspections.models import (
@@ -33,7 +39,25 @@ from inspections.models import (
     TestItem,
 )
 from inspections.models.tasks import SAMPLING_FIELDS
+from inspections.sampling_documents import sampling_record_pdf, seal_labels_pdf
 from inspections.services import campaigns, draws, followups, publication, sampling, testing
+
+
+class PDFRenderer(BaseRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class ConflictErrorSerializer(drf_serializers.Serializer):
+    """409: the task changed while the phone was offline; `error.code` says how (task_cancelled, already_filed,
+    key_reused) and `error.message` why."""
+
+    error = drf_serializers.DictField(child=drf_serializers.CharField())
 
 
 def _is(user, role: str) -> bool:
@@ -294,6 +318,8 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         "list": "inspections.list_tasks",
         "retrieve": "inspections.view_task",
         "sampling": "inspections.file_sampling",
+        "sampling_record": "inspections.view_task",
+        "seal_labels": "inspections.view_task",
     }
     filterset_class = TaskFilterSet
     ordering_fields = ["due_on", "created_at", "status", "finalised_at"]
@@ -303,23 +329,59 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.task_list(self.request.user).prefetch_related("sampling__photos")
 
     @extend_schema(
-        request={"multipart/form-data": serializers.SamplingSerializer},
-        responses={201: serializers.SamplingRecordSerializer},
+        request={
+            "application/json": serializers.SamplingSerializer,
+            "multipart/form-data": serializers.SamplingSerializer,
+        },
+        responses={
+            200: serializers.SamplingFiledSerializer,
+            201: serializers.SamplingFiledSerializer,
+            409: ConflictErrorSerializer,
+        },
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    @action(detail=True, methods=["post"], parser_classes=[SamplingJSONParser, MultiPartParser, FormParser])
     def sampling(self, request, pk=None):
-        """File the sampling record with its photos, or record the enterprise's refusal."""
+        """File the sampling record (photos inline, or sent ahead and named by `photo_keys`; signatures drawn on
+        the screen), or record the enterprise's refusal with its evidence. With `client_key` a resend answers 200
+        with the record filed the first time; a task cancelled or re-assigned meanwhile answers 409 with why."""
         task = self.get_object()
         body = _valid(serializers.SamplingSerializer, request, context=self.get_serializer_context())
-        record = sampling.sampling_file(
-            actor=request.user,
-            task=task,
-            values={name: body[name] for name in SAMPLING_FIELDS if name in body},
-            photos=body["photos"],
-            refused=body["refused"],
-            refusal_reason=body["refusal_reason"],
-        )
-        return Response(serializers.SamplingRecordSerializer(record).data, status=status.HTTP_201_CREATED)
+        try:
+            record = sampling.sampling_file(
+                actor=request.user,
+                task=task,
+                values={name: body[name] for name in SAMPLING_FIELDS if name in body},
+                photos=body["photos"],
+                refused=body["refused"],
+                refusal_reason=body["refusal_reason"],
+                refusal_witness=body["refusal_witness"],
+                client_key=body["client_key"],
+                photo_keys=body["photo_keys"],
+                signatures=body["signatures"],
+            )
+        except sampling.SamplingConflict as conflict:
+            raise SamplingConflictError(conflict) from None
+        code = status.HTTP_200_OK if record.replayed else status.HTTP_201_CREATED
+        return Response(serializers.SamplingFiledSerializer(record).data, status=code)
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path="sampling-record", renderer_classes=[PDFRenderer])
+    def sampling_record(self, request, pk=None):
+        """The printed sampling record (抽样单), A4 PDF in Chinese."""
+        task = self.get_object()
+        if getattr(task, "sampling", None) is None:
+            raise NotFound()
+        return HttpResponse(sampling_record_pdf(task.sampling), content_type="application/pdf")
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path="seal-labels", renderer_classes=[PDFRenderer])
+    def seal_labels(self, request, pk=None):
+        """The seal labels (封条) of the task's first sample: one per sealed unit, with its QR code."""
+        task = self.get_object()
+        lab_test = LabTest.objects.filter(task=task).order_by("received_at", "pk").first()
+        if getattr(task, "sampling", None) is None or lab_test is None:
+            raise NotFound()
+        return HttpResponse(seal_labels_pdf(lab_test), content_type="application/pdf")
 
 
 def _result_schema(many: bool = False) -> PolymorphicProxySerializer:

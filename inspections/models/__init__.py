@@ -2,6 +2,12 @@
 follow-up of nonconforming results, and publication."""
 
 from inspections.models.campaigns import Campaign, CampaignReferral, ConflictDeclaration, Laboratory, TestItem
+from inspections.models.custody import (
+    CustodyEvent,
+    RetainedSample,
+    SamplingSignature,
+    SamplingUpload,
+)
 from inspections.models.draws import Draw, RedrawRequest
 from inspections.models.followups import DecisionProposal, FollowUp, ProvinceReport, RectificationAttachment
 from inspections.models.publication import PublishedResult
@@ -12,6 +18,7 @@ __all__ = [
     "Campaign",
     "CampaignReferral",
     "ConflictDeclaration",
+    "CustodyEvent",
     "DecisionProposal",
     "Draw",
     "FollowUp",
@@ -23,8 +30,11 @@ __all__ = [
     "PublishedResult",
     "RedrawRequest",
     "RectificationAttachment",
+    "RetainedSample",
     "SamplingPhoto",
     "SamplingRecord",
+    "SamplingSignature",
+    "SamplingUpload",
     "Task",
     "TestItem",
 ]

@@ -141,6 +141,14 @@ class SamplingRecord(models.Model):
     enterprise_signatory = models.CharField(_("signed for the enterprise by"), max_length=64, blank=True)
     inspector_signatories = models.CharField(_("signed by the inspectors"), max_length=128)
     refusal_reason = models.TextField(_("reason given for refusing"), blank=True)
+    refusal_witness = models.CharField(_("witness of the refusal"), max_length=64, blank=True)
+    client_key = models.UUIDField(
+        _("idempotency key"),
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Given by the device that filed the record: a resend with the same key files nothing new."),
+    )
     sampled_at = models.DateTimeField(_("sampled at"))
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")

@@ -15,6 +15,7 @@ from core.hygiene import text_within
 from core.notices import may_open, notice_open, notice_serve_on_paper
 from core.transitions import require_perm, require_state
 from inspections.choices import LabTestKind, LabTestStatus, TaskKind, TaskStatus, Verdict
+from inspections.custody import custody_require_receipt
 from inspections.draw import draw_laboratory
 from inspections.models import ItemResult, Laboratory, LabTest, Objection, Task
 from inspections.services.deadlines import objection_due_on
@@ -52,6 +53,7 @@ def lab_test_save_results(
     require_perm(actor, "inspections.enter_results", lab_test)
     lab_test = _locked(lab_test)
     require_state(lab_test, [LabTestStatus.PENDING])
+    custody_require_receipt(lab_test)
     items = {item.pk: item for item in lab_test.task.campaign.items.all()}
     errors = {}
     for item_id, finding in findings.items():

@@ -1,25 +1,26 @@
 """Tasks: an inspector's worklist and the sampling record filed on site (phone first); staff read every task."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.decorators import rule_required
-from core.pages import form_page, paginate, run_action
+from core.pages import paginate, run_action
 from inspections import forms
 from inspections.choices import TaskStatus
 from inspections.models import ConflictDeclaration, LabTest, SamplingPhoto, Task
 from inspections.selectors import inspector_worklist, task_list
-from inspections.services import campaigns, sampling
+from inspections.services import campaigns
+from inspections.views import offline
 
 
 @rule_required("inspections.view_my_tasks")
 def my_tasks(request):
     done = task_list(request.user).exclude(status=TaskStatus.ASSIGNED).order_by("-created_at", "-pk")[:20]
-    return render(request, "inspections/my_tasks.html", {"tasks": inspector_worklist(request.user), "done": done})
+    context = {"tasks": inspector_worklist(request.user), "done": done, "field_messages": offline.field_messages()}
+    return render(request, "inspections/my_tasks.html", context)
 
 
 def _task(request, pk: int) -> Task:
@@ -37,34 +38,6 @@ def task_detail(request, pk: int):
         "can_sample": task.status == TaskStatus.ASSIGNED and request.user.has_perm("inspections.file_sampling", task),
     }
     return render(request, "inspections/task_detail.html", context)
-
-
-@rule_required("inspections.view_my_tasks")
-def sampling_create(request, pk: int):
-    task = _task(request, pk)
-    if not request.user.has_perm("inspections.file_sampling", task):
-        raise PermissionDenied
-    form = forms.SamplingForm(request.POST or None, request.FILES or None, task=task)
-    return form_page(
-        request,
-        form,
-        title=_("Sampling record: %s") % task.enterprise.name,
-        save=lambda f: (
-            sampling.sampling_file(
-                actor=request.user,
-                task=task,
-                values=f.values(),
-                photos=f.cleaned_data["photos"],
-                refused=f.refused,
-                refusal_reason=f.cleaned_data["refusal_reason"],
-            ).task
-        ),
-        back=task.get_absolute_url(),
-        done=_("The sampling record is filed."),
-        multipart=True,
-        template="inspections/sampling_form.html",
-        task=task,
-    )
 
 
 @login_required

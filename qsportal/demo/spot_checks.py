@@ -30,6 +30,7 @@ from enterprises.models import Enterprise, Product, Standard
 from inspections.choices import LimitKind, TaskStatus
 from inspections.models import Campaign, FollowUp, Laboratory, LabTest, Task, TestItem
 from inspections.services import campaigns, draws, followups, publication, sampling, testing
+from qsportal.demo import custody as demo_custody
 from qsportal.demo.files import NATIONAL_STANDARDS
 
 LABS = [
@@ -56,6 +57,7 @@ def seed_spot_checks(*, rng: random.Random, seed: int, as_of: datetime.date) -> 
     _industrial_campaign(leader, supervisor, inspectors, labs[0], seed=seed, as_of=as_of, rng=rng)
     _draft_campaign(supervisor, inspectors, labs[0], as_of=as_of)
     _follow_up_history(leader, supervisor, inspectors, labs[0], demo_enterprise, seed=seed, as_of=as_of)
+    demo_custody.seed_custody(as_of=as_of)
 
 
 def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
@@ -205,6 +207,7 @@ def _findings(lab_test: LabTest, *, fail: bool, rng: random.Random) -> dict:
 
 def _test_and_notify(lab_test, supervisor, *, fail: bool, notified: datetime.datetime, rng) -> LabTest:
     technician = lab_test.lab.technicians.first()
+    demo_custody.receive(lab_test)
     testing.lab_test_save_results(
         actor=technician, lab_test=lab_test, findings=_findings(lab_test, fail=fail, rng=rng), submit=True
     )
@@ -305,6 +308,7 @@ def _industrial_campaign(leader, supervisor, inspectors, lab, *, seed, as_of, rn
     if not tasks:
         return
     first = LabTest.objects.get(task=tasks[0])
+    demo_custody.receive(first)
     testing.lab_test_save_results(
         actor=first.lab.technicians.first(), lab_test=first, findings=_findings(first, fail=False, rng=rng), submit=True
     )
@@ -393,6 +397,7 @@ def _follow_up_history(leader, supervisor, inspectors, lab, demo_enterprise, *, 
         photos=[],
         refused=True,
         refusal_reason="企业负责人以“产品已全部发往外地经销商”为由拒绝抽样，并拒绝在抽样单上签字。",
+        refusal_witness="园区管委会 周建国",
         now=_at(day(0), 15),
     )
     for task in (to_suspend, reported):

@@ -12,3 +12,8 @@ document.addEventListener("DOMContentLoaded", () => {
     if (!wide.matches && menu.open && !menu.contains(event.target)) menu.open = false;
   });
 });
+// Signed out (no user in the header): the field tool's copies of task pages are dropped from this phone.
+document.addEventListener("DOMContentLoaded", () => {
+  const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+  if (worker && !document.querySelector("[data-testid=current-user]")) worker.postMessage({ type: "forget" });
+});
