@@ -76,7 +76,7 @@ class DeclarationForm(forms.Form):
     standard = StandardNumberField(label=_("Standard declared (number)"))
     declared_on = forms.DateField(label=_("Declared and published on"), widget=DATE_INPUT)
     platform = forms.ChoiceField(label=_("Published on"), choices=DeclarationPlatform.choices)
-    url = forms.URLField(label=_("Address of the publication"), required=False, max_length=500)
+    url = forms.URLField(label=_("Address of the publication"), required=False, max_length=500, assume_scheme="https")
     claimed_standard = StandardNumberField(
         label=_("National standard it follows (number)"),
         required=False,

@@ -53,7 +53,10 @@ def catalogue_write(*, parsed, on_file: dict, result, filename: str, user) -> Ca
             result.updated += 1
             if standard.status not in OUTDATED_STANDARD_STATUSES and row.status in OUTDATED_STANDARD_STATUSES:
                 newly_outdated.append(row.number)
-        standard.title, standard.kind, standard.status = row.title, row.kind, row.status
+        # A replaced standard must name its successor, which may be further down the file: until the second pass
+        # links it, the row keeps a status the database accepts without one.
+        standard.title, standard.kind = row.title, row.kind
+        standard.status = StandardStatus.CURRENT if row.successor else row.status
         standard.issued_on, standard.effective_on = row.issued_on, row.effective_on
         standard.abolished_on = row.abolished_on
         standard.successor = None  # linked below, once every row of the file is on file
@@ -62,9 +65,8 @@ def catalogue_write(*, parsed, on_file: dict, result, filename: str, user) -> Ca
     for row in parsed:
         if row.successor:
             standard = by_number[row.number]
-            standard.successor = by_number[row.successor]
-            standard.full_clean(exclude=["code"])  # a row of the file named as its successor is on file now
-            standard.save(update_fields=["successor"])
+            standard.successor, standard.status = by_number[row.successor], row.status
+            standard.save(update_fields=["successor", "status"])
     result.outdated = len(newly_outdated)
     load = CatalogueLoad.objects.create(
         filename=filename[:255],
