@@ -11,7 +11,6 @@ from tests.factories import ProductFactory, StandardFactory, UserFactory
 
 
 def standards_staff(**kwargs):
-    kwargs.setdefault("username", "standards")
     return UserFactory(role=Role.SUPERVISOR, section=Section.STANDARDIZATION, **kwargs)
 
 

@@ -47,9 +47,11 @@ class StandardNumberField(serializers.CharField):
         kwargs.setdefault("max_length", 64)
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data):
-        number = normalise_number(super().to_internal_value(data))
-        standard = standard_model().objects.filter(code=number).first()
+    def run_validation(self, data=serializers.empty):
+        number = super().run_validation(data)  # the text's own checks (length, blank) first
+        if number in ("", None):
+            return None
+        standard = standard_model().objects.filter(code=normalise_number(number)).first()
         if standard is None:
             self.fail("unknown")
         return standard

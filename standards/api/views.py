@@ -94,6 +94,8 @@ class DeclarationViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=serializers.DeclarationCheckSerializer, responses=serializers.DeclarationSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])
     def check(self, request, pk=None):
+        if not request.user.has_perm("standards.check_declaration"):
+            self.permission_denied(request)
         declaration = get_object_or_404(Declaration.objects.restrict(request.user, "check"), pk=pk)
         body = valid_body(serializers.DeclarationCheckSerializer, request)
         return self._render(services.declaration_check(actor=request.user, declaration=declaration, **body))
