@@ -215,7 +215,12 @@ class YearTarget(models.Model):
             models.UniqueConstraint(
                 fields=["year", "measure", "district"],
                 name="target_one_per_year_measure_district",
-                nulls_distinct=False,
+                violation_error_message=_("This target is already set."),
+            ),
+            models.UniqueConstraint(
+                fields=["year", "measure"],
+                condition=Q(district__isnull=True),
+                name="target_one_per_year_measure_city",
                 violation_error_message=_("This target is already set."),
             ),
         ]
