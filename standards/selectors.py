@@ -103,17 +103,19 @@ def achievement(year: int) -> list[dict]:
     """For each measure: the city's target and achievement in `year`, and by district ([{measure, label, target,
     achieved, districts: [{district, target, achieved}]}]). A handful of queries whatever the data."""
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    published = StandardProject.objects.filter(stage=ProjectStage.PUBLISHED, published_on__range=(start, end))
-    counts = {
-        TargetMeasure.LED: published.filter(role=ProjectRole.LEAD),
-        TargetMeasure.JOINED: published.filter(role=ProjectRole.PARTICIPANT),
-    }
-    by_district: dict[str, dict[int, int]] = {}
-    totals: dict[str, int] = {}
-    for measure, rows in counts.items():
-        grouped = dict(rows.values_list("district").annotate(n=Count("pk")).order_by())
-        by_district[measure] = grouped
-        totals[measure] = sum(grouped.values())
+    published = (
+        StandardProject.objects.filter(stage=ProjectStage.PUBLISHED, published_on__range=(start, end))
+        .values_list("district")
+        .annotate(
+            led=Count("pk", filter=Q(role=ProjectRole.LEAD)), joined=Count("pk", filter=Q(role=ProjectRole.PARTICIPANT))
+        )
+        .order_by()
+    )
+    by_district: dict[str, dict[int, int]] = {TargetMeasure.LED: {}, TargetMeasure.JOINED: {}}
+    for district_id, led, joined in published:
+        by_district[TargetMeasure.LED][district_id] = led
+        by_district[TargetMeasure.JOINED][district_id] = joined
+    totals = {measure: sum(by_district[measure].values()) for measure in by_district}
     declarations = (
         Declaration.objects.filter(declared_on__range=(start, end), standard__kind=StandardKind.ENTERPRISE)
         .values_list("enterprise__district")
