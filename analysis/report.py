@@ -200,6 +200,25 @@ def _chinese_table(
     return Table(key=key, title=title, columns=columns, rows=rows, total=total, empty="无数据")
 
 
+def _standards_section(board: Dashboard) -> ReportSection:
+    """标准化工作: the year's targets against what was achieved (standards.selectors, through the dashboard)."""
+    table = _chinese_table(
+        _table(board, "standards_targets"),
+        "standards",
+        "标准化工作目标完成情况",
+        "指标",
+        [("target", "年度目标", "count"), ("achieved", "完成", "count")],
+    )
+    parts = [
+        f"{row['label']}{row['achieved']}项" + (f"（目标{row['target']}项）" if row["target"] else "")
+        for row in table.rows
+    ]
+    paragraph = (
+        f"{board.filters.end.year}年，" + ("，".join(str(part) for part in parts) or "暂无标准化工作数据") + "。"
+    )
+    return ReportSection("standards", "标准化工作", [paragraph], [], [table])
+
+
 def _table(board: Dashboard, key: str) -> Table:
     return next(table for table in board.tables if table.key == key)
 
@@ -478,6 +497,7 @@ def quality_report(
             count_chart(warning_kind_table, "风险预警") if warnings else [],
             [warning_kind_table, warning_district_table],
         ),
+        _standards_section(board),
     ]
 
     for index, section in enumerate(sections, start=1):

@@ -25,6 +25,7 @@ from credit.choices import Grade, WarningKind
 from credit.selectors import grade_changes, grades, open_warnings
 from inspections.choices import FollowUpStage
 from inspections.selectors import follow_up_overdue_conditions, open_follow_ups
+from standards.selectors import achievement as standards_achievement
 
 DEFAULT_QUARTERS = 8
 GRADE_CHANGE_DAYS = 90
@@ -98,6 +99,7 @@ def dashboard(filters: DashboardFilters, *, now: datetime.datetime | None = None
             follow_up_section(filters, today=timezone.localdate(now)),
             warning_section(filters),
             complaint_section(filters, today=timezone.localdate(now)),
+            standards_section(filters),
         ],
         summary_as_of=summary_as_of(),
         generated_at=now,
@@ -504,3 +506,54 @@ def complaint_section(filters: DashboardFilters, today: datetime.date | None = N
     ]
     note = _("Complaints and tips received in the quarters chosen; overdue: a clock of SAMR Order 20 run out.")
     return Section("complaints", _("Complaints and tips"), tables, stats, note)
+
+
+def standards_section(filters: DashboardFilters) -> Section:
+    """Standardization: the year's targets against achievement (standards led and joined to publication,
+    enterprise standards self-declared), for the city or the district chosen, and by district."""
+    year = filters.end.year
+    measures = standards_achievement(year)
+    rows, by_district = [], {}
+    for measure in measures:
+        if filters.district is None:
+            target, achieved = measure["target"], measure["achieved"]
+        else:
+            cell = next((c for c in measure["districts"] if c["district"].pk == filters.district.pk), None)
+            target, achieved = (cell["target"], cell["achieved"]) if cell else (None, 0)
+        rows.append({"label": measure["label"], "target": target, "achieved": achieved})
+        for cell in measure["districts"]:
+            if filters.district is None or cell["district"].pk == filters.district.pk:
+                by_district.setdefault(cell["district"].name, {"label": cell["district"].name})[measure["measure"]] = (
+                    cell["achieved"]
+                )
+    keys = [measure["measure"] for measure in measures]
+    tables = [
+        Table(
+            key="standards_targets",
+            title=_("Standardization targets, %(year)s") % {"year": year},
+            columns=[
+                Column("label", _("Measure"), TEXT),
+                Column("target", _("Target")),
+                Column("achieved", _("Achieved")),
+            ],
+            rows=rows,
+            chart=Chart("cartesian", (Series("target"), Series("achieved"))),
+            empty=_("No standardization target or result this year."),
+        ),
+        Table(
+            key="standards_by_district",
+            title=_("Standardization results by district, %(year)s") % {"year": year},
+            columns=[
+                Column("label", _("District"), TEXT),
+                *[Column(measure["measure"], measure["label"]) for measure in measures],
+            ],
+            rows=list(by_district.values()),
+            total=_total(list(by_district.values()), pgettext_lazy("dashboard", "Total"), keys),
+            chart=Chart("cartesian", tuple(Series(key) for key in keys[:2])),
+            empty=_("No standardization result this year."),
+        ),
+    ]
+    led = next((row for row, measure in zip(rows, measures, strict=True) if measure["measure"] == "led"), None)
+    stats = [Stat("standards_led", _("Standards led, published this year"), led["achieved"] if led else 0)]
+    note = _("Counted over the calendar year of the last quarter chosen.")
+    return Section("standards", _("Standardization"), tables, stats, note)

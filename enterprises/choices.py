@@ -60,6 +60,19 @@ class StandardKind(models.TextChoices):
     FOOD_SAFETY = "food_safety", _("Food-safety enterprise standard (Q/), filed")
 
 
+class StandardStatus(models.TextChoices):
+    """Where a standard stands in the catalogue (the national and local catalogues publish the same four)."""
+
+    CURRENT = "current", _("Current")
+    UPCOMING = "upcoming", _("To be implemented")
+    ABOLISHED = "abolished", _("Abolished")
+    REPLACED = "replaced", _("Replaced")
+
+
+# A product executing a standard in one of these states is on the staff's worklist and warned to its enterprise.
+OUTDATED_STANDARD_STATUSES = (StandardStatus.ABOLISHED, StandardStatus.REPLACED)
+
+
 # An enterprise's own standards: owned by it, the one kind filed, the other self-declared.
 OWN_STANDARD_KINDS = (StandardKind.ENTERPRISE, StandardKind.FOOD_SAFETY)
 

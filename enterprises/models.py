@@ -16,6 +16,7 @@ from core.access import RestrictedQuerySet, access_rule
 from core.models import StoredFile
 from enterprises.choices import (
     ABOLISHED_LICENCE_KINDS,
+    OUTDATED_STANDARD_STATUSES,
     SUPERVISED_LICENCE_KINDS,
     CheckRating,
     EnterpriseStatus,
@@ -24,6 +25,7 @@ from enterprises.choices import (
     ReportStatus,
     Scale,
     StandardKind,
+    StandardStatus,
 )
 from enterprises.credit_code import validate_credit_code
 
@@ -281,6 +283,22 @@ class Standard(models.Model):
         _("filing number"), max_length=64, blank=True, help_text=_("A food-safety enterprise standard.")
     )
     filed_on = models.DateField(_("filed on"), null=True, blank=True, help_text=_("A food-safety enterprise standard."))
+    # The catalogue record (standards keeps it: loaded from the bureau's file and edited by its staff).
+    status = models.CharField(
+        _("status"), max_length=16, choices=StandardStatus.choices, default=StandardStatus.CURRENT, db_index=True
+    )
+    successor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        verbose_name=_("replaced by"),
+        help_text=_("The standard that replaces an abolished or replaced one."),
+    )
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    effective_on = models.DateField(_("effective from"), null=True, blank=True)
+    abolished_on = models.DateField(_("abolished on"), null=True, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -299,6 +317,21 @@ class Standard(models.Model):
                 violation_error_message=_(
                     "A food-safety enterprise standard needs its enterprise, filing number and date."
                 ),
+            ),
+            models.CheckConstraint(
+                name="standard_replaced_names_successor",
+                condition=~Q(status=StandardStatus.REPLACED) | Q(successor__isnull=False),
+                violation_error_message=_("A replaced standard names the standard that replaces it."),
+            ),
+            models.CheckConstraint(
+                name="standard_successor_only_when_outdated",
+                condition=Q(successor__isnull=True) | Q(status__in=OUTDATED_STANDARD_STATUSES),
+                violation_error_message=_("Only an abolished or replaced standard has a successor."),
+            ),
+            models.CheckConstraint(
+                name="standard_not_its_own_successor",
+                condition=Q(successor__isnull=True) | ~Q(successor=models.F("id")),
+                violation_error_message=_("A standard cannot replace itself."),
             ),
         ]
 
