@@ -56,4 +56,6 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(credit_code__istartswith=normalise_credit_code(value)))
+        # The name through its grams index (core.search); the code, stored upper-cased (normalise_credit_code), by
+        # its prefix through the code's own index.
+        return queryset.filter(Q(name__contains_text=value) | Q(credit_code__startswith=normalise_credit_code(value)))

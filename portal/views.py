@@ -33,7 +33,7 @@ def home(request):
 def results(request):
     filters = PublicResultFilterSet(request.GET or None, queryset=selectors.result_rows())
     page, query = paginate(request, filters.qs)
-    campaigns = list(selectors.campaigns().filter(published_count__gt=0).only("pk", "year", "title"))
+    campaigns = list(selectors.result_campaigns())
     context = {
         "filters": filters,  # an invalid filter (a year of letters) is ignored, with its error shown
         "params": request.GET,
