@@ -159,6 +159,12 @@ class Enterprise(models.Model):
         ordering = ["name", "pk"]
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
+        # The register's orders with their tie-break, so a page's keys are read from the index alone
+        # (core.pages.KeysFirstPaginator), however deep the page.
+        indexes = [
+            models.Index(fields=["name", "id"], name="enterprise_name_id"),
+            models.Index(fields=["credit_code", "id"], name="enterprise_code_id"),
+        ]
 
     def __str__(self) -> str:
         return self.name
