@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from brands.selectors import public_honours
 from credit.selectors import public_blacklist, public_blacklist_removed
 from enterprises.selectors import enterprises_on_file
-from inspections.selectors import public_campaigns, public_draws, standing_results
+from inspections.selectors import campaigns_with_results, public_campaigns, public_draws, standing_results
 
 
 def grades_published() -> bool:
@@ -54,12 +54,7 @@ def campaigns() -> QuerySet:
 def result_campaigns() -> QuerySet:
     """The campaigns with a published result standing, newest first, for the search's choice of campaign and year:
     one probe of the campaign's index each, never a count."""
-    return (
-        public_campaigns()
-        .filter(Exists(published_results().filter(campaign=OuterRef("pk"))))
-        .only("pk", "year", "title")
-        .order_by("-year", "-pk")
-    )
+    return campaigns_with_results().only("pk", "year", "title")
 
 
 def draws() -> QuerySet:
