@@ -36,10 +36,8 @@ def floor_statements(term: str) -> list[tuple[str, list]]:
 
     like = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     if connection.vendor == "postgresql":
-        where = (
-            "qs_name_grams(name) @> qs_term_grams(%s) AND (char_length(upper(%s)) <= 2 OR upper(name) LIKE upper(%s))"
-        )
-        params = [term, term, like]
+        where = "qs_name_grams(name) @> qs_term_grams(%s) AND upper(name) LIKE upper(%s)"
+        params = [term, like]
     else:
         where, params = "upper(name) LIKE upper(%s) ESCAPE '\\'", [like]
     return [

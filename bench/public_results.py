@@ -148,13 +148,13 @@ def build_smoke_city() -> None:
 
 
 def name_condition(column: str) -> str:
-    """The name search in plain SQL, as the floor writes it: on PostgreSQL through the grams index (the pairs of a
-    term of one or two characters are the whole test), elsewhere LIKE. Three parameters: term, term, %term%."""
+    """The name search in plain SQL, as the floor writes it: on PostgreSQL through the grams index, elsewhere LIKE.
+    Two parameters: term, %term%."""
     from django.db import connection
 
     like = f"upper({column}) LIKE upper(%s)"
     if connection.vendor == "postgresql":
-        return f"(qs_name_grams({column}) @> qs_term_grams(%s) AND (char_length(upper(%s)) <= 2 OR {like}))"
+        return f"(qs_name_grams({column}) @> qs_term_grams(%s) AND {like})"
     return f"(%s = %s AND {like})"
 
 
@@ -190,7 +190,7 @@ def cases() -> list[tuple[str, str, list[tuple[str, list]], str]]:
 
     def name_case(label: str, term: str) -> None:
         where = f" AND ({name_condition('p.enterprise_name')} OR p.credit_code = %s)"
-        params = [term, term, like_parameter(term), term.upper()]
+        params = [term, like_parameter(term), term.upper()]
         matches = standing.filter(enterprise_name__icontains=term).count()
         result.append((label, {"enterprise": term}, floor_statements(where, params), f"{term}: {matches:,} match"))
 
@@ -207,7 +207,7 @@ def cases() -> list[tuple[str, str, list[tuple[str, list]], str]]:
             {"enterprise": code},
             floor_statements(
                 f" AND ({name_condition('p.enterprise_name')} OR p.credit_code = %s)",
-                [code, code, like_parameter(code), code],
+                [code, like_parameter(code), code],
             ),
             "",
         )
@@ -217,9 +217,7 @@ def cases() -> list[tuple[str, str, list[tuple[str, list]], str]]:
             (
                 f"product {product}",
                 {"product": product},
-                floor_statements(
-                    f" AND {name_condition('p.product_name')}", [product, product, like_parameter(product)]
-                ),
+                floor_statements(f" AND {name_condition('p.product_name')}", [product, like_parameter(product)]),
                 "",
             )
         )

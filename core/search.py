@@ -4,9 +4,8 @@
 condition a GIN index answers: the name's characters and character pairs (`qs_name_grams(name)`, upper-cased)
 contain the term's character pairs (`qs_term_grams(term)`; the one character of a one-character term). A trigram
 index cannot serve a term shorter than three characters, and most Chinese searches are two (岳阳, 食品); pairs
-serve every length. For a term of one or two characters that condition is the whole test; for a longer one it
-narrows, and the icontains test decides, so the result is the same row for row. On any other database (SQLite)
-the lookup is plain icontains.
+serve every length. That condition narrows, and the icontains test decides, so the result is the same row for
+row. On any other database (SQLite) the lookup is plain icontains.
 
 A field offers the lookup once its model registers it (`field.register_lookup(ContainsText)`) and a migration
 created the GIN index over `qs_name_grams(<column>)` on PostgreSQL (the functions come with the enterprises
@@ -35,10 +34,7 @@ class ContainsText(Lookup):
         if not isinstance(self.rhs, str) or not self.rhs:
             return sql, params  # an empty term matches every name, as icontains does
         lhs_sql, lhs_params = compiler.compile(self.lhs)
-        # A term of one or two characters (upper-cased) is in the name exactly when it is one of the name's grams:
-        # the database folds `char_length(upper(term)) <= 2` to true and drops the LIKE, so the index alone answers
-        # (a count reads no table row). A longer term's pairs only narrow, and LIKE decides.
-        return (
-            f"({NAME_GRAMS}({lhs_sql}) @> {TERM_GRAMS}(%s) AND (char_length(upper(%s)) <= 2 OR {sql}))",
-            (*lhs_params, self.rhs, self.rhs, *params),
-        )
+        # The LIKE stays even where the grams alone would decide (a term of one or two characters): the database
+        # then tests the cheap LIKE before splitting a name, should it read names in order rather than through the
+        # index, and estimates the matches from both.
+        return f"({NAME_GRAMS}({lhs_sql}) @> {TERM_GRAMS}(%s) AND {sql})", (*lhs_params, self.rhs, *params)

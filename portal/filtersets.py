@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from brands.choices import ProgrammeKind
+from core.credit_code import ALPHABET as CREDIT_CODE_ALPHABET
+from core.credit_code import LENGTH as CREDIT_CODE_LENGTH
 from core.credit_code import normalise_credit_code
 from core.filters import IdFilter
 from inspections.choices import Verdict
@@ -27,8 +29,11 @@ class YearFilter(django_filters.NumberFilter):
 def _name_or_credit_code(name_field: str, code_field: str, value: str) -> Q:
     """A name containing the text (ignoring case, through the name-grams index: core.search), or the exact unified
     social credit code (18 characters, upper case)."""
-    value = value.strip()
-    return Q(**{f"{name_field}__contains_text": value}) | Q(**{code_field: normalise_credit_code(value)})
+    value, code = value.strip(), normalise_credit_code(value)
+    name = Q(**{f"{name_field}__contains_text": value})
+    if len(code) == CREDIT_CODE_LENGTH and set(code) <= set(CREDIT_CODE_ALPHABET):  # else no code is equal to it
+        return name | Q(**{code_field: code})
+    return name
 
 
 class PublicResultFilterSet(django_filters.FilterSet):
