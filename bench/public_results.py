@@ -155,7 +155,7 @@ def name_condition(column: str) -> str:
     like = f"upper({column}) LIKE upper(%s)"
     if connection.vendor == "postgresql":
         return f"(qs_name_grams({column}) @> qs_term_grams(%s) AND {like})"
-    return f"(%s = %s AND {like})"
+    return f"(%s IS NOT NULL AND {like} ESCAPE '\\')"  # the term unused: LIKE alone
 
 
 def like_parameter(term: str) -> str:
