@@ -362,8 +362,8 @@ class LinkForm(forms.Form):
             wanted |= Q(pk=complaint.enterprise_id)
         reported = complaint.enterprise_name.strip()
         if len(reported) >= 2:
-            matching = visible.filter(name__icontains=reported).order_by("name", "pk").values("pk")[: self.CANDIDATES]
-            wanted |= Q(pk__in=matching)
+            matching = visible.filter(name__contains_text=reported).order_by("name", "pk")  # the name-grams index
+            wanted |= Q(pk__in=matching.values("pk")[: self.CANDIDATES])
         candidates = visible.filter(wanted).order_by("name", "pk")
         self.fields["enterprise"].queryset = candidates
         self.fields["product"].queryset = (

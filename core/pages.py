@@ -10,12 +10,29 @@ from django.shortcuts import redirect, render
 PAGE_SIZE = 50
 
 
-def paginate(request, rows, *, per_page: int = PAGE_SIZE) -> tuple[Page, str]:
+class KeysFirstPaginator(Paginator):
+    """Reads a page in two steps: the keys of its rows first (the filters, the order and the offset over narrow
+    index entries, nothing else computed), then those rows alone with all the list shows (joins, correlated
+    subqueries, prefetches). A deep page (OFFSET 100 000) would otherwise compute what the list shows for every row
+    it skips. One query more than Paginator, the same whatever the page's depth or size."""
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = list(self.object_list.prefetch_related(None).values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in self.object_list.filter(pk__in=keys).order_by()} if keys else {}
+        return self._get_page([rows[key] for key in keys if key in rows], number, self)
+
+
+def paginate(request, rows, *, per_page: int = PAGE_SIZE, paginator: type[Paginator] = Paginator) -> tuple[Page, str]:
     """The requested page of `rows`, and the query string without page and sort for the page links."""
     query = request.GET.copy()
     for key in ("page", "sort"):
         query.pop(key, None)
-    return Paginator(rows, per_page).get_page(request.GET.get("page")), query.urlencode()
+    return paginator(rows, per_page).get_page(request.GET.get("page")), query.urlencode()
 
 
 def form_page(

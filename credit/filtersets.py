@@ -41,7 +41,7 @@ class CreditGradeFilterSet(django_filters.FilterSet):
         term = value.strip()
         if not term:
             return grades
-        return grades.filter(Q(enterprise__name__icontains=term) | Q(enterprise__credit_code=term.upper()))
+        return grades.filter(Q(enterprise__name__contains_text=term) | Q(enterprise__credit_code=term.upper()))
 
 
 class GradeOverrideFilterSet(django_filters.FilterSet):

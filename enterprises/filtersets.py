@@ -3,6 +3,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.credit_code import ALPHABET as CREDIT_CODE_ALPHABET
 from core.credit_code import normalise_credit_code
 from enterprises.choices import ExpiryLevel, LicenceKind
 from enterprises.models import Enterprise, Licence, ResponsibilityArea, expired_condition, expiring_condition
@@ -56,4 +57,10 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(credit_code__istartswith=normalise_credit_code(value)))
+        # The name through its grams index (core.search); the code, stored upper-cased (normalise_credit_code), by
+        # its prefix through the code's own index, when the text could begin one: a Chinese name never does, and
+        # the name's index alone then answers (an OR with the code's range would make the database test every row).
+        code = normalise_credit_code(value)
+        if set(code) <= set(CREDIT_CODE_ALPHABET):
+            return queryset.filter(Q(name__contains_text=value) | Q(credit_code__startswith=code))
+        return queryset.filter(name__contains_text=value)

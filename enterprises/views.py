@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.decorators import rule_required
-from core.pages import form_page, paginate
+from core.pages import KeysFirstPaginator, form_page, paginate
 from core.timeline import FILE_SECTIONS
 from enterprises import forms, services
 from enterprises.choices import ReportStatus, StandardKind
@@ -43,7 +43,9 @@ SORTS = {
 def enterprise_list(request):
     filterset = EnterpriseFilterSet(request.GET or None, queryset=register_queryset(request.user))
     sort = request.GET.get("sort", "name")
-    page, query = paginate(request, filterset.qs.order_by(SORTS.get(sort, "name"), "pk"))
+    # The page's keys first, then its rows with their next expiry: a deep page skips rows without computing it.
+    rows = filterset.qs.order_by(SORTS.get(sort, "name"), "pk")
+    page, query = paginate(request, rows, paginator=KeysFirstPaginator)
     return render(
         request,
         "enterprises/enterprise_list.html",

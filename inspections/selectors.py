@@ -143,6 +143,12 @@ def public_campaigns() -> QuerySet[Campaign]:
 # Read by portal
 
 
+def campaigns_with_results() -> QuerySet[Campaign]:
+    """Campaigns with a published result standing, newest first: one probe of the results' campaign index each."""
+    published = PublishedResult.objects.standing().filter(campaign=OuterRef("pk"))
+    return Campaign.objects.filter(Exists(published)).order_by("-year", "-pk")
+
+
 def standing_results() -> QuerySet[PublishedResult]:
     """Every published result not withdrawn, across campaigns: the snapshot is all the public reads, never the task
     or lab test."""

@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from brands.choices import ProgrammeKind
+from core.credit_code import ALPHABET as CREDIT_CODE_ALPHABET
+from core.credit_code import LENGTH as CREDIT_CODE_LENGTH
 from core.credit_code import normalise_credit_code
 from core.filters import IdFilter
 from inspections.choices import Verdict
@@ -25,9 +27,13 @@ class YearFilter(django_filters.NumberFilter):
 
 
 def _name_or_credit_code(name_field: str, code_field: str, value: str) -> Q:
-    """A name containing the text, or the exact unified social credit code (18 characters, upper case)."""
-    value = value.strip()
-    return Q(**{f"{name_field}__icontains": value}) | Q(**{code_field: normalise_credit_code(value)})
+    """A name containing the text (ignoring case, through the name-grams index: core.search), or the exact unified
+    social credit code (18 characters, upper case)."""
+    value, code = value.strip(), normalise_credit_code(value)
+    name = Q(**{f"{name_field}__contains_text": value})
+    if len(code) == CREDIT_CODE_LENGTH and set(code) <= set(CREDIT_CODE_ALPHABET):  # else no code is equal to it
+        return name | Q(**{code_field: code})
+    return name
 
 
 class PublicResultFilterSet(django_filters.FilterSet):
@@ -36,13 +42,13 @@ class PublicResultFilterSet(django_filters.FilterSet):
     enterprise = django_filters.CharFilter(
         method="filter_enterprise", max_length=128, label=_("Enterprise name or credit code")
     )
-    enterprise_id = IdFilter(field_name="task__enterprise_id", label=_("Enterprise"))
+    enterprise_id = IdFilter(field_name="enterprise_id", label=_("Enterprise"))
     product = django_filters.CharFilter(
-        field_name="product_name", lookup_expr="icontains", max_length=128, label=_("Product")
+        field_name="product_name", lookup_expr="contains_text", max_length=128, label=_("Product")
     )
     verdict = django_filters.ChoiceFilter(choices=Verdict.choices, label=_("Verdict"))
     campaign = IdFilter(field_name="campaign_id", label=_("Campaign"))
-    year = YearFilter(field_name="campaign__year", label=_("Year"))
+    year = YearFilter(field_name="year", label=_("Year"))  # the campaign's, copied when published
 
     def filter_enterprise(self, rows, name, value):
         return rows.filter(_name_or_credit_code("enterprise_name", "credit_code", value)) if value.strip() else rows

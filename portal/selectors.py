@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from brands.selectors import public_honours
 from credit.selectors import public_blacklist, public_blacklist_removed
 from enterprises.selectors import enterprises_on_file
-from inspections.selectors import public_campaigns, public_draws, standing_results
+from inspections.selectors import campaigns_with_results, public_campaigns, public_draws, standing_results
 
 
 def grades_published() -> bool:
@@ -30,14 +30,11 @@ def published_results() -> QuerySet:
 
 
 def result_rows() -> QuerySet:
-    """Published results with their campaign and the enterprise's id (for the link to its public page), newest
-    first."""
-    return (
-        published_results()
-        .select_related("campaign")
-        .annotate(enterprise_id=F("task__enterprise_id"))
-        .order_by("-published_at", "-pk")
-    )
+    """Published results with their campaign, newest first: one table read in the order of one of its indexes (all
+    standing results, or those of one campaign, year, verdict or enterprise; see PublishedResult.Meta), joined to
+    the campaign for the page's rows. A result carries its enterprise and its campaign's year, so no filter and no
+    link reaches the task."""
+    return published_results().select_related("campaign").order_by("-published_at", "-pk")
 
 
 def campaigns() -> QuerySet:
@@ -52,6 +49,12 @@ def campaigns() -> QuerySet:
         )
         .order_by("-year", "-pk")
     )
+
+
+def result_campaigns() -> QuerySet:
+    """The campaigns with a published result standing, newest first, for the search's choice of campaign and year:
+    one probe of the campaign's index each, never a count."""
+    return campaigns_with_results().only("pk", "year", "title")
 
 
 def draws() -> QuerySet:
@@ -107,13 +110,13 @@ def public_enterprises(today: datetime.date) -> QuerySet:
     current_honours = public_honours(today)
     listing = blacklist(today)
     enterprises = enterprises_on_file().filter(
-        Q(pk__in=published_results().values("task__enterprise_id"))
+        Q(pk__in=published_results().values("enterprise_id"))
         | Q(pk__in=current_honours.values("enterprise_id"))
         | Q(pk__in=listing.values("enterprise_id"))
     )
     return (
         enterprises.annotate(
-            published_count=_count(published_results(), "task__enterprise"),
+            published_count=_count(published_results(), "enterprise"),
             honour_count=_count(current_honours, "enterprise"),
             is_listed=Exists(listing.filter(enterprise=OuterRef("pk"))),
             credit_grade=F("credit__grade") if grades_published() else Value(None, output_field=CharField()),
@@ -150,7 +153,7 @@ def enterprise_profile(pk: int, *, today: datetime.date) -> EnterpriseProfile:
     listing = blacklist(today).filter(enterprise=enterprise).order_by("-published_on", "-pk").first()
     return EnterpriseProfile(
         enterprise=enterprise,
-        results=result_rows().filter(task__enterprise=enterprise),
+        results=result_rows().filter(enterprise=enterprise),
         honours=list(honours(today).filter(enterprise=enterprise)),
         listing=listing,
     )

@@ -8,6 +8,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import format_html_join
 
 from brands.choices import ProgrammeKind
 from core.audit import audit_heads_published
@@ -36,7 +37,8 @@ def home(request):
 def results(request):
     filters = PublicResultFilterSet(request.GET or None, queryset=selectors.result_rows())
     page, query = paginate(request, filters.qs)
-    campaigns = list(selectors.campaigns().filter(published_count__gt=0).only("pk", "year", "title"))
+    campaigns = list(selectors.result_campaigns())
+    chosen = request.GET.get("campaign", "")
     context = {
         "filters": filters,  # an invalid filter (a year of letters) is ignored, with its error shown
         "params": request.GET,
@@ -44,6 +46,12 @@ def results(request):
         "query": query,
         "verdicts": Verdict.choices,
         "campaigns": campaigns,
+        # Hundreds of campaigns at a city's scale: their options are written here at once, not by a template loop.
+        "campaign_options": format_html_join(
+            "",
+            '<option value="{}"{}>{} {}</option>',
+            ((c.pk, " selected" if str(c.pk) == chosen else "", c.year, c.title) for c in campaigns),
+        ),
         "years": sorted({campaign.year for campaign in campaigns}, reverse=True),
     }
     return render(request, "portal/results.html", context)

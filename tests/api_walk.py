@@ -95,6 +95,8 @@ def seed_city() -> dict[str, User]:
     PublishedResult.objects.create(
         task=task,
         campaign=task.campaign,
+        enterprise=enterprise,
+        year=task.campaign.year,
         enterprise_name=enterprise.name,
         credit_code=enterprise.credit_code,
         district_name=enterprise.district.name,

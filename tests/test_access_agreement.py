@@ -121,6 +121,8 @@ class City:
             PublishedResult.objects.create(
                 task=task,
                 campaign=campaign,
+                enterprise=task.enterprise,
+                year=campaign.year,
                 enterprise_name=task.enterprise.name,
                 credit_code=task.enterprise.credit_code,
                 district_name="岳阳楼区",

@@ -306,6 +306,7 @@ def test_a_revoked_honour_is_not_shown_beside_what_is_published(client, world, h
     revoked = honours["revoked"]
     task = Task.objects.get(pk=world.published.task_id)
     Task.objects.filter(pk=task.pk).update(enterprise=revoked.enterprise)
+    PublishedResult.objects.filter(task=task).update(enterprise=revoked.enterprise)  # as if published so
     response = client.get(reverse("portal:enterprise", args=[revoked.enterprise_id]))
     assert response.status_code == 200 and _page_ids(response) == {world.published.pk}
     assert revoked.certificate_number not in response.content.decode()
@@ -349,6 +350,8 @@ def _more_published(world: World, count: int) -> None:
             PublishedResult(
                 task=task,
                 campaign=world.campaign,
+                enterprise=enterprise,
+                year=world.campaign.year,
                 enterprise_name=enterprise.name,
                 credit_code=enterprise.credit_code,
                 district_name="岳阳楼区",

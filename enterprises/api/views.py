@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from core.api.pagination import KeysFirstPagination
 from core.api.permissions import ActionPermission
 from enterprises import services
 from enterprises.api.serializers import (
@@ -33,6 +34,7 @@ class EnterpriseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewse
     contact data; bureau staff create files and change every field. Files are never deleted."""
 
     filterset_class = EnterpriseFilterSet
+    pagination_class = KeysFirstPagination  # a deep page computes the next expiry and prefetches for its rows alone
     permission_classes = [ActionPermission]
     action_permissions = {
         "list": "enterprises.list_enterprises",

@@ -70,6 +70,8 @@ def _snapshot(task: Task, actor, now) -> PublishedResult:
     return PublishedResult(
         task=task,
         campaign=task.campaign,
+        enterprise=task.enterprise,
+        year=task.campaign.year,
         enterprise_name=task.enterprise.name,
         credit_code=task.enterprise.credit_code,
         district_name=task.enterprise.district.name,

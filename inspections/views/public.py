@@ -25,7 +25,7 @@ def campaign_results(request, pk: int):
     rows = published_results(campaign)
     search = request.GET.get("q", "").strip()
     if search:
-        rows = rows.filter(Q(enterprise_name__icontains=search) | Q(product_name__icontains=search))
+        rows = rows.filter(Q(enterprise_name__contains_text=search) | Q(product_name__contains_text=search))
     verdict = request.GET.get("verdict", "")
     if verdict:
         rows = rows.filter(verdict=verdict)
