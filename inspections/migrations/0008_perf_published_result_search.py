@@ -45,8 +45,8 @@ def drop_grams_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("enterprises", "0011_perf_name_grams"),
-        ("inspections", "0006_campaign_kind"),
+        ("enterprises", "0012_perf_name_grams"),
+        ("inspections", "0007_offline_sampling_custody"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

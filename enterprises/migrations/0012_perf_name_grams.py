@@ -47,6 +47,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("enterprises", "0010_standard_declared_or_filed_constraints")]
+    dependencies = [("enterprises", "0011_standard_catalogue")]
 
     operations = [migrations.RunPython(forwards, backwards, elidable=False)]

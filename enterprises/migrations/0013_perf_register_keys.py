@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("enterprises", "0011_perf_name_grams"),
+        ("enterprises", "0012_perf_name_grams"),
     ]
 
     operations = [
