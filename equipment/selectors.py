@@ -1,0 +1,75 @@
+"""Reads of special-equipment safety: the register as a user may see it, the worklists, a unit's public status
+and the figures the leaders' dashboard and the quality report show."""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from equipment.choices import RegistrationStatus, UnitStatus
+from equipment.models import Category, Inspection, Registration, Reminder, Unit
+
+
+def categories() -> QuerySet[Category]:
+    return Category.objects.all()
+
+
+def units_visible_to(user) -> QuerySet[Unit]:
+    """The register as this user may see it, with what its list shows."""
+    return Unit.objects.visible_to(user).select_related("category", "using_unit", "district")
+
+
+def unit_visible_or_404(user, pk: int) -> Unit:
+    return get_object_or_404(units_visible_to(user), pk=pk)
+
+
+def inspection_worklist(*, user, today: datetime.date | None = None) -> QuerySet[Unit]:
+    """Units in use whose periodic inspection is overdue or falls due within the reminder period (30 days by
+    default), the most overdue first: staff's worklist, a using unit's inspections to request."""
+    today = today or timezone.localdate()
+    days = settings.EQUIPMENT_INSPECTION_REMINDER_DAYS
+    return units_visible_to(user).inspection_due_within(today, days).order_by("next_inspection_due", "pk")
+
+
+def unregistered_worklist(*, user, today: datetime.date | None = None) -> QuerySet[Unit]:
+    """Units in use and unregistered past the registration period (30 days from being put into use)."""
+    today = today or timezone.localdate()
+    return units_visible_to(user).unregistered_overdue(today).order_by("put_into_use_on", "pk")
+
+
+def registrations_pending(*, user) -> QuerySet[Registration]:
+    """Applications waiting for a decision, the oldest first."""
+    return (
+        Registration.objects.visible_to(user)
+        .filter(status=RegistrationStatus.APPLIED)
+        .select_related("unit", "unit__using_unit", "unit__category")
+        .order_by("applied_at", "pk")
+    )
+
+
+def unit_inspections(unit: Unit) -> QuerySet[Inspection]:
+    return unit.inspections.select_related("recorded_by").order_by("-inspected_on", "-pk")
+
+
+def unit_registrations(unit: Unit) -> QuerySet[Registration]:
+    return unit.registrations.select_related("applied_by", "decided_by").order_by("-applied_at", "-pk")
+
+
+def reminders_for(*, user) -> QuerySet[Reminder]:
+    return Reminder.objects.visible_to(user).select_related("unit", "unit__category")
+
+
+def unit_published(registration_number: str) -> Unit | None:
+    """A registered unit's public status, by its use-registration number (the QR code on its certificate links
+    to it): None for an unknown number or an unregistered unit."""
+    number = str(registration_number or "").strip().upper()[:32]
+    if not number:
+        return None
+    return (
+        Unit.objects.select_related("category", "using_unit", "district")
+        .exclude(status=UnitStatus.CANCELLED)
+        .filter(registration_number=number)
+        .first()
+    )
