@@ -107,7 +107,8 @@ def test_registration_apply_accept_and_the_certificate_number(staff, enterprise)
     UnitFactory(registration_number="梯11湘F09999")
     with pytest.raises(ValidationError):
         services.registration_accept(actor=staff, registration=registration, certificate_number="梯11湘f09999")
-    registration = services.registration_accept(actor=staff, registration=registration, certificate_number="梯11湘F00001")
+    number = "梯11湘F00001"
+    registration = services.registration_accept(actor=staff, registration=registration, certificate_number=number)
     unit.refresh_from_db()
     assert registration.status == RegistrationStatus.ACCEPTED
     assert unit.registration_number == "梯11湘F00001" and unit.registered_on == today()
