@@ -4,7 +4,7 @@ and the figures the leaders' dashboard and the quality report show."""
 import datetime
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -73,3 +73,60 @@ def unit_published(registration_number: str) -> Unit | None:
         .filter(registration_number=number)
         .first()
     )
+
+
+RATE_NAMES = ("registration", "inspection", "certified_operators", "accident_closure")
+
+
+def equipment_rates(*, today: datetime.date | None = None, district_id: int | None = None) -> list[dict]:
+    """The bureau's rates by district and category, over the units in use on `today` (README "Special
+    equipment"): registration rate = registered / in use; periodic-inspection rate = inspected on time (not past
+    their next inspection date) / in use with a date. The certified-operator and accident-closure rates need the
+    operators and accidents, not yet recorded: None. One grouped query on the (district, category, status) index.
+    Rows: district_id, district, category_id, category, in_use, registered, with_date, on_time and the rates (%)."""
+    today = today or timezone.localdate()
+    units = Unit.objects.filter(status=UnitStatus.IN_USE)
+    if district_id is not None:
+        units = units.filter(district_id=district_id)
+    groups = (
+        units.values("district_id", "district__name", "category_id", "category__name")
+        .annotate(
+            in_use=Count("pk"),
+            registered=Count("pk", filter=~Q(registration_number="")),
+            with_date=Count("pk", filter=Q(next_inspection_due__isnull=False)),
+            on_time=Count("pk", filter=Q(next_inspection_due__gte=today)),
+        )
+        .order_by("district_id", "category_id")
+    )
+    rows = []
+    for group in groups:
+        rows.append(
+            {
+                "district_id": group["district_id"],
+                "district": group["district__name"],
+                "category_id": group["category_id"],
+                "category": group["category__name"],
+                "in_use": group["in_use"],
+                "registered": group["registered"],
+                "with_date": group["with_date"],
+                "on_time": group["on_time"],
+                "registration": _percent(group["registered"], group["in_use"]),
+                "inspection": _percent(group["on_time"], group["with_date"]),
+                "certified_operators": None,
+                "accident_closure": None,
+            }
+        )
+    return rows
+
+
+def equipment_rates_total(rows: list[dict]) -> dict:
+    """The city's (or the district's) line of `equipment_rates`."""
+    total = {key: sum(row[key] for row in rows) for key in ("in_use", "registered", "with_date", "on_time")}
+    total["registration"] = _percent(total["registered"], total["in_use"])
+    total["inspection"] = _percent(total["on_time"], total["with_date"])
+    total["certified_operators"] = total["accident_closure"] = None
+    return total
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
