@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import IdFilter
 from equipment.choices import Conclusion, InspectionState, RegistrationState, RegistrationStatus, UnitStatus
-from equipment.models import Category, Unit, must_not_be_used_condition, registration_deadline_start
+from equipment.models import (
+    Category,
+    Unit,
+    lacks_certified_operator_condition,
+    must_not_be_used_condition,
+    registration_deadline_start,
+)
 
 
 def inspection_state_condition(state: str, today: datetime.date) -> Q:
@@ -52,10 +58,23 @@ class UnitFilterSet(django_filters.FilterSet):
         method="filter_registration", label=_("Use registration"), choices=RegistrationState.choices
     )
     must_not_be_used = django_filters.BooleanFilter(method="filter_must_not_be_used", label=_("Must not be used"))
+    lacks_operator = django_filters.BooleanFilter(
+        method="filter_lacks_operator", label=_("No current certified operator")
+    )
 
     class Meta:
         model = Unit
-        fields = ["q", "category", "district", "using_unit", "status", "inspection", "registration", "must_not_be_used"]
+        fields = [
+            "q",
+            "category",
+            "district",
+            "using_unit",
+            "status",
+            "inspection",
+            "registration",
+            "must_not_be_used",
+            "lacks_operator",
+        ]
 
     def filter_inspection(self, queryset, name, value):
         return queryset.filter(inspection_state_condition(value, timezone.localdate())) if value else queryset
@@ -68,6 +87,12 @@ class UnitFilterSet(django_filters.FilterSet):
         if value is None:
             return queryset
         condition = must_not_be_used_condition(timezone.localdate())
+        return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def filter_lacks_operator(self, queryset, name, value):
+        if value is None:
+            return queryset
+        condition = lacks_certified_operator_condition(timezone.localdate())
         return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def search(self, queryset, name, value):

@@ -105,3 +105,28 @@ class ImportForm(forms.Form):
 
 class PublicLookupForm(forms.Form):
     number = forms.CharField(label=_("Use-registration certificate number"), max_length=32)
+
+
+class OperatorForm(forms.Form):
+    """An operator and their certificate; staff name the using unit by its credit code, a using unit adds its own."""
+
+    using_unit = forms.CharField(label=_("Using unit's unified social credit code"), max_length=18, min_length=18)
+    name = forms.CharField(label=_("Name"), max_length=64)
+    category = forms.ModelChoiceField(label=_("Certificate for"), queryset=Category.objects.all())
+    certificate_number = forms.CharField(label=_("Certificate number"), max_length=32)
+    issued_on = forms.DateField(label=_("Issued on"), widget=DATE_INPUT)
+    expires_on = forms.DateField(
+        label=_("Expires on"), required=False, widget=DATE_INPUT, help_text=_("Blank: four years after issue.")
+    )
+
+    def __init__(self, *args, staff: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.staff = staff
+        if not staff:
+            del self.fields["using_unit"]
+
+    def clean_using_unit(self):
+        enterprise = enterprise_by_credit_code(self.cleaned_data["using_unit"])
+        if enterprise is None:
+            raise ValidationError(_("No enterprise with this credit code is on file."))
+        return enterprise

@@ -315,3 +315,71 @@ def reminder_access(user, action: str) -> Q | bool:
     if isinstance(allowed, bool):
         return allowed
     return Q(unit__using_unit_id=own_enterprise_id(user))
+
+
+class Operator(models.Model):
+    """An operator (作业人员) of a using unit with their certificate (特种设备作业人员证, Art 14) for a category of
+    equipment: number, issue date and expiry (four years by default). A unit whose category needs certified
+    operators and whose using unit holds no current certificate for it is flagged. Never deleted: a certificate
+    that ends is simply past its expiry, or revoked with the date."""
+
+    using_unit = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="equipment_operators",
+        verbose_name=_("using unit"),
+    )
+    name = models.CharField(_("name"), max_length=64)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="operators", verbose_name=_("certificate for")
+    )
+    certificate_number = models.CharField(_("certificate number"), max_length=32)
+    issued_on = models.DateField(_("issued on"))
+    expires_on = models.DateField(_("expires on"))
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("equipment operator")
+        verbose_name_plural = _("equipment operators")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "certificate_number"], name="equipment_operator_certificate")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.certificate_number}"
+
+    def is_current(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.revoked_on is None and self.issued_on <= today <= self.expires_on
+
+
+def current_operator_condition(today: datetime.date) -> Q:
+    """Operator certificates valid on `today`."""
+    return Q(issued_on__lte=today, expires_on__gte=today, revoked_on__isnull=True)
+
+
+def lacks_certified_operator_condition(today: datetime.date) -> Q:
+    """Units in use of a category that needs certified operators whose using unit holds no current certificate for
+    that category."""
+    current = Operator.objects.filter(
+        current_operator_condition(today),
+        using_unit_id=models.OuterRef("using_unit_id"),
+        category_id=models.OuterRef("category_id"),
+    )
+    return Q(status=UnitStatus.IN_USE, category__needs_certified_operators=True) & ~models.Exists(current)
+
+
+@access_rule(Operator, actions=("view", "change"))
+def operator_access(user, action: str) -> Q | bool:
+    """As the units': staff all, other supervisors read, a using unit its own operators (it keeps them)."""
+    if is_equipment_staff(user):
+        return True
+    if action == "view" and getattr(user, "is_active", False) and user.role == Role.SUPERVISOR:
+        return True
+    own = own_enterprise_id(user)
+    return Q(using_unit_id=own) if own else False

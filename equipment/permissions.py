@@ -18,6 +18,8 @@ rules.add_perm("equipment.import", is_equipment_staff)
 rules.add_perm("equipment.add_unit", is_equipment_staff | is_enterprise_user)  # a using unit registers its own
 rules.add_perm("equipment.apply", is_equipment_staff | object_rule(Unit, "apply"))
 rules.add_perm("equipment.read_unit", object_rule(Unit, "view"))
+rules.add_perm("equipment.keep_operators", is_equipment_staff | is_enterprise_user)  # a using unit its own
 
-grant_model_perms("equipment", ["category", "unit", "registration", "inspection", "reminder"], ["view"], is_admin)
+MODELS = ["category", "unit", "registration", "inspection", "reminder", "operator"]
+grant_model_perms("equipment", MODELS, ["view"], is_admin)
 grant_model_perms("equipment", ["category"], ["change"], is_admin)

@@ -10,7 +10,15 @@ from django.utils import timezone
 
 from enterprises.selectors import districts
 from equipment.choices import RegistrationStatus, UnitStatus
-from equipment.models import Category, Inspection, Registration, Reminder, Unit
+from equipment.models import (
+    Category,
+    Inspection,
+    Operator,
+    Registration,
+    Reminder,
+    Unit,
+    lacks_certified_operator_condition,
+)
 
 
 def categories() -> QuerySet[Category]:
@@ -135,3 +143,14 @@ def equipment_rates_total(rows: list[dict]) -> dict:
 
 def _percent(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
+
+
+def operators_visible_to(user) -> QuerySet[Operator]:
+    return Operator.objects.visible_to(user).select_related("using_unit", "category")
+
+
+def unit_lacks_certified_operator(unit: Unit, today: datetime.date | None = None) -> bool:
+    """Whether this unit is in use, of a category needing certified operators, with none current at its using
+    unit (Art 14)."""
+    today = today or timezone.localdate()
+    return Unit.objects.filter(lacks_certified_operator_condition(today), pk=unit.pk).exists()

@@ -17,7 +17,7 @@ from core.transitions import require_perm, require_state
 from enterprises.selectors import enterprises_on_file
 from equipment.choices import PASSING_CONCLUSIONS, Conclusion, RegistrationStatus, UnitStatus
 from equipment.events import INSPECTION_RECORDED, REGISTRATION_DECIDED, UNIT_REGISTERED, UNIT_STATUS_CHANGED
-from equipment.models import Category, Inspection, Registration, Reminder, Unit, add_months
+from equipment.models import Category, Inspection, Operator, Registration, Reminder, Unit, add_months
 
 UNIT_FIELDS = (
     "equipment_code",
@@ -366,3 +366,48 @@ def reminders_record(*, today: datetime.date | None = None) -> int:
             Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=5000)
             created += Reminder.objects.filter(kind=Reminder.Kind.REGISTRATION).count() - before
     return created
+
+
+def _years_after(day: datetime.date, years: int) -> datetime.date:
+    return add_months(day, 12 * years) - datetime.timedelta(days=1)
+
+
+@transaction.atomic
+def operator_record(*, actor, values: dict) -> Operator:
+    """Record an operator and their certificate (Art 14): the using unit its own, staff any using unit's. The
+    expiry defaults to EQUIPMENT_OPERATOR_CERTIFICATE_YEARS (4) years after the issue date."""
+    require_perm(actor, "equipment.keep_operators")
+    values = dict(values)
+    if actor.role == Role.ENTERPRISE:
+        values["using_unit"] = enterprises_on_file().get(pk=actor.enterprise_id)
+    operator = Operator(
+        using_unit=values.get("using_unit"),
+        name=_clean_text(values.get("name")),
+        category=values.get("category"),
+        certificate_number=_clean_text(values.get("certificate_number")).upper(),
+        issued_on=values.get("issued_on"),
+        expires_on=values.get("expires_on"),
+    )
+    errors = {}
+    today = timezone.localdate()
+    if operator.issued_on and operator.issued_on > today:
+        errors["issued_on"] = _("A certificate cannot be issued in the future.")
+    if operator.issued_on and not operator.expires_on:
+        operator.expires_on = _years_after(operator.issued_on, settings.EQUIPMENT_OPERATOR_CERTIFICATE_YEARS)
+    if operator.issued_on and operator.expires_on and operator.expires_on <= operator.issued_on:
+        errors["expires_on"] = _("A certificate expires after it is issued.")
+    try:
+        operator.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            errors.setdefault(name, messages)
+    if (
+        not errors
+        and Operator.objects.filter(category=operator.category, certificate_number=operator.certificate_number).exists()
+    ):
+        errors["certificate_number"] = _("This certificate is already on file.")
+    if errors:
+        raise ValidationError(errors)
+    _saved(operator, actor)
+    audit(actor=actor, action="equipment.operator_record", target=operator, summary=operator.certificate_number)
+    return operator

@@ -12,6 +12,7 @@ urlpatterns = [
     path("equipment/new/", views.unit_new, name="new"),
     path("equipment/<int:pk>/", views.unit_detail, name="unit"),
     path("equipment/registrations/", views.registration_queue, name="registrations"),
+    path("equipment/operators/", views.operator_list, name="operators"),
     path("equipment/import/", views.import_view, name="import"),
     path("equipment/import/template/<str:kind>.xlsx", views.import_template_view, name="import_template"),
     path("public/equipment/", views.public_lookup, name="public_lookup"),

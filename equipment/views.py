@@ -130,6 +130,7 @@ def unit_detail(request, pk: int):
         "unit": unit,
         "today": timezone.localdate(),
         "must_not_be_used": unit.must_not_be_used(),
+        "lacks_operator": selectors.unit_lacks_certified_operator(unit),
         "registrations": unit.registration_list,
         "pending": pending,
         "inspections": list(selectors.unit_inspections(unit)),
@@ -143,6 +144,24 @@ def unit_detail(request, pk: int):
         "changes": unit.history.select_related("history_user").order_by("-history_date")[:20],
     }
     return render(request, "equipment/unit_detail.html", context)
+
+
+@rule_required("equipment.list")
+def operator_list(request):
+    """The operators and their certificates this user may see, and the form to add one (a using unit its own)."""
+    user = request.user
+    can_add = user.has_perm("equipment.keep_operators")
+    form = forms.OperatorForm(request.POST or None, staff=user.has_perm("equipment.manage"))
+    if request.method == "POST":
+        if not can_add:
+            raise PermissionDenied
+        if submit(form, lambda f: services.operator_record(actor=user, values=f.cleaned_data)):
+            messages.success(request, _("The operator is recorded."))
+            return redirect("equipment:operators")
+    operators = selectors.operators_visible_to(user).order_by("using_unit__name", "name", "pk")
+    page, query = paginate(request, operators)
+    context = {"page": page, "query": query, "form": form, "can_add": can_add, "today": timezone.localdate()}
+    return render(request, "equipment/operator_list.html", context)
 
 
 @rule_required("equipment.manage")

@@ -41,7 +41,7 @@ from complaints.models import Complaint
 from core.access import ACCESS_RULES, RestrictedQuerySet, object_rule, restrict
 from credit.choices import BlacklistStatus, Grade, OverrideStatus
 from credit.models import CreditGrade, CreditRepair, GradeOverride, ScoringModel
-from equipment.models import Inspection, Registration, Reminder
+from equipment.models import Inspection, Operator, Registration, Reminder
 from inspections.choices import LabTestKind, LabTestStatus, ProposalKind, ProposalStatus, TaskStatus, Verdict
 from inspections.models import ConflictDeclaration, DecisionProposal, FollowUp, LabTest, PublishedResult
 from tests.factories import (
@@ -216,6 +216,10 @@ class City:
                 unit=unit, inspected_on=today, report_number="JY1", conclusion="pass", recorded_by=u["supervisor"]
             )
             Reminder.objects.create(unit=unit, kind=Reminder.Kind.INSPECTION, due_on=today)
+            Operator.objects.create(
+                using_unit=enterprise, name="王强", category=unit.category, certificate_number=f"Q{enterprise.pk}",
+                issued_on=today, expires_on=today + datetime.timedelta(days=1460),
+            )  # fmt: skip
         # Complaints: one handled by the inspector on a task, one by another, one not assigned yet.
         for assigned_to in (u["inspector on a task"], u["inspector off the tasks"], None):
             Complaint.objects.create(

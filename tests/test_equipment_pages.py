@@ -170,3 +170,31 @@ def test_the_export_follows_the_filters_and_can_be_read_back(client, enterprise)
         )
     )
     assert [row[0] for row in rows[1:]] == ["X2"]
+
+
+def test_the_operators_page_lists_a_using_units_own_and_records_one(client, enterprise):
+    from equipment.models import Category, Operator
+
+    Operator.objects.create(
+        using_unit=EnterpriseFactory(),
+        name="外单位",
+        category=Category.objects.get(code="4000"),
+        certificate_number="OTHER1",
+        issued_on=today(),
+        expires_on=days(1000),
+    )
+    signed_in(client, enterprise_user(enterprise))
+    response = client.post(
+        "/equipment/operators/",
+        {
+            "name": "王强",
+            "category": Category.objects.get(code="4000").pk,
+            "certificate_number": "Q1",
+            "issued_on": today().isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    html = client.get("/equipment/operators/").content.decode()
+    assert "Q1" in html and "OTHER1" not in html
+    unit = UnitFactory(using_unit=enterprise, category=Category.objects.get(code="1000"))
+    assert 'data-testid="lacks-operator"' in client.get(f"/equipment/{unit.pk}/").content.decode()

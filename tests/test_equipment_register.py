@@ -273,3 +273,55 @@ def test_the_inbox_tells_a_using_unit_and_the_section(enterprise, staff):
     assert theirs["equipment.unregistered"].count == 1
     assert theirs["equipment.registrations_to_accept"].count == 1
     assert not [item for item in inbox_for(UserFactory(role=Role.INSPECTOR)) if item.kind.startswith("equipment.")]
+
+
+def test_an_operator_certificate_runs_four_years_and_a_unit_without_one_is_flagged(enterprise, staff):
+    from equipment.filtersets import UnitFilterSet
+
+    user = enterprise_user(enterprise)
+    crane = UnitFactory(using_unit=enterprise, category=category("4000"))
+    elevator = UnitFactory(using_unit=enterprise, category=category("3000"))  # needs no certified operator
+    assert selectors.unit_lacks_certified_operator(crane) and not selectors.unit_lacks_certified_operator(elevator)
+    other = EnterpriseFactory()
+    operator = services.operator_record(
+        actor=user,
+        values={
+            "using_unit": other,  # ignored: a using unit records its own
+            "name": "王强",
+            "category": category("4000"),
+            "certificate_number": "q4306001",
+            "issued_on": datetime.date(2024, 3, 1),
+        },
+    )
+    assert operator.using_unit == enterprise and operator.certificate_number == "Q4306001"
+    assert operator.expires_on == datetime.date(2028, 2, 29)
+    assert not selectors.unit_lacks_certified_operator(crane)
+    with pytest.raises(ValidationError) as error:
+        services.operator_record(
+            actor=staff,
+            values={
+                "using_unit": other,
+                "name": "",
+                "category": category("4000"),
+                "certificate_number": "Q4306001",
+                "issued_on": days(3),
+            },
+        )
+    assert {"name", "issued_on"} <= set(error.value.message_dict)
+    expired = UnitFactory(using_unit=other, category=category("4000"))
+    services.operator_record(
+        actor=staff,
+        values={
+            "using_unit": other,
+            "name": "李军",
+            "category": category("4000"),
+            "certificate_number": "Q4306002",
+            "issued_on": datetime.date(2020, 1, 1),
+        },
+    )
+    assert selectors.unit_lacks_certified_operator(expired)
+    flagged = UnitFilterSet({"lacks_operator": "true"}, queryset=Unit.objects.all()).qs
+    assert list(flagged) == [expired]
+    assert set(selectors.operators_visible_to(user)) == {operator}
+    with pytest.raises(PermissionDenied):
+        services.operator_record(actor=UserFactory(role=Role.INSPECTOR), values={})

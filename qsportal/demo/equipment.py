@@ -8,7 +8,10 @@
   waiting for staff, one returned; one unregistered past the 30 days;
 - the special-equipment section's supervisor `equipment`, and the reminders the daily task records.
 
-Accidents, entrapments, operators and hazards are not in the app yet, so not in the demo."""
+- operators with their certificates at most using units whose equipment needs them; some certificates expired,
+  and some using units with none, so their units are flagged.
+
+Accidents, entrapments, hazards and the safety director's records are not in the app yet, so not in the demo."""
 
 import datetime
 import random
@@ -22,7 +25,7 @@ from core.bulk import bulk_insert, history_baseline
 from enterprises.choices import EnterpriseStatus
 from enterprises.models import District, Enterprise
 from equipment.choices import Conclusion, RegistrationStatus, UnitStatus
-from equipment.models import Category, Inspection, Registration, Unit, add_months
+from equipment.models import Category, Inspection, Operator, Registration, Unit, add_months
 from equipment.reference_data import ensure_categories
 from equipment.services import reminders_record
 
@@ -222,6 +225,7 @@ def seed_equipment(*, rng: random.Random, as_of: datetime.date, password: str) -
         ("unit", "status", "applied_at", "applied_by", "note", "decided_at", "decided_by", "reason"),
         registrations,
     )
+    _operators(rng, as_of, rows, categories)
     reminders_record(today=as_of)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -245,3 +249,25 @@ def _inspections(rows, recorded, staff) -> None:
         ),
         [(*row, recorded, staff.pk, True) for row in rows],
     )
+
+
+SURNAMES, GIVEN = "王李张刘陈杨黄赵周吴", ["伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇"]
+
+
+def _operators(rng: random.Random, as_of: datetime.date, rows: list[tuple], categories: dict) -> None:
+    """Operators for most (using unit, category) pairs whose category needs certified operators."""
+    needing = {category.pk for category in categories.values() if category.needs_certified_operators}
+    pairs = sorted({(row[4], row[3]) for row in rows if row[3] in needing})
+    operator_rows = []
+    for number, (owner, category) in enumerate(pairs, start=1):
+        story = rng.choices(["current", "expired", "none"], [80, 10, 10])[0]
+        if story == "none":
+            continue
+        issued = as_of - datetime.timedelta(days=rng.randint(30, 1400) if story == "current" else 1600)
+        expires = add_months(issued, 48) - datetime.timedelta(days=1)
+        name = rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.randint(1, 2)))
+        operator_rows.append((owner, name, category, f"TS{as_of.year}{number:06d}", issued, expires))
+    bulk_insert(
+        Operator, ("using_unit", "name", "category", "certificate_number", "issued_on", "expires_on"), operator_rows
+    )
+    history_baseline(Operator, reason="demo city")
