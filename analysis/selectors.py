@@ -23,6 +23,7 @@ from complaints.selectors import all_complaints, overdue_complaints
 from core.models import JobRun
 from credit.choices import Grade, WarningKind
 from credit.selectors import grade_changes, grades, open_warnings
+from equipment.selectors import equipment_rates, equipment_rates_total
 from inspections.choices import FollowUpStage
 from inspections.selectors import follow_up_overdue_conditions, open_follow_ups
 from standards.selectors import achievement as standards_achievement
@@ -100,6 +101,7 @@ def dashboard(filters: DashboardFilters, *, now: datetime.datetime | None = None
             warning_section(filters),
             complaint_section(filters, today=timezone.localdate(now)),
             standards_section(filters),
+            equipment_section(filters, today=timezone.localdate(now)),
         ],
         summary_as_of=summary_as_of(),
         generated_at=now,
@@ -557,3 +559,70 @@ def standards_section(filters: DashboardFilters) -> Section:
     stats = [Stat("standards_led", _("Standards led, published this year"), led["achieved"] if led else 0)]
     note = _("Counted over the calendar year of the last quarter chosen.")
     return Section("standards", _("Standardization"), tables, stats, note)
+# Special equipment (特种设备)
+
+
+def _equipment_rows(groups: dict, label_key: str) -> list[dict]:
+    rows = []
+    for label, figures in groups.items():
+        row = {label_key: label, **figures}
+        row["registration"] = share(figures["registered"], figures["in_use"])
+        row["inspection"] = share(figures["on_time"], figures["with_date"])
+        rows.append(row)
+    return rows
+
+
+def equipment_section(filters: DashboardFilters, *, today: datetime.date) -> Section:
+    """The four rates of special-equipment safety by district and by category, from equipment.selectors' one
+    grouped query over the units in use today (the rates are a state, not counted over the quarters chosen)."""
+    rates = equipment_rates(today=today, district_id=filters.district.pk if filters.district is not None else None)
+    keys = ("in_use", "registered", "with_date", "on_time")
+    by_district: dict[str, dict] = {}
+    by_category: dict[str, dict] = {}
+    for row in rates:
+        for groups, label in ((by_district, row["district"]), (by_category, row["category"])):
+            figures = groups.setdefault(label, dict.fromkeys(keys, 0))
+            for key in keys:
+                figures[key] += row[key]
+    total = equipment_rates_total(rates)
+    columns = [
+        Column("in_use", _("Units in use")),
+        Column("registered", _("Registered")),
+        Column("registration", _("Registration rate"), PERCENT),
+        Column("on_time", _("Inspected on time")),
+        Column("inspection", _("Periodic-inspection rate"), PERCENT),
+    ]
+    chart = Chart("cartesian", (Series("registration", "line", 1), Series("inspection", "line", 1)))
+    tables = [
+        Table(
+            key="equipment_by_district",
+            title=_("Special equipment by district"),
+            columns=[Column("label", _("District"), TEXT), *columns],
+            rows=_equipment_rows(by_district, "label"),
+            total={"label": pgettext_lazy("dashboard", "Total"), **total},
+            chart=chart,
+            empty=_("No special equipment in use on the register."),
+        ),
+        Table(
+            key="equipment_by_category",
+            title=_("Special equipment by category"),
+            columns=[Column("label", _("Category"), TEXT), *columns],
+            rows=_equipment_rows(by_category, "label"),
+            total={"label": pgettext_lazy("dashboard", "Total"), **total},
+            chart=chart,
+            empty=_("No special equipment in use on the register."),
+        ),
+    ]
+    overdue = total["with_date"] - total["on_time"]
+    stats = [
+        Stat("equipment_in_use", _("Special equipment in use"), total["in_use"]),
+        Stat("equipment_registration", _("Registration rate"), total["registration"], PERCENT),
+        Stat("equipment_inspection", _("Periodic-inspection rate"), total["inspection"], PERCENT),
+        Stat("equipment_overdue", _("Overdue for inspection"), overdue, tone="danger" if overdue else ""),
+    ]
+    note = _(
+        "Units in use today. Registration rate: registered / in use; periodic-inspection rate: not past their next "
+        "inspection date / in use with a date. The certified-operator and accident-closure rates are not yet "
+        "recorded."
+    )
+    return Section("equipment", _("Special-equipment safety"), tables, stats, note)

@@ -32,6 +32,7 @@ NAVIGATION = (
     NavItem(_("Spot-check results"), "inspections:my_results", "inspections.view_own_results"),
     NavItem(_("Complaints and tips"), "complaints:list", "complaints.list"),
     NavItem(_("Nominations (你点我检)"), "complaints:nominations", "complaints.view_nominations"),
+    NavItem(_("Special equipment"), "equipment:list", "equipment.list"),
     NavItem(_("Credit grades"), "credit:overview", "credit.view_grades"),
     NavItem(_("Warnings"), "credit:warnings", "credit.view_warnings"),
     NavItem(_("My credit grade"), "credit:mine", "credit.view_own_grade"),

@@ -288,6 +288,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "brands.tasks.raise_revocation_proposals_task",
         "schedule": crontab(hour=2, minute=45),
     },
+    "equipment-reminders": {
+        "task": "equipment.tasks.record_reminders_task",
+        "schedule": crontab(hour=1, minute=15),
+    },
 }
 
 # The audit log's daily head (core.audit) is written here: a folder outside the database, ideally on another machine
@@ -412,6 +416,10 @@ COMPLAINT_MEDIATION_WORKING_DAYS = env_int("COMPLAINT_MEDIATION_WORKING_DAYS", 4
 TIP_DECISION_WORKING_DAYS = env_int("TIP_DECISION_WORKING_DAYS", 15)  # verify and decide whether to open a case
 TIP_EXTENSION_WORKING_DAYS = env_int("TIP_EXTENSION_WORKING_DAYS", 15)  # once, with a leader's approval
 TIP_NOTICE_WORKING_DAYS = env_int("TIP_NOTICE_WORKING_DAYS", 5)  # a named tipster told the decision
+# Special equipment (Special Equipment Safety Law Arts 14, 33, 40). Inspection intervals by category are data.
+EQUIPMENT_REGISTRATION_DAYS = env_int("EQUIPMENT_REGISTRATION_DAYS", 30)  # register within 30 days of first use
+EQUIPMENT_INSPECTION_REMINDER_DAYS = env_int("EQUIPMENT_INSPECTION_REMINDER_DAYS", 30)  # request a month before due
+EQUIPMENT_OPERATOR_CERTIFICATE_YEARS = env_int("EQUIPMENT_OPERATOR_CERTIFICATE_YEARS", 4)  # operator certificate
 # Credit grading and risk (DOMAIN.md "Quality credit grading", "Risk and early warning"). The grading weights and
 # thresholds themselves are data: versions of credit.ScoringModel that staff view and change.
 # The serious-dishonesty list (严重违法失信名单, SAMR Order 44 and the 2021 credit-repair rules).

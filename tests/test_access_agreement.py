@@ -41,6 +41,7 @@ from complaints.models import Complaint
 from core.access import ACCESS_RULES, RestrictedQuerySet, object_rule, restrict
 from credit.choices import BlacklistStatus, Grade, OverrideStatus
 from credit.models import CreditGrade, CreditRepair, GradeOverride, ScoringModel
+from equipment.models import Inspection, Operator, Registration, Reminder
 from inspections.choices import LabTestKind, LabTestStatus, ProposalKind, ProposalStatus, TaskStatus, Verdict
 from inspections.models import ConflictDeclaration, DecisionProposal, FollowUp, LabTest, PublishedResult
 from tests.factories import (
@@ -52,6 +53,7 @@ from tests.factories import (
     assign_task,
     enterprise_user,
 )
+from tests.factories_equipment import UnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +82,7 @@ class City:
             "expert assigned": UserFactory(role=Role.EXPERT),
             "expert not assigned": UserFactory(role=Role.EXPERT),
             "inactive supervisor": UserFactory(role=Role.SUPERVISOR, is_active=False),
+            "special-equipment inspector": UserFactory(role=Role.INSPECTOR, section="special_equipment"),
             "inactive enterprise A": enterprise_user(self.a, is_active=False),
             "anonymous": AnonymousUser(),
         }
@@ -207,6 +210,18 @@ class City:
                 status=status,
             )  # fmt: skip
         RevocationProposal.objects.create(honour=honours[self.b], cause=RevocationCause.GRADE_C, trigger="grade")
+        # Special equipment: units of A and B, with a registration, an inspection and a reminder each.
+        for enterprise in (self.a, self.b):
+            unit = UnitFactory(using_unit=enterprise, registration_number="", registered_on=None)
+            Registration.objects.create(unit=unit, applied_by=u["supervisor"])
+            Inspection.objects.create(
+                unit=unit, inspected_on=today, report_number="JY1", conclusion="pass", recorded_by=u["supervisor"]
+            )
+            Reminder.objects.create(unit=unit, kind=Reminder.Kind.INSPECTION, due_on=today)
+            Operator.objects.create(
+                using_unit=enterprise, name="王强", category=unit.category, certificate_number=f"Q{enterprise.pk}",
+                issued_on=today, expires_on=today + datetime.timedelta(days=1460),
+            )  # fmt: skip
         # Complaints: one handled by the inspector on a task, one by another, one not assigned yet.
         for assigned_to in (u["inspector on a task"], u["inspector off the tasks"], None):
             Complaint.objects.create(
