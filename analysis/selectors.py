@@ -559,6 +559,8 @@ def standards_section(filters: DashboardFilters) -> Section:
     stats = [Stat("standards_led", _("Standards led, published this year"), led["achieved"] if led else 0)]
     note = _("Counted over the calendar year of the last quarter chosen.")
     return Section("standards", _("Standardization"), tables, stats, note)
+
+
 # Special equipment (特种设备)
 
 
