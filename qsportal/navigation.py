@@ -39,6 +39,7 @@ NAVIGATION = (
     NavItem(_("Cultivation targets"), "brands:targets", "brands.view_all"),
     NavItem(_("My reviews"), "brands:reviews", "brands.view_own_reviews"),
     NavItem(_("Brand cultivation"), "brands:mine", "brands.view_own"),
+    NavItem(_("Metrology"), "metrology:instruments", "metrology.list"),
     NavItem(_("API"), "api-docs", "core.view_api_docs"),
     NavItem(_("Administration"), "admin:index", "accounts.manage_users"),
 )

@@ -10,6 +10,8 @@ from credit.models import ListingGround, ScoringModel
 from credit.reference_data import ensure_scoring_model
 from enterprises.models import Industry
 from enterprises.reference_data import sync_industries
+from metrology.models import InstrumentCategory
+from metrology.reference_data import ensure_categories
 
 
 def restore_reference_data() -> None:
@@ -22,3 +24,4 @@ def restore_reference_data() -> None:
     ensure_listing_grounds(ListingGround)
     ensure_honour_weight(ScoringModel)
     ensure_complaint_weights(ScoringModel)
+    ensure_categories(InstrumentCategory)

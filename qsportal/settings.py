@@ -288,6 +288,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "brands.tasks.raise_revocation_proposals_task",
         "schedule": crontab(hour=2, minute=45),
     },
+    "metrology-reminders": {
+        "task": "metrology.tasks.record_verification_reminders_task",
+        "schedule": crontab(hour=1, minute=40),
+    },
 }
 
 # The audit log's daily head (core.audit) is written here: a folder outside the database, ideally on another machine
@@ -405,6 +409,8 @@ COMPLAINT_MEDIATION_WORKING_DAYS = env_int("COMPLAINT_MEDIATION_WORKING_DAYS", 4
 TIP_DECISION_WORKING_DAYS = env_int("TIP_DECISION_WORKING_DAYS", 15)  # verify and decide whether to open a case
 TIP_EXTENSION_WORKING_DAYS = env_int("TIP_EXTENSION_WORKING_DAYS", 15)  # once, with a leader's approval
 TIP_NOTICE_WORKING_DAYS = env_int("TIP_NOTICE_WORKING_DAYS", 5)  # a named tipster told the decision
+# Metrology: owners are reminded this many days before an instrument's verification runs out (Metrology Law Art 9).
+METROLOGY_DUE_SOON_DAYS = env_int("METROLOGY_DUE_SOON_DAYS", 30)
 # Credit grading and risk (DOMAIN.md "Quality credit grading", "Risk and early warning"). The grading weights and
 # thresholds themselves are data: versions of credit.ScoringModel that staff view and change.
 # The serious-dishonesty list (严重违法失信名单, SAMR Order 44 and the 2021 credit-repair rules).

@@ -1,0 +1,43 @@
+"""Factories of metrology's records."""
+
+import datetime
+
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts.roles import Role, Section
+from metrology.choices import FilingStatus, VerificationResult
+from metrology.models import Instrument, InstrumentCategory
+from metrology.reference_data import ensure_categories
+from tests.factories import DistrictFactory, EnterpriseFactory, UserFactory
+
+
+def category(code: str = "fuel_dispenser") -> InstrumentCategory:
+    ensure_categories(InstrumentCategory)  # a transactional test's flush removes them
+    return InstrumentCategory.objects.get(code=code)
+
+
+def metrology_staff(**kwargs):
+    return UserFactory(role=Role.SUPERVISOR, section=Section.METROLOGY, **kwargs)
+
+
+class InstrumentFactory(DjangoModelFactory):
+    """An accepted instrument, verified (passed) `verified_days_ago` days ago with a one-year certificate."""
+
+    class Meta:
+        model = Instrument
+
+    category = factory.LazyFunction(category)
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    owner_name = factory.LazyAttribute(lambda o: o.enterprise.name if o.enterprise else "摊主王五")
+    district = factory.LazyAttribute(lambda o: o.enterprise.district if o.enterprise else DistrictFactory())
+    location = "1号加油岛"
+    maker = "正星科技"
+    model_name = "ZX-2"
+    serial = factory.Sequence(lambda n: f"SN{n:06d}")
+    filing_status = FilingStatus.ACCEPTED
+    last_verified_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=100))
+    last_result = VerificationResult.PASSED
+    certificate_number = factory.Sequence(lambda n: f"JD{n:08d}")
+    institution = "岳阳市计量检定测试所"
+    next_due_on = factory.LazyAttribute(lambda o: o.last_verified_on + datetime.timedelta(days=364))
