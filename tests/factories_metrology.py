@@ -3,6 +3,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.roles import Role, Section
@@ -36,8 +37,31 @@ class InstrumentFactory(DjangoModelFactory):
     model_name = "ZX-2"
     serial = factory.Sequence(lambda n: f"SN{n:06d}")
     filing_status = FilingStatus.ACCEPTED
-    last_verified_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=100))
+    last_verified_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=100))
     last_result = VerificationResult.PASSED
     certificate_number = factory.Sequence(lambda n: f"JD{n:08d}")
     institution = "岳阳市计量检定测试所"
     next_due_on = factory.LazyAttribute(lambda o: o.last_verified_on + datetime.timedelta(days=364))
+
+
+def add_metrology_rows(city) -> None:
+    """The access-agreement city's metrology rows: every state the rules tell apart."""
+    from metrology.choices import ReminderKind, VerificationSource
+    from metrology.models import Reminder, Verification
+
+    city.users["metrology section"] = metrology_staff()
+    today = timezone.localdate()
+    for enterprise, filing in [
+        (city.a, FilingStatus.ACCEPTED),
+        (city.a, FilingStatus.FILED),
+        (city.a, FilingStatus.RETURNED),
+        (city.b, FilingStatus.FILED),
+        (None, FilingStatus.ACCEPTED),
+    ]:
+        instrument = InstrumentFactory(enterprise=enterprise, filing_status=filing)
+        Verification.objects.create(
+            instrument=instrument, verified_on=today, result=VerificationResult.PASSED,
+            certificate_number=instrument.certificate_number, institution="所", valid_until=instrument.next_due_on,
+            source=VerificationSource.ENTERED,
+        )  # fmt: skip
+        Reminder.objects.create(instrument=instrument, kind=ReminderKind.DUE_SOON, due_on=instrument.next_due_on)

@@ -118,8 +118,12 @@ def test_other_roles_may_not_file_or_manage(actors, enterprise):
     for role in (Role.SUPERVISOR, Role.INSPECTOR, Role.ENTERPRISE, Role.LAB_TECHNICIAN):
         with pytest.raises(PermissionDenied):
             services.verification_record(
-                actor=actors[role], instrument=instrument, verified_on=today(), result="passed",
-                certificate_number="X", institution="所",
+                actor=actors[role],
+                instrument=instrument,
+                verified_on=today(),
+                result="passed",
+                certificate_number="X",
+                institution="所",
             )
     # A leader changes metrology records, as the section does.
     services.instrument_retire(actor=actors[Role.LEADER], instrument=instrument, reason="停用")
@@ -133,7 +137,11 @@ def test_a_passed_verification_is_valid_for_the_category_interval(staff):
     assert instrument.not_for_trade_on(today())  # never verified
     day = today() - datetime.timedelta(days=3)
     services.verification_record(
-        actor=staff, instrument=instrument, verified_on=day, result="passed", certificate_number="JD1",
+        actor=staff,
+        instrument=instrument,
+        verified_on=day,
+        result="passed",
+        certificate_number="JD1",
         institution="岳阳市计量所",
     )
     instrument.refresh_from_db()
@@ -145,15 +153,23 @@ def test_a_passed_verification_is_valid_for_the_category_interval(staff):
 def test_a_failed_verification_makes_it_unusable_and_an_older_one_does_not_overwrite(staff):
     instrument = InstrumentFactory()
     services.verification_record(
-        actor=staff, instrument=instrument, verified_on=today(), result="failed", certificate_number="BHG1",
+        actor=staff,
+        instrument=instrument,
+        verified_on=today(),
+        result="failed",
+        certificate_number="BHG1",
         institution="所",
     )
     instrument.refresh_from_db()
     assert instrument.last_result == "failed" and instrument.next_due_on is None
     assert instrument.not_for_trade_on(today())
     services.verification_record(
-        actor=staff, instrument=instrument, verified_on=today() - datetime.timedelta(days=30), result="passed",
-        certificate_number="OLD", institution="所",
+        actor=staff,
+        instrument=instrument,
+        verified_on=today() - datetime.timedelta(days=30),
+        result="passed",
+        certificate_number="OLD",
+        institution="所",
     )
     instrument.refresh_from_db()
     assert instrument.last_result == "failed"  # the latest verification stands
@@ -231,7 +247,7 @@ def test_due_lists_and_counts_by_district_and_category(staff, client):
     page = client.get(reverse("metrology:instruments"), {"due": "overdue"})
     assert page.status_code == 200
     assert [row.serial for row in page.context["page"]] == [district_instruments[1].serial]
-    assert "data-testid=\"not-for-trade\"" in page.content.decode()
+    assert 'data-testid="not-for-trade"' in page.content.decode()
     assert client.get(reverse("metrology:due")).status_code == 200
 
 
@@ -261,7 +277,9 @@ def test_the_verification_rate_by_category_and_district():
         (category("fuel_dispenser").name, 2, 1, 50.0),
         (category("trade_scale").name, 1, 1, 100.0),
     ]
-    assert selectors.verification_rates(today=today(), by=("district",), category_code="fuel_dispenser")[0]["rate"] == 50
+    assert (
+        selectors.verification_rates(today=today(), by=("district",), category_code="fuel_dispenser")[0]["rate"] == 50
+    )
 
 
 # Access
@@ -272,8 +290,10 @@ def test_who_sees_which_instruments(actors, enterprise, other_enterprise, staff)
     other = InstrumentFactory(enterprise=other_enterprise)
     stall = InstrumentFactory(enterprise=None)
     everything = {own.pk, other.pk, stall.pk}
-    visible = {name: set(Instrument.objects.visible_to(user).values_list("pk", flat=True)) for name, user in
-               {**{role: user for role, user in actors.items()}, "staff": staff}.items()}
+    visible = {
+        name: set(Instrument.objects.visible_to(user).values_list("pk", flat=True))
+        for name, user in {**{role: user for role, user in actors.items()}, "staff": staff}.items()
+    }
     assert visible["staff"] == everything
     assert visible[Role.LEADER] == everything and visible[Role.SUPERVISOR] == everything  # other supervisors read
     assert visible[Role.ENTERPRISE] == {own.pk}
@@ -316,15 +336,28 @@ def test_the_list_page_runs_a_bounded_number_of_queries(client, staff, django_as
 
 def test_staff_file_accept_verify_and_retire_through_the_pages(client, staff, enterprise):
     signed_in(client, staff)
-    response = client.post(reverse("metrology:instrument_new"), {
-        "category": category().pk, "location": "1号岛", "maker": "正星", "model_name": "Z1", "serial": "P1",
-        "enterprise": enterprise.pk,
-    })
+    response = client.post(
+        reverse("metrology:instrument_new"),
+        {
+            "category": category().pk,
+            "location": "1号岛",
+            "maker": "正星",
+            "model_name": "Z1",
+            "serial": "P1",
+            "enterprise": enterprise.pk,
+        },
+    )
     instrument = Instrument.objects.get(serial="P1")
     assert response.status_code == 302 and instrument.filing_status == FilingStatus.ACCEPTED
-    response = client.post(reverse("metrology:verification_new", args=[instrument.pk]), {
-        "verified_on": today().isoformat(), "result": "passed", "certificate_number": "JD-77", "institution": "所",
-    })
+    response = client.post(
+        reverse("metrology:verification_new", args=[instrument.pk]),
+        {
+            "verified_on": today().isoformat(),
+            "result": "passed",
+            "certificate_number": "JD-77",
+            "institution": "所",
+        },
+    )
     assert response.status_code == 302
     instrument.refresh_from_db()
     assert instrument.certificate_number == "JD-77"
@@ -340,8 +373,14 @@ def test_staff_file_accept_verify_and_retire_through_the_pages(client, staff, en
 
 def test_the_api_files_lists_and_refuses(enterprise, other_enterprise, staff, actors):
     owner = token_api(actors[Role.ENTERPRISE])
-    body = {"category": "fuel_dispenser", "location": "1号岛", "maker": "正星", "model_name": "Z", "serial": "N1",
-            "enterprise": other_enterprise.pk}
+    body = {
+        "category": "fuel_dispenser",
+        "location": "1号岛",
+        "maker": "正星",
+        "model_name": "Z",
+        "serial": "N1",
+        "enterprise": other_enterprise.pk,
+    }
     created = owner.post(API, body, format="json")
     assert created.status_code == 201, created.content
     assert created.json()["enterprise"] == enterprise.pk and created.json()["not_for_trade"] is True
@@ -352,14 +391,19 @@ def test_the_api_files_lists_and_refuses(enterprise, other_enterprise, staff, ac
     assert [row["id"] for row in owner.get(API).json()["results"]] == [pk]
     section = token_api(staff)
     assert section.post(f"{API}{pk}/accept/").status_code == 200
-    verified = section.post(f"{API}{pk}/verify/", {"verified_on": today().isoformat(), "result": "passed",
-                                                    "certificate_number": "JD9", "institution": "所"}, format="json")
+    verified = section.post(
+        f"{API}{pk}/verify/",
+        {"verified_on": today().isoformat(), "result": "passed", "certificate_number": "JD9", "institution": "所"},
+        format="json",
+    )
     assert verified.status_code == 201
     detail = section.get(f"{API}{pk}/").json()
     assert detail["not_for_trade"] is False and detail["due_state"] == "valid"
     assert token_api(actors[Role.INSPECTOR]).get(API).status_code == 403
     assert token_api(actors[Role.SUPERVISOR]).get(API).status_code == 200
-    assert token_api(actors[Role.SUPERVISOR]).post(f"{API}{pk}/retire/", {"reason": "x"}, format="json").status_code == 403
+    assert (
+        token_api(actors[Role.SUPERVISOR]).post(f"{API}{pk}/retire/", {"reason": "x"}, format="json").status_code == 403
+    )
 
 
 @pytest.mark.parametrize(
@@ -380,8 +424,12 @@ def test_bad_verification_input_is_a_400(staff):
     for body in (
         {"verified_on": "nope", "result": "passed", "certificate_number": "1", "institution": "所"},
         {"verified_on": today().isoformat(), "result": "maybe", "certificate_number": "1", "institution": "所"},
-        {"verified_on": (today() + datetime.timedelta(days=2)).isoformat(), "result": "passed",
-         "certificate_number": "1", "institution": "所"},
+        {
+            "verified_on": (today() + datetime.timedelta(days=2)).isoformat(),
+            "result": "passed",
+            "certificate_number": "1",
+            "institution": "所",
+        },
         {"verified_on": today().isoformat(), "result": "passed", "certificate_number": "1" * 100, "institution": "所"},
     ):
         assert client.post(f"{API}{instrument.pk}/verify/", body, format="json").status_code == 400, body

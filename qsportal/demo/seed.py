@@ -24,6 +24,7 @@ from qsportal.demo.brands import seed_brands
 from qsportal.demo.complaints import seed_complaints
 from qsportal.demo.credit import seed_credit
 from qsportal.demo.files import seed_enterprise_files
+from qsportal.demo.metrology import seed_metrology
 from qsportal.demo.spot_checks import seed_spot_checks
 
 DEMO_PASSWORD = "QsDemo-2026"
@@ -233,6 +234,7 @@ def seed_demo_city(*, seed: int, enterprises: int, as_of: datetime.date, enterpr
     User.objects.bulk_create(builder.user(Role.EXPERT, n) for n in range(1, EXPERT_COUNT + 1))
     seed_brands(rng=rng, as_of=as_of, password=builder.password)
     seed_complaints(rng=rng, as_of=as_of)
+    seed_metrology(rng=rng, as_of=as_of, password=builder.password)
     audit_chain_reseal()  # the story was dated back after it was written: seal the audit chain as it now reads
     result_summary_refresh()  # the dashboard's pass rates, as the half-hourly task would
 
