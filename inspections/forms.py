@@ -29,7 +29,7 @@ class CampaignForm(forms.ModelForm):
 
     class Meta:
         model = Campaign
-        fields = list(CAMPAIGN_FIELDS)
+        fields = [*CAMPAIGN_FIELDS, "kind"]  # kind: a product spot check or net content (metrology)
         widgets = {
             "period_start": DATE_INPUT,
             "period_end": DATE_INPUT,

@@ -86,3 +86,30 @@ class ImportForm(forms.Form):
 
 class CertificateLookupForm(forms.Form):
     number = _text(_("Certificate number"), 64)
+
+
+class NetContentForm(forms.Form):
+    """A lot's net-content test: one actual content per line (or separated by spaces or commas)."""
+
+    quantity_kind = forms.ChoiceField(
+        label=_("Kind of quantity"),
+        choices=[
+            ("mass_volume", _("Mass or volume (g, ml)")),
+            ("length", _("Length (m)")),
+            ("area", _("Area")),
+            ("count", _("Count")),
+        ],
+    )
+    lot_size = forms.IntegerField(label=_("Lot size (units)"), min_value=1, max_value=10_000_000)
+    nominal = forms.DecimalField(label=_("Nominal quantity"), min_value=0, max_digits=12, decimal_places=3)
+    contents = forms.CharField(
+        label=_("Actual contents of the sampled units"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20_000,
+        validators=[validate_encodable],
+        help_text=_("One per unit, in the unit of the nominal quantity."),
+    )
+
+    def clean_contents(self):
+        text = self.cleaned_data["contents"].replace(",", " ").replace("，", " ").replace("、", " ")
+        return [part for part in text.split() if part]

@@ -318,3 +318,65 @@ class Reminder(models.Model):
 @access_rule(Reminder, actions=("view",))
 def reminder_access(user, action: str) -> Q | bool:
     return True if _is_staff_reader(user) else _own(user, "instrument__")
+
+
+class NetContentTest(models.Model):
+    """The net-content test of a sampled lot of prepackaged goods (JJF 1070): the lab step of a spot check of kind
+    net_content, keyed to the inspections sample (LabTest, by string FK). The laboratory enters the lot size, the
+    nominal quantity and each unit's actual content; the verdict is computed (metrology.netcontent) and recorded
+    as the sample's result through inspections.services, so a failed lot follows the ordinary follow-up."""
+
+    lab_test = models.ForeignKey(
+        "inspections.LabTest", on_delete=models.PROTECT, related_name="net_content_tests", verbose_name=_("sample")
+    )  # several when a returned result is tested again: the latest stands, the earlier are kept
+    quantity_kind = models.CharField(
+        _("kind of quantity"),
+        max_length=12,
+        choices=[
+            ("mass_volume", _("Mass or volume (g, ml)")),
+            ("length", _("Length (m)")),
+            ("area", _("Area")),
+            ("count", _("Count")),
+        ],
+        default="mass_volume",
+    )
+    lot_size = models.PositiveIntegerField(_("lot size"))
+    nominal = models.DecimalField(_("nominal quantity"), max_digits=12, decimal_places=3)
+    contents = models.JSONField(_("actual contents"), default=list)
+    sample_size = models.PositiveIntegerField(_("sample size"))
+    tolerance = models.DecimalField(_("tolerable shortfall T"), max_digits=12, decimal_places=3)
+    mean = models.DecimalField(_("mean actual content"), max_digits=14, decimal_places=4)
+    std_dev = models.DecimalField(_("sample standard deviation"), max_digits=14, decimal_places=4)
+    mean_limit = models.DecimalField(_("lowest allowed mean"), max_digits=14, decimal_places=4)
+    short_count = models.PositiveIntegerField(_("units short by more than T"))
+    gross_short_count = models.PositiveIntegerField(_("units short by more than 2T"))
+    allowed_short = models.PositiveIntegerField(_("units allowed short by more than T"))
+    passed = models.BooleanField(_("passed"))
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name=_("enterprise")
+    )
+    tested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("tested by")
+    )
+    tested_at = models.DateTimeField(_("tested at"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-tested_at", "-pk"]
+        verbose_name = _("net-content test")
+        verbose_name_plural = _("net-content tests")
+
+    def __str__(self) -> str:
+        return f"{self.lab_test_id} {'passed' if self.passed else 'failed'}"
+
+
+@access_rule(NetContentTest, actions=("view",))
+def net_content_access(user, action: str) -> Q | bool:
+    """Bureau staff read every test; the laboratory that tested it reads its own (blind: by sample); nobody else
+    (the enterprise reads its result on the spot check's result page)."""
+    if _is_staff_reader(user):
+        return True
+    if getattr(user, "is_active", False) and getattr(user, "role", None) == "lab_technician":
+        return Q(tested_by=user)
+    return False

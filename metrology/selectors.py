@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from metrology.choices import FilingStatus, VerificationResult
-from metrology.models import Instrument, InstrumentCategory, Verification, not_for_trade_condition
+from metrology.models import Instrument, InstrumentCategory, NetContentTest, Verification, not_for_trade_condition
 
 
 def categories() -> QuerySet[InstrumentCategory]:
@@ -100,3 +100,23 @@ def due_by_district_and_category(*, today: datetime.date | None = None) -> list[
         )
         .order_by("district__name", "category__order", "category__code")
     )
+
+
+def lab_samples(user):
+    """The samples waiting at this technician's laboratories of net-content campaigns (blind: by code)."""
+    from inspections.choices import CampaignKind
+    from inspections.selectors import lab_queue
+
+    return lab_queue(user).filter(task__campaign__kind=CampaignKind.NET_CONTENT)
+
+
+def net_content_plans() -> list[dict]:
+    """JJF 1070's sampling plans, as the entry page shows them."""
+    from metrology.netcontent import tables
+
+    return tables()["sampling_plans"]
+
+
+def failed_net_content_tests():
+    """Every failed net-content lot (the credit indicator and the report count them)."""
+    return NetContentTest.objects.filter(passed=False)

@@ -3,9 +3,10 @@ finding that an instrument was used after failing, and the daily reminders. Each
 permission, the record's state), validated, atomic, audited, and emits its event in the same transaction."""
 
 import datetime
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -15,9 +16,13 @@ from core.audit import audit
 from core.events import event_emit
 from core.hygiene import is_encodable
 from core.transitions import require_perm, require_state
+from inspections.choices import CampaignKind
+from inspections.selectors import lab_queue
+from inspections.services.testing import lab_test_save_results
 from metrology.choices import FilingStatus, InstrumentStatus, ReminderKind, VerificationResult, VerificationSource
-from metrology.events import INSTRUMENT_FILED, USED_AFTER_FAILURE, VERIFIED
-from metrology.models import Instrument, InstrumentCategory, Reminder, Verification, valid_until
+from metrology.events import INSTRUMENT_FILED, NET_CONTENT_TESTED, USED_AFTER_FAILURE, VERIFIED
+from metrology.models import Instrument, InstrumentCategory, NetContentTest, Reminder, Verification, valid_until
+from metrology.netcontent import net_content_verdict
 
 FILED_FIELDS = ("category", "owner_name", "district", "location", "maker", "model_name", "serial")
 TEXT_FIELDS = ("owner_name", "location", "maker", "model_name", "serial", "institution", "certificate_number")
@@ -318,3 +323,74 @@ def reminders_record(*, today: datetime.date | None = None, batch_size: int = 50
         if batch:
             written += len(Reminder.objects.bulk_create(batch, ignore_conflicts=True))
     return written
+
+
+NET_CONTENT_NOTE = (
+    "JJF 1070: n=%(n)d, T=%(t)s, mean %(mean)s ≥ %(limit)s: %(mean_ok)s; short > T: %(short)d ≤ %(c)d, > 2T: %(gross)d"
+)
+
+
+def _decimal(value, field: str) -> Decimal:
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: _("Enter a number.")}) from None
+    if not number.is_finite() or abs(number) >= Decimal("1e9"):
+        raise ValidationError({field: _("Enter a number.")})
+    return number
+
+
+@transaction.atomic
+def net_content_test_record(
+    *, actor, lab_test_id: int, lot_size: int, nominal, contents: list, quantity_kind: str = "mass_volume"
+) -> NetContentTest:
+    """The laboratory's net-content test of a sampled lot of a net-content campaign (JJF 1070): the verdict is
+    computed from the units' actual contents, kept here, and submitted as the sample's result through
+    inspections.services (every test item of the campaign, qualitative, conforms or not with the lot), so the
+    review, the notice, the objection and, for a failed lot, the follow-up run as for any spot check."""
+    lab_test = lab_queue(actor).filter(pk=lab_test_id).select_related("task").first()
+    if lab_test is None:
+        raise PermissionDenied(_("You are not allowed to do this."))
+    campaign = lab_test.task.campaign
+    if campaign.kind != CampaignKind.NET_CONTENT:
+        raise ValidationError(_("This sample is not of a net-content campaign."))
+    items = list(campaign.items.all())
+    if not items or any(not item.is_qualitative for item in items):
+        raise ValidationError(_("A net-content campaign's test items are qualitative (the lot conforms or not)."))
+    if not isinstance(lot_size, int) or isinstance(lot_size, bool):
+        raise ValidationError({"lot_size": _("Enter a whole number.")})
+    nominal = _decimal(nominal, "nominal")
+    if not isinstance(contents, list | tuple) or len(contents) > 10_000:
+        raise ValidationError({"contents": _("Enter the units' actual contents.")})
+    values = [_decimal(value, "contents") for value in contents]
+    verdict = net_content_verdict(lot_size=lot_size, nominal=nominal, contents=values, kind=quantity_kind)
+    test = NetContentTest(
+        lab_test_id=lab_test.pk,
+        quantity_kind=quantity_kind,
+        lot_size=lot_size,
+        nominal=nominal,
+        contents=[str(value) for value in values],
+        sample_size=verdict.plan.sample_size,
+        tolerance=verdict.tolerance,
+        mean=verdict.mean.quantize(Decimal("0.0001")),
+        std_dev=verdict.std_dev.quantize(Decimal("0.0001")),
+        mean_limit=verdict.mean_limit.quantize(Decimal("0.0001")),
+        short_count=verdict.short_count,
+        gross_short_count=verdict.gross_short_count,
+        allowed_short=verdict.plan.allowed_short,
+        passed=verdict.passed,
+        enterprise_id=lab_test.task.enterprise_id,
+        tested_by=actor,
+    )
+    test.full_clean(exclude=["lab_test", "enterprise", "tested_by"])
+    test.save()
+    note = NET_CONTENT_NOTE % {
+        "n": verdict.plan.sample_size, "t": verdict.tolerance, "mean": test.mean, "limit": test.mean_limit,
+        "mean_ok": "yes" if verdict.mean_ok else "no", "short": verdict.short_count, "c": verdict.plan.allowed_short,
+        "gross": verdict.gross_short_count,
+    }  # fmt: skip
+    findings = {item.pk: {"conforms": verdict.passed, "note": note} for item in items}
+    lab_test_save_results(actor=actor, lab_test=lab_test, findings=findings, submit=True)
+    audit(actor=actor, action="metrology.net_content_test", target=test, trail=campaign, summary=note)
+    event_emit(NET_CONTENT_TESTED, enterprise_id=test.enterprise_id, passed=verdict.passed, test_id=test.pk)
+    return test

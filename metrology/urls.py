@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("metrology/instruments/<int:pk>/verifications/new/", views.verification_new, name="verification_new"),
     path("metrology/verifications/import/", views.verification_import, name="verification_import"),
+    path("metrology/net-content/<int:lab_test_id>/", views.net_content, name="net_content"),
     path("metrology/due/", views.due_overview, name="due"),
     path("metrology/rates/", views.rates, name="rates"),
     path("public/metrology/status/", views.public_status, name="public_status"),

@@ -4,7 +4,7 @@ status page by certificate number. "Not yours" answers 404 like "missing"."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.decorators import rule_required
-from core.pages import form_page, paginate, run_action
+from core.pages import add_model_errors, form_page, paginate, run_action
 from metrology import forms, importing, selectors, services
 from metrology.choices import DueState
 from metrology.filtersets import InstrumentFilterSet
@@ -228,3 +228,26 @@ def public_certificate(request, number: str):
         "today": today,
     }
     return render(request, "metrology/public_certificate.html", context, status=200 if instrument else 404)
+
+
+@rule_required("inspections.view_lab_worklist")
+@require_http_methods(["GET", "POST"])
+def net_content(request, lab_test_id: int):
+    """The laboratory enters a sampled lot's net-content test (JJF 1070); the verdict is computed and submitted as
+    the sample's result. The sampling plan for the lot size is shown as the lot size is known."""
+    lab_test = get_object_or_404(selectors.lab_samples(request.user), pk=lab_test_id)
+    form = forms.NetContentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            test = services.net_content_test_record(
+                actor=request.user, lab_test_id=lab_test.pk, lot_size=data["lot_size"], nominal=data["nominal"],
+                contents=data["contents"], quantity_kind=data["quantity_kind"],
+            )  # fmt: skip
+        except ValidationError as error:
+            add_model_errors(form, error)
+        else:
+            messages.success(request, _("Lot passed.") if test.passed else _("Lot failed."))
+            return redirect("inspections:lab")
+    plans = selectors.net_content_plans()
+    return render(request, "metrology/net_content.html", {"form": form, "lab_test": lab_test, "plans": plans})
