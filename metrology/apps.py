@@ -8,7 +8,8 @@ class MetrologyConfig(AppConfig):
 
     def ready(self) -> None:
         from core.inbox import inbox_source_register
-        from metrology import permissions  # noqa: F401  (registers the rules)
+        from metrology import indicators, permissions  # noqa: F401  (registers the rules)
         from metrology.inbox import metrology_inbox
 
         inbox_source_register(metrology_inbox)
+        indicators.register()

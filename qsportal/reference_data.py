@@ -11,7 +11,7 @@ from credit.reference_data import ensure_scoring_model
 from enterprises.models import Industry
 from enterprises.reference_data import sync_industries
 from metrology.models import InstrumentCategory
-from metrology.reference_data import ensure_categories
+from metrology.reference_data import ensure_categories, ensure_metrology_weights
 
 
 def restore_reference_data() -> None:
@@ -25,3 +25,4 @@ def restore_reference_data() -> None:
     ensure_honour_weight(ScoringModel)
     ensure_complaint_weights(ScoringModel)
     ensure_categories(InstrumentCategory)
+    ensure_metrology_weights(ScoringModel)
