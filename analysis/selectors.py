@@ -25,6 +25,7 @@ from credit.choices import Grade, WarningKind
 from credit.selectors import grade_changes, grades, open_warnings
 from inspections.choices import FollowUpStage
 from inspections.selectors import follow_up_overdue_conditions, open_follow_ups
+from metrology.selectors import verification_rates
 
 DEFAULT_QUARTERS = 8
 GRADE_CHANGE_DAYS = 90
@@ -98,6 +99,7 @@ def dashboard(filters: DashboardFilters, *, now: datetime.datetime | None = None
             follow_up_section(filters, today=timezone.localdate(now)),
             warning_section(filters),
             complaint_section(filters, today=timezone.localdate(now)),
+            metrology_section(filters, today=timezone.localdate(now)),
         ],
         summary_as_of=summary_as_of(),
         generated_at=now,
@@ -504,3 +506,54 @@ def complaint_section(filters: DashboardFilters, today: datetime.date | None = N
     ]
     note = _("Complaints and tips received in the quarters chosen; overdue: a clock of SAMR Order 20 run out.")
     return Section("complaints", _("Complaints and tips"), tables, stats, note)
+
+
+# Metrology: verification rates of the instruments under compulsory verification
+
+
+def metrology_section(filters: DashboardFilters, *, today: datetime.date) -> Section:
+    """The verification rate (instruments in use holding a valid passed verification) of fuel dispensers by
+    district, and of every category: two grouped queries (metrology.selectors)."""
+    district_id = filters.district.pk if filters.district is not None else None
+    rate_columns = [Column("total", _("Instruments")), Column("valid", _("Verified, valid")),
+                    Column("rate", _("Verification rate (%)"), PERCENT)]  # fmt: skip
+    fuel = [
+        {"label": row["district__name"], **row}
+        for row in verification_rates(
+            today=today, by=("district",), category_code="fuel_dispenser", district_id=district_id
+        )  # fmt: skip
+    ]
+    categories = [
+        {"label": row["category__name"], **row}
+        for row in verification_rates(today=today, by=("category",), district_id=district_id)
+    ]
+
+    def total(rows):
+        instruments, valid = sum(row["total"] for row in rows), sum(row["valid"] for row in rows)
+        rate = round(100 * valid / instruments, 1) if instruments else None
+        return {"label": pgettext_lazy("dashboard", "Total"), "total": instruments, "valid": valid, "rate": rate}
+
+    tables = [
+        Table(
+            key="metrology_fuel_by_district",
+            title=_("Fuel dispensers: verification rate by district"),
+            columns=[Column("label", _("District"), TEXT), *rate_columns],
+            rows=fuel,
+            total=total(fuel),
+            chart=Chart("cartesian", (Series("total"), Series("rate", type="line", axis=1))),
+            empty=_("No fuel dispenser on file."),
+        ),
+        Table(
+            key="metrology_by_category",
+            title=_("Instruments under compulsory verification: rate by category"),
+            columns=[Column("label", _("Category"), TEXT), *rate_columns],
+            rows=categories,
+            total=total(categories),
+            empty=_("No instrument on file."),
+        ),
+    ]
+    overall = total(categories)
+    stats = [Stat("metrology_rate", _("Verification rate (%)"), overall["rate"], kind=PERCENT,
+                  tone="warn" if overall["rate"] is not None and overall["rate"] < 95 else "")]  # fmt: skip
+    return Section("metrology", _("Compulsory verification of measuring instruments"), tables, stats,
+                   _("Instruments in use, as they stand today."))  # fmt: skip

@@ -53,6 +53,7 @@ def verification_rates(
     today: datetime.date | None = None,
     by: tuple[str, ...] = ("category", "district"),
     category_code: str | None = None,
+    district_id: int | None = None,
 ) -> list[dict]:
     """The verification rate of the supervised instruments grouped `by` category and/or district: how many there
     are, how many hold a valid passed verification on `today`, and the rate in per cent (one grouped query). Fuel
@@ -61,6 +62,8 @@ def verification_rates(
     instruments = Instrument.objects.supervised()
     if category_code:
         instruments = instruments.filter(category__code=category_code)
+    if district_id is not None:
+        instruments = instruments.filter(district_id=district_id)
     fields = []
     if "category" in by:
         fields += ["category_id", "category__name", "category__order"]
