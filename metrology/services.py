@@ -7,8 +7,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db import connection, transaction
+from django.db.models import CharField, DateTimeField, Exists, OuterRef, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -299,29 +299,39 @@ def instrument_record_used_after_failure(*, actor, instrument: Instrument, note:
     return instrument
 
 
-def reminders_record(*, today: datetime.date | None = None, batch_size: int = 5000) -> int:
+def reminders_record(*, today: datetime.date | None = None) -> int:
     """Record the reminders the day calls for, each once: "due soon" for every supervised instrument whose
-    certificate runs out within METROLOGY_DUE_SOON_DAYS, "overdue" for every one past it. Set-based (the missing
-    reminders are selected in one query and inserted in batches; the unique key drops any a parallel run added),
-    so running it twice records nothing the second time. Returns how many it recorded."""
+    certificate runs out within METROLOGY_DUE_SOON_DAYS, "overdue" for every one past it. Set-based: one
+    INSERT ... SELECT per kind of the reminders not recorded yet, and the unique key (ON CONFLICT DO NOTHING) drops
+    any a parallel run added; so running it twice records nothing the second time. Returns how many it recorded."""
     today = today or timezone.localdate()
     soon = today + datetime.timedelta(days=settings.METROLOGY_DUE_SOON_DAYS)
     supervised = Instrument.objects.supervised().exclude(last_result=VerificationResult.FAILED)
+    now = timezone.now()
     written = 0
-    for kind, window in (
-        (ReminderKind.DUE_SOON, {"next_due_on__gte": today, "next_due_on__lte": soon}),
-        (ReminderKind.OVERDUE, {"next_due_on__lt": today}),
-    ):
-        existing = Reminder.objects.filter(instrument_id=OuterRef("pk"), kind=kind, due_on=OuterRef("next_due_on"))
-        missing = supervised.filter(**window).filter(~Exists(existing)).values_list("pk", "next_due_on")
-        batch: list[Reminder] = []
-        for pk, due_on in missing.iterator(chunk_size=batch_size):
-            batch.append(Reminder(instrument_id=pk, kind=kind, due_on=due_on))
-            if len(batch) >= batch_size:
-                written += len(Reminder.objects.bulk_create(batch, ignore_conflicts=True))
-                batch = []
-        if batch:
-            written += len(Reminder.objects.bulk_create(batch, ignore_conflicts=True))
+    table = Reminder._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        for kind, window in (
+            (ReminderKind.DUE_SOON, {"next_due_on__gte": today, "next_due_on__lte": soon}),
+            (ReminderKind.OVERDUE, {"next_due_on__lt": today}),
+        ):
+            existing = Reminder.objects.filter(instrument_id=OuterRef("pk"), kind=kind, due_on=OuterRef("next_due_on"))
+            missing = (
+                supervised.filter(**window)
+                .filter(~Exists(existing))
+                .annotate(
+                    reminder_kind=Value(kind, output_field=CharField()),
+                    reminder_at=Value(now, output_field=DateTimeField()),
+                )  # fmt: skip
+                .values_list("pk", "reminder_kind", "next_due_on", "reminder_at")
+                .order_by()
+            )
+            sql, params = missing.query.sql_with_params()
+            cursor.execute(
+                f"INSERT INTO {table} (instrument_id, kind, due_on, created_at) {sql} ON CONFLICT DO NOTHING",
+                params,
+            )
+            written += max(cursor.rowcount, 0)
     return written
 
 

@@ -92,7 +92,7 @@ class InstrumentUpdateSerializer(serializers.Serializer):
     serial = serializers.CharField(max_length=64, required=False)
 
 
-class ReasonSerializer(serializers.Serializer):
+class InstrumentReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 

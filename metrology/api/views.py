@@ -78,22 +78,22 @@ class InstrumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         """Accept an owner's filing."""
         return self._render(services.instrument_accept(actor=request.user, instrument=self.get_object()))
 
-    @extend_schema(request=serializers.ReasonSerializer, responses=serializers.InstrumentSerializer)
+    @extend_schema(request=serializers.InstrumentReasonSerializer, responses=serializers.InstrumentSerializer)
     @action(detail=True, methods=["post"], filter_backends=[], url_path="return", url_name="return")
     def return_filing(self, request, pk=None):
         """Return an owner's filing for correction, with the reason."""
         instrument = self.get_object()
-        body = valid_body(serializers.ReasonSerializer, request)
+        body = valid_body(serializers.InstrumentReasonSerializer, request)
         return self._render(
             services.instrument_return(actor=request.user, instrument=instrument, comment=body["reason"])
         )
 
-    @extend_schema(request=serializers.ReasonSerializer, responses=serializers.InstrumentSerializer)
+    @extend_schema(request=serializers.InstrumentReasonSerializer, responses=serializers.InstrumentSerializer)
     @action(detail=True, methods=["post"], filter_backends=[])
     def retire(self, request, pk=None):
         """Take an instrument out of use, with the reason (kept on file)."""
         instrument = self.get_object()
-        body = valid_body(serializers.ReasonSerializer, request)
+        body = valid_body(serializers.InstrumentReasonSerializer, request)
         return self._render(
             services.instrument_retire(actor=request.user, instrument=instrument, reason=body["reason"])
         )

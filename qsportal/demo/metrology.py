@@ -126,3 +126,62 @@ def seed_metrology(*, rng: random.Random, as_of: datetime.date, password: str | 
         ["last_verified_on", "last_result", "certificate_number", "institution", "next_due_on"],
     )
     reminders_record(today=as_of)
+    _net_content_campaign(as_of=as_of, rng=rng)
+
+
+def _net_content_campaign(*, as_of: datetime.date, rng: random.Random) -> None:
+    """A net-content campaign walked through the spot-check services and metrology's lab step."""
+    from inspections.choices import CampaignKind, LimitKind
+    from inspections.models import Laboratory, LabTest, Task
+    from inspections.services import testing
+    from metrology.services import net_content_test_record
+    from qsportal.demo.spot_checks import _at, _draw_and_start, _file_sampling, _plan
+
+    users = {user.username: user for user in User.objects.filter(username__in=["leader", "supervisor"])}
+    lab = Laboratory.objects.filter(is_approved=True).order_by("pk").first()
+    inspectors = list(User.objects.filter(role=Role.INSPECTOR, is_active=True).order_by("pk")[:4])
+    pool = Enterprise.objects.filter(status=EnterpriseStatus.ACTIVE)
+    if len(users) < 2 or lab is None or len(inspectors) < 2 or pool.count() < 3:
+        return
+    campaign = _plan(
+        users["supervisor"],
+        inspectors,
+        lab,
+        items=[
+            (
+                "净含量",
+                "JJF 1070-2005",
+                LimitKind.QUALITATIVE,
+                None,
+                None,
+                "",
+                "符合JJF 1070及《定量包装商品计量监督管理办法》",
+            )
+        ],
+        year=as_of.year,
+        title="定量包装商品净含量专项监督抽查",
+        legal_basis="《中华人民共和国计量法》；《定量包装商品计量监督管理办法》",
+        product_categories="大米\n食用植物油",
+        batches=3,
+        period_start=as_of - datetime.timedelta(days=20),
+        period_end=as_of + datetime.timedelta(days=40),
+        kind=CampaignKind.NET_CONTENT,
+    )
+    _draw_and_start(campaign, users["leader"], users["supervisor"], seed=f"{as_of}-net-content")
+    tasks = list(Task.objects.live().filter(campaign=campaign).order_by("enterprise__credit_code"))
+    for n, task in enumerate(tasks[:3]):
+        _file_sampling(task, list(task.inspectors.all()), None, _at(as_of - datetime.timedelta(days=8 - n)), rng)
+    lots = [
+        (80, "5000", ["5012", "5006", "4998", "5020", "5003", "5009", "5001", "4995", "5011", "5004",
+                      "5007", "5015", "5002"]),  # N = 80: n = 13; 5 kg rice, T = 75 g: passes
+        (80, "5000", ["5010", "4910", "4905", "5008", "5002", "5011", "4990", "5006", "5003", "5009",
+                      "5001", "5004", "5012"]),  # two bags short by more than 75 g, c = 1: fails
+    ]  # fmt: skip
+    for task, (lot_size, nominal, contents) in zip(tasks[:2], lots, strict=False):
+        lab_test = LabTest.objects.get(task=task, kind="initial")
+        technician = lab_test.lab.technicians.first()
+        net_content_test_record(
+            actor=technician, lab_test_id=lab_test.pk, lot_size=lot_size, nominal=nominal, contents=contents
+        )
+        testing.lab_test_review(actor=users["supervisor"], lab_test=lab_test, approve=True)
+        testing.lab_test_notify(actor=users["supervisor"], lab_test=lab_test, now=_at(as_of - datetime.timedelta(1)))
