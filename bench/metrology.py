@@ -83,11 +83,23 @@ def build(count: int) -> None:
 
 
 def clean() -> None:
-    from metrology.models import Instrument, Reminder
+    """Remove the run's rows in plain DELETEs: the ORM's delete would write a history row for each instrument."""
+    from django.db import connection
 
-    Reminder.objects.filter(instrument__location=TAG).delete()
-    Instrument.history.filter(location=TAG).delete()
-    Instrument.objects.filter(location=TAG).delete()
+    from metrology.models import Instrument, Reminder, Verification
+
+    tables = {
+        "reminders": Reminder._meta.db_table,
+        "verifications": Verification._meta.db_table,
+        "instruments": Instrument._meta.db_table,
+        "history": Instrument.history.model._meta.db_table,
+    }
+    ids = f"SELECT id FROM {tables['instruments']} WHERE location = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {tables['reminders']} WHERE instrument_id IN ({ids})", [TAG])
+        cursor.execute(f"DELETE FROM {tables['verifications']} WHERE instrument_id IN ({ids})", [TAG])
+        cursor.execute(f"DELETE FROM {tables['history']} WHERE location = %s", [TAG])
+        cursor.execute(f"DELETE FROM {tables['instruments']} WHERE location = %s", [TAG])
 
 
 def timed(call, runs: int) -> float:
