@@ -65,3 +65,17 @@ def add_metrology_rows(city) -> None:
             source=VerificationSource.ENTERED,
         )  # fmt: skip
         Reminder.objects.create(instrument=instrument, kind=ReminderKind.DUE_SOON, due_on=instrument.next_due_on)
+    # A net-content test by the laboratory's technician, and one by another laboratory's.
+    from inspections.models import LabTest
+    from metrology.models import NetContentTest
+
+    for lab_test, technician in zip(
+        LabTest.objects.order_by("pk")[:2],
+        (city.users["technician at the lab"], city.users["technician of another lab"]),
+        strict=False,
+    ):
+        NetContentTest.objects.create(
+            lab_test=lab_test, lot_size=10, nominal=500, contents=["500"] * 10, sample_size=10, tolerance=15,
+            mean=500, std_dev=0, mean_limit=500, short_count=0, gross_short_count=0, allowed_short=0, passed=True,
+            enterprise=lab_test.task.enterprise, tested_by=technician,
+        )  # fmt: skip
