@@ -264,6 +264,9 @@ def quality_report(
     grade_changes = _table(board, "grade_changes").rows
     follow_ups = _table(board, "follow_ups").total
     warnings = _table(board, "warnings_by_kind").total["n"]
+    metrology = _table(board, "metrology_by_category").total
+    fuel_table = _table(board, "metrology_fuel_by_district")
+    fuel_rates = fuel_table.total
     complaint_tables = {table.key: table for table in board.tables if table.key.startswith("complaint")}
     hot_products = complaint_tables["complaint_products"].rows[:WEAKEST]
     graded = grades.total["now"]
@@ -489,6 +492,26 @@ def quality_report(
             if follow_up_table.rows
             else [],
             [follow_up_table],
+        ),
+        ReportSection(
+            "metrology",
+            "强制检定计量器具受检情况",
+            [
+                f"截至{chinese_date(today)}，{scope}在用强制检定计量器具{metrology['total']}台（件），"
+                f"检定有效{metrology['valid']}台（件），受检率{_percent(metrology['rate'])}；"
+                f"其中燃油加油机受检率{_percent(fuel_rates['rate'])}。"
+            ],
+            [
+                charts.bar_chart(
+                    labels_of(fuel_table),
+                    [("受检率", [row["rate"] or 0 for row in fuel_table.rows])],
+                    title="燃油加油机受检率",
+                    percent=True,
+                )
+            ]
+            if fuel_table.rows
+            else [],
+            [fuel_table, _table(board, "metrology_by_category")],
         ),
         ReportSection(
             "warnings",

@@ -26,6 +26,7 @@ from credit.selectors import grade_changes, grades, open_warnings
 from equipment.selectors import equipment_rates, equipment_rates_total
 from inspections.choices import FollowUpStage
 from inspections.selectors import follow_up_overdue_conditions, open_follow_ups
+from metrology.selectors import verification_rates
 from standards.selectors import achievement as standards_achievement
 
 DEFAULT_QUARTERS = 8
@@ -102,6 +103,7 @@ def dashboard(filters: DashboardFilters, *, now: datetime.datetime | None = None
             complaint_section(filters, today=timezone.localdate(now)),
             standards_section(filters),
             equipment_section(filters, today=timezone.localdate(now)),
+            metrology_section(filters, today=timezone.localdate(now)),
         ],
         summary_as_of=summary_as_of(),
         generated_at=now,
@@ -628,3 +630,54 @@ def equipment_section(filters: DashboardFilters, *, today: datetime.date) -> Sec
         "recorded."
     )
     return Section("equipment", _("Special-equipment safety"), tables, stats, note)
+
+
+# Metrology: verification rates of the instruments under compulsory verification
+
+
+def metrology_section(filters: DashboardFilters, *, today: datetime.date) -> Section:
+    """The verification rate (instruments in use holding a valid passed verification) of fuel dispensers by
+    district, and of every category: two grouped queries (metrology.selectors)."""
+    district_id = filters.district.pk if filters.district is not None else None
+    rate_columns = [Column("total", _("Instruments")), Column("valid", _("Verified, valid")),
+                    Column("rate", _("Verification rate (%)"), PERCENT)]  # fmt: skip
+    fuel = [
+        {"label": row["district__name"], **row}
+        for row in verification_rates(
+            today=today, by=("district",), category_code="fuel_dispenser", district_id=district_id
+        )  # fmt: skip
+    ]
+    categories = [
+        {"label": row["category__name"], **row}
+        for row in verification_rates(today=today, by=("category",), district_id=district_id)
+    ]
+
+    def total(rows):
+        instruments, valid = sum(row["total"] for row in rows), sum(row["valid"] for row in rows)
+        rate = round(100 * valid / instruments, 1) if instruments else None
+        return {"label": pgettext_lazy("dashboard", "Total"), "total": instruments, "valid": valid, "rate": rate}
+
+    tables = [
+        Table(
+            key="metrology_fuel_by_district",
+            title=_("Fuel dispensers: verification rate by district"),
+            columns=[Column("label", _("District"), TEXT), *rate_columns],
+            rows=fuel,
+            total=total(fuel),
+            chart=Chart("cartesian", (Series("total"), Series("rate", type="line", axis=1))),
+            empty=_("No fuel dispenser on file."),
+        ),
+        Table(
+            key="metrology_by_category",
+            title=_("Instruments under compulsory verification: rate by category"),
+            columns=[Column("label", _("Category"), TEXT), *rate_columns],
+            rows=categories,
+            total=total(categories),
+            empty=_("No instrument on file."),
+        ),
+    ]
+    overall = total(categories)
+    stats = [Stat("metrology_rate", _("Verification rate (%)"), overall["rate"], kind=PERCENT,
+                  tone="warn" if overall["rate"] is not None and overall["rate"] < 95 else "")]  # fmt: skip
+    return Section("metrology", _("Compulsory verification of measuring instruments"), tables, stats,
+                   _("Instruments in use, as they stand today."))  # fmt: skip

@@ -33,7 +33,7 @@ class CampaignForm(forms.ModelForm):
 
     class Meta:
         model = Campaign
-        fields = list(CAMPAIGN_FIELDS)
+        fields = [*CAMPAIGN_FIELDS, "kind"]  # kind: a product spot check or net content (metrology)
         field_classes = {"legal_basis": FreeTextField, "product_categories": FreeTextField}
         widgets = {
             "period_start": DATE_INPUT,

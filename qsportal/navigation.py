@@ -42,6 +42,7 @@ NAVIGATION = (
     NavItem(_("Brand cultivation"), "brands:mine", "brands.view_own"),
     NavItem(_("Standards"), "standards:catalogue", "standards.view_catalogue"),
     NavItem(_("My standards"), "standards:mine", "standards.view_own"),
+    NavItem(_("Metrology"), "metrology:instruments", "metrology.list"),
     NavItem(_("API"), "api-docs", "core.view_api_docs"),
     NavItem(_("Administration"), "admin:index", "accounts.manage_users"),
 )

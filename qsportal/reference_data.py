@@ -11,7 +11,10 @@ from credit.reference_data import ensure_scoring_model
 from enterprises.models import Industry
 from enterprises.reference_data import sync_industries
 from equipment.models import Category as EquipmentCategory
-from equipment.reference_data import ensure_categories
+from equipment.reference_data import ensure_categories as ensure_equipment_categories
+from metrology.models import InstrumentCategory
+from metrology.reference_data import ensure_categories as ensure_instrument_categories
+from metrology.reference_data import ensure_metrology_weights
 
 
 def restore_reference_data() -> None:
@@ -24,4 +27,6 @@ def restore_reference_data() -> None:
     ensure_listing_grounds(ListingGround)
     ensure_honour_weight(ScoringModel)
     ensure_complaint_weights(ScoringModel)
-    ensure_categories(EquipmentCategory)
+    ensure_equipment_categories(EquipmentCategory)
+    ensure_instrument_categories(InstrumentCategory)
+    ensure_metrology_weights(ScoringModel)

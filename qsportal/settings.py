@@ -292,6 +292,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "equipment.tasks.record_reminders_task",
         "schedule": crontab(hour=1, minute=15),
     },
+    "metrology-reminders": {
+        "task": "metrology.tasks.record_verification_reminders_task",
+        "schedule": crontab(hour=1, minute=40),
+    },
 }
 
 # The audit log's daily head (core.audit) is written here: a folder outside the database, ideally on another machine
@@ -420,6 +424,8 @@ TIP_NOTICE_WORKING_DAYS = env_int("TIP_NOTICE_WORKING_DAYS", 5)  # a named tipst
 EQUIPMENT_REGISTRATION_DAYS = env_int("EQUIPMENT_REGISTRATION_DAYS", 30)  # register within 30 days of first use
 EQUIPMENT_INSPECTION_REMINDER_DAYS = env_int("EQUIPMENT_INSPECTION_REMINDER_DAYS", 30)  # request a month before due
 EQUIPMENT_OPERATOR_CERTIFICATE_YEARS = env_int("EQUIPMENT_OPERATOR_CERTIFICATE_YEARS", 4)  # operator certificate
+# Metrology: owners are reminded this many days before an instrument's verification runs out (Metrology Law Art 9).
+METROLOGY_DUE_SOON_DAYS = env_int("METROLOGY_DUE_SOON_DAYS", 30)
 # Credit grading and risk (DOMAIN.md "Quality credit grading", "Risk and early warning"). The grading weights and
 # thresholds themselves are data: versions of credit.ScoringModel that staff view and change.
 # The serious-dishonesty list (严重违法失信名单, SAMR Order 44 and the 2021 credit-repair rules).

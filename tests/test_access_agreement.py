@@ -228,6 +228,10 @@ class City:
                 kind=ComplaintKind.COMPLAINT, product_name="大米", place="岳阳", description="发霉",
                 anonymous=True, enterprise=self.a, assigned_to=assigned_to,
             )  # fmt: skip
+        # Metrology: the section's supervisor; A's instruments filed and accepted, B's, a stall holder's; reminders.
+        from tests.factories_metrology import add_metrology_rows
+
+        add_metrology_rows(self)
 
 
 @pytest.fixture

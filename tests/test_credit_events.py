@@ -22,6 +22,7 @@ from inspections import events as inspection_events
 from inspections.choices import TaskKind, TaskStatus, Verdict
 from inspections.models import Task
 from inspections.services.verdicts import task_finalise
+from metrology import events as metrology_events
 from tests.factories import CampaignFactory, EnterpriseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +43,12 @@ def test_each_producer_registers_its_sources_with_the_events_that_change_them():
         "district_trend": set(),
         "honours": {brands_events.HONOUR_AWARDED, brands_events.HONOUR_REVOKED},
         "complaints": {complaints_events.RESOLVED},
+        "metrology_instruments": {
+            metrology_events.VERIFIED,
+            metrology_events.USED_AFTER_FAILURE,
+            metrology_events.INSTRUMENT_FILED,
+        },
+        "metrology_net_content": {metrology_events.NET_CONTENT_TESTED},
     }
     assert {source.rows.__module__ for source in SOURCES.values()} == {
         "inspections.indicators",
@@ -49,6 +56,7 @@ def test_each_producer_registers_its_sources_with_the_events_that_change_them():
         "credit.indicators",
         "brands.indicators",
         "complaints.indicators",
+        "metrology.indicators",
     }
 
 
@@ -66,9 +74,18 @@ def test_the_registry_keeps_the_indicators_order_whatever_order_the_apps_start_i
         "district_trend",
         "honours",
         "complaints",
+        "metrology_instruments",
+        "metrology_net_content",
     ]
     assert list(INDICATORS)[:4] == ["conforming", "nonconforming", "refused", "failed_recheck"]
-    assert list(INDICATORS)[-3:] == ["brand_honour", "complaint_substantiated", "recent_complaints"]
+    assert list(INDICATORS)[-6:] == [
+        "brand_honour",
+        "complaint_substantiated",
+        "recent_complaints",
+        "metrology_overdue_verification",
+        "metrology_used_after_failure",
+        "metrology_net_content_failed",
+    ]
 
 
 def test_every_source_event_and_credits_own_reach_the_recalculation_before_other_handlers():

@@ -25,6 +25,7 @@ from qsportal.demo.complaints import seed_complaints
 from qsportal.demo.credit import seed_credit
 from qsportal.demo.equipment import seed_equipment
 from qsportal.demo.files import seed_enterprise_files
+from qsportal.demo.metrology import seed_metrology
 from qsportal.demo.spot_checks import seed_spot_checks
 from qsportal.demo.standards import seed_standards
 
@@ -237,6 +238,7 @@ def seed_demo_city(*, seed: int, enterprises: int, as_of: datetime.date, enterpr
     seed_complaints(rng=rng, as_of=as_of)
     seed_standards(rng=rng, as_of=as_of, password=builder.password)
     seed_equipment(rng=random.Random(seed), as_of=as_of, password=builder.password)
+    seed_metrology(rng=rng, as_of=as_of, password=builder.password)
     audit_chain_reseal()  # the story was dated back after it was written: seal the audit chain as it now reads
     result_summary_refresh()  # the dashboard's pass rates, as the half-hourly task would
 
