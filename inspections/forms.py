@@ -14,7 +14,7 @@ from inspections.choices import CustodyKind, ReferralSource
 from inspections.models import Campaign, Laboratory, TestItem
 from inspections.models.campaigns import CAMPAIGN_FIELDS
 from inspections.models.tasks import SAMPLING_FIELDS
-from inspections.signatures import png_from_data_url
+from inspections.signatures import SIGNATURE_DATA_URL_MAX, png_from_data_url
 
 # The register filters a campaign's eligible pool may use (the same FilterSet as the register list).
 POOL_FILTERS = ("district", "area", "industry", "scale", "licence_kind")
@@ -173,11 +173,11 @@ class SamplingForm(forms.Form):
     photos = UploadsField(
         label=_("Photos"), required=False, types=PHOTO_TYPES, types_label=_("photos (JPEG, PNG, HEIC, WebP)")
     )
-    photo_keys = forms.CharField(required=False, widget=forms.HiddenInput)
+    photo_keys = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)  # comma-separated UUIDs
     client_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
-    signature_enterprise = forms.CharField(required=False, widget=forms.HiddenInput)
-    signature_inspector_1 = forms.CharField(required=False, widget=forms.HiddenInput)
-    signature_inspector_2 = forms.CharField(required=False, widget=forms.HiddenInput)
+    signature_enterprise = forms.CharField(required=False, max_length=SIGNATURE_DATA_URL_MAX, widget=forms.HiddenInput)
+    signature_inspector_1 = forms.CharField(required=False, max_length=SIGNATURE_DATA_URL_MAX, widget=forms.HiddenInput)
+    signature_inspector_2 = forms.CharField(required=False, max_length=SIGNATURE_DATA_URL_MAX, widget=forms.HiddenInput)
 
     SIGNATURE_FIELDS = ("signature_enterprise", "signature_inspector_1", "signature_inspector_2")
     # Marked as required on the page before anything is sent (the service checks them again).

@@ -21,6 +21,7 @@ from inspections.models.tasks import SAMPLING_FIELDS
 
 SIGNATURE_MAX_BYTES = 512 * 1024
 SIGNATURE_MAX_SIDE = 2000
+SIGNATURE_DATA_URL_MAX = SIGNATURE_MAX_BYTES * 4 // 3 + 64  # the PNG's bytes in base64, with the data-URL prefix
 # How far a device's clock may be ahead when it says when a signature was drawn.
 CLOCK_SKEW = datetime.timedelta(minutes=10)
 
@@ -59,7 +60,7 @@ def record_digest(record: SamplingRecord) -> str:
 def png_from_data_url(data: str, *, field: str) -> bytes:
     """The PNG bytes of a canvas's `data:image/png;base64,...`, or a field error: not a PNG, too large, empty."""
     prefix = "data:image/png;base64,"
-    if not isinstance(data, str) or not data.startswith(prefix) or len(data) > SIGNATURE_MAX_BYTES * 4 // 3 + 64:
+    if not isinstance(data, str) or not data.startswith(prefix) or len(data) > SIGNATURE_DATA_URL_MAX:
         raise ValidationError({field: _("A signature is a PNG image drawn on the screen.")})
     try:
         raw = base64.b64decode(data[len(prefix) :], validate=True)
