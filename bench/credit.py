@@ -193,14 +193,16 @@ def build(enterprises: int, results: int) -> None:
             INSERT INTO inspections_followup (stage, outcome, stop_sale_at, stop_sale_lifted_at, ordered_on,
                 rectification_due_on, first_recheck_due_on, report, report_submitted_at, notice_on, notice_text,
                 second_recheck_from, second_recheck_by, referred_on, closed_at, enterprise_id,
-                report_submitted_by_id, task_id)
+                report_submitted_by_id, task_id, notice_reference, notice_url, referral_authority, referral_reference,
+                served_how, service_proof, service_proof_name, service_proof_sha256)
             SELECT CASE WHEN t.old THEN 'closed' WHEN t.r < 0.6 THEN 'rectifying' ELSE 'first_recheck' END,
                 CASE WHEN t.old THEN 'rectified' ELSE '' END,
                 t.finalised_at, CASE WHEN t.old THEN t.finalised_at + interval '90 days' END,
                 t.finalised_at::date, t.finalised_at::date + 60, t.finalised_at::date + 75, 'bench',
                 CASE WHEN t.old OR t.r2 < 0.7 THEN LEAST(t.finalised_at + interval '30 days', now()) END,
                 NULL, '', NULL, NULL, NULL,
-                CASE WHEN t.old THEN t.finalised_at + interval '90 days' END, t.enterprise_id, NULL, t.id
+                CASE WHEN t.old THEN t.finalised_at + interval '90 days' END, t.enterprise_id, NULL, t.id,
+                '', '', '', '', '', '', '', ''
             FROM (
                 SELECT id, enterprise_id, finalised_at, finalised_at < now() - interval '180 days' AS old,
                        random() AS r, random() AS r2
@@ -277,12 +279,13 @@ def build(enterprises: int, results: int) -> None:
             """
             INSERT INTO credit_blacklistentry (ground_id, facts, decision_number, published_on, status, proposed_at,
                 removed_on, removal_kind, enterprise_id, proposed_by_id, notice_number, statement, statement_on_paper,
-                consent_reference, decision_note)
+                consent_reference, decision_note, served_how, service_proof, service_proof_name, service_proof_sha256)
             SELECT (SELECT id FROM credit_listingground ORDER BY id OFFSET g %% 6 LIMIT 1),
                 'bench', 'BENCH-BL-' || g, current_date - 7 * g,
                 CASE WHEN g <= %(listed)s THEN 'listed' ELSE 'removed' END, now(),
                 CASE WHEN g > %(listed)s THEN current_date - g END,
-                CASE WHEN g > %(listed)s THEN 'early' ELSE '' END, e.id, %(leader)s, '', '', false, '', ''
+                CASE WHEN g > %(listed)s THEN 'early' ELSE '' END, e.id, %(leader)s, '', '', false, '', '',
+                '', '', '', ''
             FROM generate_series(1, %(listed)s + %(listed)s / 3) g
             JOIN bench_e e ON e.n = 1 + (g * 997) %% %(n)s
             """,
@@ -299,6 +302,7 @@ def build(enterprises: int, results: int) -> None:
                 now(), now(), '', CASE WHEN g %% 4 = 0 THEN now() END, '', %(leader)s, e.id, %(supervisor)s
             FROM generate_series(1, 40) g
             JOIN bench_e e ON e.n = 1 + (g * 1009 + 13) %% %(n)s
+            ON CONFLICT DO NOTHING  -- a small city draws an enterprise twice: one live override each
             """,
             {"n": n_enterprises, "leader": leader, "supervisor": supervisor},
         )
