@@ -105,7 +105,7 @@ class NetContentForm(forms.Form):
     contents = forms.CharField(
         label=_("Actual contents of the sampled units"),
         widget=forms.Textarea(attrs={"rows": 8}),
-        max_length=20_000,
+        max_length=10_000,  # the largest sample (80 units) needs a few hundred characters
         validators=[validate_encodable],
         help_text=_("One per unit, in the unit of the nominal quantity."),
     )
