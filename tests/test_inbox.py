@@ -230,3 +230,47 @@ def test_api_inbox_lists_the_callers_items(client, actors, spot_check):
     }
     client.force_login(actors[Role.EXPERT])
     assert client.get("/api/v1/inbox/").json() == []
+
+
+# A leader's approval is taken with an opinion and a confirmation.
+
+
+def test_plan_approval_records_the_opinion_and_asks_first(client, actors, spot_check):
+    leader = actors[Role.LEADER]
+    client.force_login(leader)
+    page = client.get(spot_check.campaign.get_absolute_url()).content.decode()
+    assert 'data-testid="approve-form"' in page and "data-confirm=" in page and 'name="opinion"' in page
+    action = reverse("inspections:campaign_action", args=[spot_check.campaign.pk, "approve"])
+    client.post(action, {"opinion": "同意。请按期完成抽样。"})
+    spot_check.campaign.refresh_from_db()
+    assert spot_check.campaign.status == "approved"
+    assert spot_check.campaign.approval_opinion == "同意。请按期完成抽样。"
+    assert "同意。请按期完成抽样。" in client.get(spot_check.campaign.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("opinion", ["\ud800", "x" * 100_000])
+def test_plan_approval_refuses_bad_opinion_text(client, actors, spot_check, opinion):
+    import json
+
+    client.force_login(actors[Role.LEADER])
+    response = client.post(
+        f"/api/v1/campaigns/{spot_check.campaign.pk}/approve/",
+        data=json.dumps({"opinion": opinion}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "opinion" in response.json()["error"]["fields"]
+    spot_check.campaign.refresh_from_db()
+    assert spot_check.campaign.status == "draft"
+
+
+def test_decision_forms_ask_for_confirmation(client, actors, enterprise):
+    override = credit_services.override_request(
+        actor=actors[Role.SUPERVISOR],
+        enterprise=enterprise,
+        grade="C",
+        reason="重大质量事故",
+        expires_on=timezone.localdate() + datetime.timedelta(days=90),
+    )
+    client.force_login(actors[Role.LEADER])
+    page = client.get(override.get_absolute_url()).content.decode()
+    assert 'data-confirm="' in page and 'name="decide-note"' in page

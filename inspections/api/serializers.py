@@ -156,6 +156,7 @@ class CampaignSerializer(serializers.ModelSerializer):
             "started_at",
             "closed_at",
             "close_note",
+            "approval_opinion",
             "task_count",
             "final_count",
             "items",
@@ -170,6 +171,7 @@ class CampaignSerializer(serializers.ModelSerializer):
             "started_at",
             "closed_at",
             "close_note",
+            "approval_opinion",
         ]
 
     def validate_pool_filters(self, filters: dict) -> dict:
@@ -235,6 +237,10 @@ class RedrawRequestSerializer(serializers.ModelSerializer):
             "decision_note",
         ]
         read_only_fields = fields
+
+
+class ApproveSerializer(serializers.Serializer):
+    opinion = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class CloseSerializer(serializers.Serializer):

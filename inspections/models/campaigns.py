@@ -109,6 +109,7 @@ class Campaign(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     close_note = models.TextField(_("closing note"), blank=True)
+    approval_opinion = models.TextField(_("leader's opinion on approval"), blank=True)
 
     history = HistoricalRecords(m2m_fields=[roster])
 

@@ -12,3 +12,10 @@ document.addEventListener("DOMContentLoaded", () => {
     if (!wide.matches && menu.open && !menu.contains(event.target)) menu.open = false;
   });
 });
+
+// A form with data-confirm asks before it is sent: a leader's approval, submitting results for review.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  const question = form instanceof HTMLFormElement ? form.dataset.confirm : undefined;
+  if (question && !window.confirm(question)) event.preventDefault();
+});
