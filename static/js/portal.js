@@ -16,6 +16,7 @@ document.addEventListener("DOMContentLoaded", () => {
 // A form with data-confirm asks before it is sent: a leader's approval, submitting results for review.
 document.addEventListener("submit", (event) => {
   const form = event.target;
-  const question = form instanceof HTMLFormElement ? form.dataset.confirm : undefined;
+  if (!(form instanceof HTMLFormElement)) return;
+  const question = (event.submitter && event.submitter.dataset.confirm) || form.dataset.confirm;
   if (question && !window.confirm(question)) event.preventDefault();
 });
