@@ -424,6 +424,7 @@ class LabTestViewSet(viewsets.ReadOnlyModelViewSet):
             lab_test=lab_test,
             findings=body.findings_by_item(),
             submit=body.validated_data["submit"],
+            category=body.validated_data.get("category"),
         )
         return self._render(lab_test, serializers.BlindLabTestSerializer)
 

@@ -69,13 +69,21 @@ def result_detail(request, pk: int):
     findings_form = None
     if lab_test.status == LabTestStatus.PENDING and user.has_perm("inspections.enter_results", lab_test):
         findings_form = forms.FindingsForm(
-            request.POST or None, items=lab_test.task.campaign.items.all(), results=results
+            request.POST or None,
+            items=testing.applicable_items(lab_test).values(),
+            results=results,
+            categories=lab_test.task.campaign.categories(),
+            category=lab_test.category,
         )
         if request.method == "POST" and findings_form.is_valid():
             submit = "submit" in request.POST
             try:
                 testing.lab_test_save_results(
-                    actor=user, lab_test=lab_test, findings=findings_form.findings(), submit=submit
+                    actor=user,
+                    lab_test=lab_test,
+                    findings=findings_form.findings(),
+                    submit=submit,
+                    category=findings_form.cleaned_data.get("category"),
                 )
             except ValidationError as error:
                 add_model_errors(findings_form, error)
