@@ -184,9 +184,8 @@ class SamplingForm(forms.Form):
 
 
 class FindingsForm(forms.Form):
-    """The laboratory's findings, one field per test item: a value for a limit, yes or no for a requirement."""
-
-    submit = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    """The laboratory's findings, one field per test item: a value for a limit, yes or no for a requirement. Which
+    button was pressed (保存草稿 or 提交审核) is read from the request: no hidden field may say "submit" for both."""
 
     def __init__(self, *args, items, results, categories=(), category="", **kwargs):
         super().__init__(*args, **kwargs)

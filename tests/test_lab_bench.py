@@ -35,6 +35,9 @@ def test_saving_a_draft_says_so_and_the_worklist_shows_draft(client, actors, ben
     with translation.override("en"):
         worklist = client.get(reverse("inspections:lab")).content.decode()
         assert 'data-testid="draft-flag"' not in worklist
+        page = client.get(lab_test.get_absolute_url()).content.decode()
+        # Only the 提交审核 button says "submit": a hidden field of that name made 保存草稿 submit too.
+        assert len(re.findall(r'name="submit"', page)) == 1
         response = client.post(lab_test.get_absolute_url(), {**findings(spot_check), "save": ""}, follow=True)
         assert "Draft saved" in response.content.decode()
     lab_test.refresh_from_db()
