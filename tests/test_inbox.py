@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.roles import Role
 from brands import services as brand_services
@@ -274,3 +274,20 @@ def test_decision_forms_ask_for_confirmation(client, actors, enterprise):
     client.force_login(actors[Role.LEADER])
     page = client.get(override.get_absolute_url()).content.decode()
     assert 'data-confirm="' in page and 'name="decide-note"' in page
+
+
+def test_after_an_objection_the_status_and_countdown_show_it(client, actors, spot_check):
+    lab_test = spot_check.notify(submitted(spot_check))
+    user = spot_check.enterprise_user
+    assert kinds(user)["inspections.objection_windows"].count == 1
+    testing.objection_file(actor=user, lab_test=lab_test, reasons="检验方法有误")
+    assert "inspections.objection_windows" not in kinds(user)  # done: it leaves the inbox
+    client.force_login(user)
+    with translation.override("en"):
+        listing = client.get(reverse("inspections:my_results")).content.decode()
+        detail = client.get(lab_test.get_absolute_url()).content.decode()
+    assert "Objection filed on" in listing and "days left" not in listing
+    status = detail[detail.index('data-testid="result-status"') :][:300]
+    assert "Objection filed on" in status and "Notified" not in status
+    due = detail[detail.index('data-testid="objection-due"') :][:300]
+    assert "Objection filed on" in due and "days left" not in due
