@@ -47,26 +47,27 @@ def recent_due_quarters(today: datetime.date) -> list[tuple[int, int]]:
 
 
 def _checked_until(year: int, quarter: int) -> datetime.date:
-    """The last day a quarter's missing report is counted: until SELF_REPORT_QUARTERS_CHECKED later quarters have
-    come due (then it leaves `recent_due_quarters`)."""
+    """About the last day a quarter's missing report is counted: until SELF_REPORT_QUARTERS_CHECKED later quarters
+    have come due (then it leaves `recent_due_quarters`). Read without the working-day calendar (no queries): the
+    calendar only ever moves a due date later, so this errs in the enterprise's favour by the days of a move."""
     index = year * 4 + quarter - 1 + settings.SELF_REPORT_QUARTERS_CHECKED
-    return self_report_due_on(index // 4, index % 4 + 1)
+    return quarter_end(index // 4, index % 4 + 1) + datetime.timedelta(days=settings.SELF_REPORT_DUE_DAYS)
 
 
 def _late_while_checked(start: datetime.date, today: datetime.date) -> Q:
-    """Reports due in the window and filed after their due date, but only those filed while their quarter's missing
-    report still counted: catching up a quarter whose absence no longer costs anything costs nothing either, so a
-    late report never costs more than a missing one (issue 21)."""
+    """Reports filed only while their quarter's missing report still counted: catching up a quarter whose absence
+    no longer costs anything costs nothing either, so a late report never costs more than a missing one (issue 21).
+    The quarters listed are those that may fall in the window; the due-date conditions beside this one pick them."""
     late = Q()
     for year in range(start.year - 1, today.year + 1):
         for quarter in range(1, 5):
-            due_on = self_report_due_on(year, quarter)
-            if start <= due_on < today:
-                late |= Q(
-                    self_reports__year=year,
-                    self_reports__quarter=quarter,
-                    self_reports__submitted_at__lt=_start_of(_checked_until(year, quarter) + datetime.timedelta(1)),
-                )
+            if quarter_end(year, quarter) >= today:
+                continue
+            late |= Q(
+                self_reports__year=year,
+                self_reports__quarter=quarter,
+                self_reports__submitted_at__lt=_start_of(_checked_until(year, quarter) + datetime.timedelta(1)),
+            )
     return late if late else Q(pk__in=[])
 
 

@@ -287,6 +287,7 @@ def test_after_an_objection_the_status_and_countdown_show_it(client, actors, spo
         listing = client.get(reverse("inspections:my_results")).content.decode()
         detail = client.get(lab_test.get_absolute_url()).content.decode()
     assert "Objection filed on" in listing and "days left" not in listing
+    assert '<table class="cards">' in listing and 'class="key"' in listing  # a card per result on a phone
     status = detail[detail.index('data-testid="result-status"') :][:300]
     assert "Objection filed on" in status and "Notified" not in status
     due = detail[detail.index('data-testid="objection-due"') :][:300]
