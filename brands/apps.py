@@ -13,3 +13,8 @@ class BrandsConfig(AppConfig):
 
         indicators.register()
         file_contributions_register(events=brands_events, section=brands_section)
+
+        from brands.inbox import brands_inbox
+        from core.inbox import inbox_source_register
+
+        inbox_source_register(brands_inbox)

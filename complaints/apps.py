@@ -13,3 +13,8 @@ class ComplaintsConfig(AppConfig):
 
         indicators.register()
         file_contributions_register(events=complaints_events, section=complaints_section)
+
+        from complaints.inbox import complaints_inbox
+        from core.inbox import inbox_source_register
+
+        inbox_source_register(complaints_inbox)

@@ -36,3 +36,36 @@ def inbox_for(user) -> list[InboxItem]:
     """Every waiting item for `user`, the urgent first, then by deadline; empty counts are left out."""
     items = [item for source in _SOURCES for item in source(user) if item.count]
     return sorted(items, key=lambda item: (not item.urgent, item.due or datetime.date.max, str(item.label)))
+
+
+def inbox_count(
+    queryset,
+    *,
+    kind: str,
+    label,
+    url: str,
+    today: datetime.date,
+    due_field: str | None = None,
+    one_url: Callable[[int], str] | None = None,
+    one_field: str = "pk",
+) -> InboxItem:
+    """One item from one aggregate query: how many rows of `queryset` wait, and the earliest `due_field` among
+    them (urgent when that is today or past). With `one_url`, a lone waiting row is linked to directly (the click
+    that acts) rather than to its list (`one_field` names the key `one_url` takes). A source builds each of its
+    items with this, so its query count does not grow with the workload."""
+    from django.db.models import Count, Min
+
+    aggregates = {"n": Count("pk"), "first": Min(one_field)}
+    if due_field:
+        aggregates["due"] = Min(due_field)
+    row = queryset.order_by().aggregate(**aggregates)
+    due = row.get("due")
+    if isinstance(due, datetime.datetime):
+        from django.utils import timezone
+
+        due = timezone.localtime(due).date()
+    if one_url and row["n"] == 1:
+        url = one_url(row["first"])
+    return InboxItem(
+        kind=kind, label=label, count=row["n"], url=url, due=due, urgent=bool(row["n"] and due and due <= today)
+    )

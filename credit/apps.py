@@ -13,3 +13,8 @@ class CreditConfig(AppConfig):
 
         indicators.register()
         file_contributions_register(events=credit_events, section=credit_section)
+
+        from core.inbox import inbox_source_register
+        from credit.inbox import credit_inbox
+
+        inbox_source_register(credit_inbox)

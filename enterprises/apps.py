@@ -10,3 +10,8 @@ class EnterprisesConfig(AppConfig):
         from enterprises import indicators, permissions  # noqa: F401  (registers the app's rules)
 
         indicators.register()
+
+        from core.inbox import inbox_source_register
+        from enterprises.inbox import enterprises_inbox
+
+        inbox_source_register(enterprises_inbox)

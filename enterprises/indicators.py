@@ -46,9 +46,40 @@ def recent_due_quarters(today: datetime.date) -> list[tuple[int, int]]:
     return due
 
 
+def _checked_until(year: int, quarter: int) -> datetime.date:
+    """About the last day a quarter's missing report is counted: until SELF_REPORT_QUARTERS_CHECKED later quarters
+    have come due (then it leaves `recent_due_quarters`). Read without the working-day calendar (no queries): the
+    calendar only ever moves a due date later, so this errs in the enterprise's favour by the days of a move."""
+    index = year * 4 + quarter - 1 + settings.SELF_REPORT_QUARTERS_CHECKED
+    return quarter_end(index // 4, index % 4 + 1) + datetime.timedelta(days=settings.SELF_REPORT_DUE_DAYS)
+
+
+def _late_while_checked(start: datetime.date, today: datetime.date) -> Q:
+    """Reports filed only while their quarter's missing report still counted: catching up a quarter whose absence
+    no longer costs anything costs nothing either, so a late report never costs more than a missing one (issue 21).
+    The quarters listed are those that may fall in the window; the due-date conditions beside this one pick them."""
+    late = Q()
+    for year in range(start.year - 1, today.year + 1):
+        for quarter in range(1, 5):
+            if quarter_end(year, quarter) >= today:
+                continue
+            late |= Q(
+                self_reports__year=year,
+                self_reports__quarter=quarter,
+                self_reports__submitted_at__lt=_start_of(_checked_until(year, quarter) + datetime.timedelta(1)),
+            )
+    return late if late else Q(pk__in=[])
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 def self_report_rows(w: Window) -> QuerySet:
-    """Reports filed after their due date (in the window); and, of the last quarters due while the enterprise was
-    on file, those with no report at all."""
+    """Reports filed after their due date (in the window, while their quarter was checked); and, of the last
+    quarters due while the enterprise was on file, those with no report at all."""
     due = recent_due_quarters(w.today)
     filed = {
         f"filed_{index}": Count("self_reports", filter=Q(self_reports__year=year, self_reports__quarter=quarter))
@@ -62,6 +93,7 @@ def self_report_rows(w: Window) -> QuerySet:
         Value(0),
     )
     late = Q(
+        _late_while_checked(w.start_date, w.today),
         self_reports__due_on__gte=w.start_date,
         self_reports__due_on__lt=TruncDate("self_reports__submitted_at"),
     )

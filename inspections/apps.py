@@ -17,3 +17,8 @@ class InspectionsConfig(AppConfig):
 
         inbox_source_register(broken_seals_inbox)
         file_contributions_register(events=spot_check_events, section=spot_check_section)
+
+        from core.inbox import inbox_source_register
+        from inspections.inbox import inspections_inbox
+
+        inbox_source_register(inspections_inbox)

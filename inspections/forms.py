@@ -86,7 +86,20 @@ def pool_description(pool_filters: dict) -> list[tuple[str, str]]:
 class TestItemForm(forms.ModelForm):
     class Meta:
         model = TestItem
-        fields = ["name", "standard", "clause", "limit_kind", "lower", "upper", "unit", "requirement", "position"]
+        fields = [
+            "name",
+            "standard",
+            "clause",
+            "limit_kind",
+            "lower",
+            "upper",
+            "unit",
+            "requirement",
+            "position",
+            "product_categories",
+            "mandatory",
+        ]
+        widgets = {"product_categories": forms.Textarea(attrs={"rows": 2})}
 
 
 class ReferralForm(forms.Form):
@@ -292,14 +305,21 @@ class DisposalForm(forms.Form):
 
 
 class FindingsForm(forms.Form):
-    """The laboratory's findings, one field per test item: a value for a limit, yes or no for a requirement."""
+    """The laboratory's findings, one field per test item: a value for a limit, yes or no for a requirement. Which
+    button was pressed (保存草稿 or 提交审核) is read from the request: no hidden field may say "submit" for both."""
 
-    submit = forms.BooleanField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, items, results, **kwargs):
+    def __init__(self, *args, items, results, categories=(), category="", **kwargs):
         super().__init__(*args, **kwargs)
         self.items = list(items)
         existing = {result.item_id: result for result in results}
+        if len(categories) > 1:  # which category the sample is picks its items (inspections.TestItem.applies_to)
+            self.fields["category"] = forms.ChoiceField(
+                label=_("Product category of the sample"),
+                choices=[("", "—"), *((name, name) for name in categories)],
+                required=False,
+                initial=category,
+                help_text=_("Save the draft after choosing: the test items of that category are then listed."),
+            )
         for item in self.items:
             result = existing.get(item.pk)
             label = f"{item.name} ({item.limit_text()})"
@@ -322,6 +342,12 @@ class FindingsForm(forms.Form):
                     help_text=item.unit,
                     widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
                 )
+            if not item.mandatory:
+                self.fields[f"na_{item.pk}"] = forms.BooleanField(
+                    label=_("Not applicable to this sample (give the reason in the note)"),
+                    required=False,
+                    initial=bool(result and result.not_applicable),
+                )
             self.fields[f"note_{item.pk}"] = forms.CharField(
                 label=_("Note"), max_length=255, required=False, initial=result.note if result else ""
             )
@@ -330,6 +356,9 @@ class FindingsForm(forms.Form):
         """{item id: finding} for the items filled in."""
         findings = {}
         for item in self.items:
+            if self.cleaned_data.get(f"na_{item.pk}"):
+                findings[item.pk] = {"not_applicable": True, "note": self.cleaned_data.get(f"note_{item.pk}", "")}
+                continue
             answer = self.cleaned_data.get(f"item_{item.pk}")
             if answer is None:
                 continue

@@ -16,7 +16,16 @@ from inspections.choices import (
     TaskKind,
     TaskStatus,
 )
-from inspections.models import Campaign, DecisionProposal, Draw, FollowUp, LabTest, PublishedResult, Task
+from inspections.models import (
+    Campaign,
+    DecisionProposal,
+    Draw,
+    FollowUp,
+    ItemResult,
+    LabTest,
+    PublishedResult,
+    Task,
+)
 from inspections.models.followups import recheck_overdue, report_overdue
 
 
@@ -43,12 +52,25 @@ def inspector_worklist(user) -> QuerySet[Task]:
 
 
 def lab_queue(user) -> QuerySet[LabTest]:
-    """The samples waiting at this technician's laboratories, oldest first. Blind: no enterprise is loaded."""
+    """The samples waiting at this technician's laboratories, oldest first, each marked `has_draft` when findings
+    are saved but not yet submitted. Blind: no enterprise is loaded."""
     return (
         LabTest.objects.visible_to(user)
         .filter(status=LabTestStatus.PENDING)
+        .annotate(has_draft=Exists(ItemResult.objects.filter(lab_test=OuterRef("pk"))))
         .select_related("lab", "task__campaign")
         .order_by("received_at", "pk")
+    )
+
+
+def lab_submitted(user) -> QuerySet[LabTest]:
+    """The results this technician's laboratories have submitted, newest first, with their computed verdict and
+    where the review stands. Blind like the queue: no enterprise is loaded."""
+    return (
+        LabTest.objects.visible_to(user)
+        .exclude(status=LabTestStatus.PENDING)
+        .select_related("lab", "task__campaign")
+        .order_by("-submitted_at", "-pk")
     )
 
 

@@ -31,6 +31,7 @@ urlpatterns = [
     path("conflicts/", tasks.conflicts, name="conflicts"),
     path("conflicts/<int:pk>/withdraw/", tasks.conflict_withdraw, name="conflict_withdraw"),
     path("lab/", results.lab_worklist, name="lab"),
+    path("lab/submitted/", results.lab_submitted_list, name="lab_submitted"),
     path("results/review/", results.review_list, name="review"),
     path("results/mine/", results.my_results, name="my_results"),
     path("draws/mine/", public.my_draws, name="my_draws"),

@@ -10,7 +10,6 @@ from accounts.roles import Role
 from brands.choices import ApplicationStatus, ReviewStatus
 from brands.models import ReviewAssignment
 from core.health import broker_up, cache_up
-from core.inbox import inbox_for
 from core.models import JobRun
 from core.workdays import provisional_years_in_use
 from enterprises.models import Enterprise, Licence, SelfReport
@@ -48,7 +47,6 @@ def _leader(user: User, today: datetime.date) -> dict:
         "supervised_count": register.supervised().count(),
         "expiry": licence_expiry_counts(enterprises=register, today=today),
         "districts": district_summary(),
-        "inbox": inbox_for(user),
     }
 
 
@@ -59,7 +57,6 @@ def _supervisor(user: User, today: datetime.date) -> dict:
         "areas": areas_of_officer(user),
         "expiry": licence_expiry_counts(enterprises=mine, today=today),
         "expiring": licences_expiring(enterprises=mine, today=today)[:20],
-        "inbox": inbox_for(user),
     }
 
 
@@ -81,7 +78,6 @@ def _enterprise(user: User, today: datetime.date) -> dict:
         "reports": SelfReport.objects.filter(enterprise=enterprise)[:4] if enterprise else [],
         "results": enterprise_results(user)[:5],
         "follow_ups": follow_up_list(user).open(),
-        "inbox": inbox_for(user),
     }
 
 

@@ -29,6 +29,7 @@ NAVIGATION = (
     NavItem(_("My tasks"), "inspections:my_tasks", "inspections.view_my_tasks"),
     NavItem(_("Conflicts of interest"), "inspections:conflicts", "inspections.declare_conflict"),
     NavItem(_("Samples"), "inspections:lab", "inspections.view_lab_worklist"),
+    NavItem(_("Submitted results"), "inspections:lab_submitted", "inspections.view_lab_worklist"),
     NavItem(_("Spot-check results"), "inspections:my_results", "inspections.view_own_results"),
     NavItem(_("Complaints and tips"), "complaints:list", "complaints.list"),
     NavItem(_("Nominations (你点我检)"), "complaints:nominations", "complaints.view_nominations"),

@@ -10,6 +10,7 @@ admin.site.site_title = _("QS Portal")
 
 api_v1 = [
     path("", include("accounts.api.urls")),
+    path("", include("core.api.urls")),
     path("", include("enterprises.api.urls")),
     path("", include("inspections.api.urls")),
     path("", include("credit.api.urls")),

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from core.decorators import rule_required
+from core.inbox import inbox_for
 from qsportal.home import HOME_PAGES
 
 
@@ -12,4 +13,6 @@ def home(request):
         raise PermissionDenied  # an account without a role sees nothing until an administrator gives it one
     template_name, build_context = HOME_PAGES[request.user.role]
     today = timezone.localdate()
-    return render(request, template_name, {"today": today, **build_context(request.user, today)})
+    return render(
+        request, template_name, {"today": today, "inbox": inbox_for(request.user), **build_context(request.user, today)}
+    )

@@ -36,3 +36,19 @@ def provisional_flag(context, day) -> str:
         _("Computed from a calendar year whose holiday arrangement is not official yet."),
         _("provisional"),
     )
+
+
+@register.filter
+def quarter(year: int, number: int) -> str:
+    """`{{ report.year|quarter:report.quarter }}`: 2026年第3季度, one way everywhere (core.labels)."""
+    from core.labels import quarter_label
+
+    return quarter_label(int(year), int(number))
+
+
+@register.filter
+def code_label(code: str, kind: str) -> str:
+    """`{{ entry.action|code_label:"audit" }}`: the registered label of a code, else the code (core.labels)."""
+    from core.labels import code_label as label
+
+    return label(kind, code)

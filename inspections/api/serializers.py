@@ -77,6 +77,8 @@ ITEM_FIELDS = [
     "requirement",
     "position",
     "limit_text",
+    "product_categories",
+    "mandatory",
 ]
 
 
@@ -159,6 +161,7 @@ class CampaignSerializer(serializers.ModelSerializer):
             "started_at",
             "closed_at",
             "close_note",
+            "approval_opinion",
             "task_count",
             "final_count",
             "items",
@@ -173,6 +176,7 @@ class CampaignSerializer(serializers.ModelSerializer):
             "started_at",
             "closed_at",
             "close_note",
+            "approval_opinion",
         ]
 
     def validate_pool_filters(self, filters: dict) -> dict:
@@ -238,6 +242,10 @@ class RedrawRequestSerializer(serializers.ModelSerializer):
             "decision_note",
         ]
         read_only_fields = fields
+
+
+class ApproveSerializer(serializers.Serializer):
+    opinion = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class CloseSerializer(serializers.Serializer):
@@ -531,7 +539,7 @@ class ItemResultSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ItemResult
-        fields = ["item", "item_name", "value", "conforms", "passed", "note", "shown"]
+        fields = ["item", "item_name", "value", "conforms", "passed", "not_applicable", "note", "shown"]
         read_only_fields = fields
 
 
@@ -564,6 +572,7 @@ class BlindLabTestSerializer(serializers.ModelSerializer):
             "received_at",
             "submitted_at",
             "review_comment",
+            "category",
             "items",
             "item_results",
         ]
@@ -687,10 +696,18 @@ class FindingSerializer(serializers.Serializer):
     )
     conforms = serializers.BooleanField(required=False, allow_null=True, help_text=_("For a qualitative requirement."))
     note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    not_applicable = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("The item does not apply to this sample (not for a mandatory item; the note says why)."),
+    )
 
 
 class FindingsSerializer(serializers.Serializer):
     findings = FindingSerializer(many=True)
+    category = serializers.CharField(
+        max_length=128, required=False, help_text=_("The sample's product category, one of the campaign's.")
+    )
     submit = serializers.BooleanField(
         default=False, help_text=_("Submit for review: every item must then have its finding.")
     )
@@ -704,7 +721,7 @@ class FindingsSerializer(serializers.Serializer):
     def findings_by_item(self) -> dict[int, dict]:
         """The findings as the service takes them: {test item id: {"value", "conforms", "note"}}."""
         return {
-            finding["item"]: {key: finding.get(key) for key in ("value", "conforms", "note")}
+            finding["item"]: {key: finding.get(key) for key in ("value", "conforms", "note", "not_applicable")}
             for finding in self.validated_data["findings"]
         }
 

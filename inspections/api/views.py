@@ -119,10 +119,13 @@ class CampaignViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
         campaigns.campaign_save(actor=self.request.user, campaign=campaign, roster=roster)
         serializer.instance = self._reloaded(campaign)
 
-    @extend_schema(request=None, responses=serializers.CampaignSerializer)
+    @extend_schema(request=serializers.ApproveSerializer, responses=serializers.CampaignSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self._render(campaigns.campaign_approve(actor=request.user, campaign=self.get_object()))
+        """A leader approves the plan, with an optional opinion (审批意见)."""
+        campaign = self.get_object()
+        body = _valid(serializers.ApproveSerializer, request)
+        return self._render(campaigns.campaign_approve(actor=request.user, campaign=campaign, opinion=body["opinion"]))
 
     @extend_schema(request=None, responses=serializers.CampaignSerializer)
     @action(detail=True, methods=["post"])
@@ -483,6 +486,7 @@ class LabTestViewSet(viewsets.ReadOnlyModelViewSet):
             lab_test=lab_test,
             findings=body.findings_by_item(),
             submit=body.validated_data["submit"],
+            category=body.validated_data.get("category"),
         )
         return self._render(lab_test, serializers.BlindLabTestSerializer)
 

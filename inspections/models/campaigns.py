@@ -109,6 +109,7 @@ class Campaign(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     close_note = models.TextField(_("closing note"), blank=True)
+    approval_opinion = models.TextField(_("leader's opinion on approval"), blank=True)
 
     history = HistoricalRecords(m2m_fields=[roster])
 
@@ -149,6 +150,19 @@ class TestItem(models.Model):
     unit = models.CharField(_("unit"), max_length=32, blank=True)
     requirement = models.CharField(_("qualitative requirement"), max_length=255, blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+    product_categories = models.TextField(
+        _("applies to product categories"),
+        blank=True,
+        help_text=_("One per line, among the campaign's categories. Empty: every category of the campaign."),
+    )
+    mandatory = models.BooleanField(
+        _("mandatory"),
+        default=True,
+        help_text=_(
+            "A mandatory item is tested on every sample it applies to; only another may be marked not "
+            "applicable, with the reason."
+        ),
+    )
 
     class Meta:
         ordering = ["position", "pk"]
@@ -178,12 +192,25 @@ class TestItem(models.Model):
             errors["requirement"] = _("Describe the qualitative requirement.")
         if kind != LimitKind.QUALITATIVE and not self.unit.strip():
             errors["unit"] = _("Give the unit of the limit.")
+        if self.campaign_id and (unknown := set(self.categories) - set(self.campaign.categories())):
+            errors["product_categories"] = _("Not a category of the campaign: %(names)s.") % {
+                "names": "、".join(sorted(unknown))
+            }
         if errors:
             raise ValidationError(errors)
 
     @property
     def is_qualitative(self) -> bool:
         return self.limit_kind == LimitKind.QUALITATIVE
+
+    @property
+    def categories(self) -> list[str]:
+        return [line.strip() for line in self.product_categories.splitlines() if line.strip()]
+
+    def applies_to(self, category: str) -> bool:
+        """Whether a sample of `category` is tested for this item: every category when the item names none, and
+        every item when the sample's category is not known."""
+        return not category or not self.categories or category in self.categories
 
     def limit_text(self) -> str:
         """The requirement as printed on a test report, e.g. "≤ 0.2 mg/kg"."""

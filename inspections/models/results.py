@@ -28,6 +28,12 @@ class LabTest(ServedNotice, models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=LabTestKind.choices, default=LabTestKind.INITIAL)
     lab = models.ForeignKey(Laboratory, on_delete=models.PROTECT, related_name="tests", verbose_name=_("laboratory"))
     blind_code = models.CharField(_("sample code"), max_length=16, unique=True)
+    category = models.CharField(
+        _("product category"),
+        max_length=128,
+        blank=True,
+        help_text=_("The campaign's category of this sample: the test items of that category apply."),
+    )
     status = models.CharField(_("status"), max_length=16, choices=LabTestStatus.choices, default=LabTestStatus.PENDING)
     verdict = models.CharField(_("verdict"), max_length=16, choices=Verdict.choices, blank=True)
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
@@ -133,6 +139,9 @@ class ItemResult(models.Model):
     conforms = models.BooleanField(_("meets the requirement"), null=True, blank=True)
     passed = models.BooleanField(_("passed"))
     note = models.CharField(_("note"), max_length=255, blank=True)
+    not_applicable = models.BooleanField(
+        _("not applicable"), default=False, help_text=_("Only for an item that is not mandatory; the note says why.")
+    )
 
     history = HistoricalRecords()
 
@@ -146,6 +155,8 @@ class ItemResult(models.Model):
         return f"{self.lab_test} {self.item}"
 
     def shown(self) -> str:
+        if self.not_applicable:
+            return str(_("not applicable"))
         if self.item.is_qualitative:
             return str(_("meets the requirement") if self.conforms else _("does not meet the requirement"))
         value = "" if self.value is None else f"{self.value.normalize():f}"

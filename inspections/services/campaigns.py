@@ -11,11 +11,13 @@ from django.utils.translation import ngettext
 
 from accounts.roles import Role
 from core.audit import audit
-from core.hygiene import text_within
+from core.hygiene import text_problem, text_within
 from core.transitions import require_perm, require_state
 from enterprises.selectors import register_filter_form
 from inspections.choices import CampaignStatus, TaskKind, TaskStatus
 from inspections.models import Campaign, CampaignReferral, ConflictDeclaration, TestItem
+
+OPINION_MAX_LENGTH = 2000  # a leader's opinion is a few lines, not a document
 
 
 @transaction.atomic
@@ -81,9 +83,11 @@ def test_item_remove(*, actor, item: TestItem) -> None:
 
 
 @transaction.atomic
-def campaign_approve(*, actor, campaign: Campaign) -> Campaign:
-    """A leader approves the plan; from then on it is fixed."""
+def campaign_approve(*, actor, campaign: Campaign, opinion: str = "") -> Campaign:
+    """A leader approves the plan, with their opinion (审批意见) if they give one; from then on it is fixed."""
     require_perm(actor, "inspections.approve_campaign", campaign)
+    if problem := text_problem(opinion, max_length=OPINION_MAX_LENGTH):
+        raise ValidationError({"opinion": [problem]})
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     require_state(campaign, [CampaignStatus.DRAFT])
     problems = []
@@ -102,6 +106,7 @@ def campaign_approve(*, actor, campaign: Campaign) -> Campaign:
     campaign.status = CampaignStatus.APPROVED
     campaign.approved_by = actor
     campaign.approved_at = timezone.now()
+    campaign.approval_opinion = opinion.strip()
     return _save(campaign, actor, "campaign.approve")
 
 

@@ -46,20 +46,45 @@ def _locked(lab_test: LabTest) -> LabTest:
 
 @transaction.atomic
 def lab_test_save_results(
-    *, actor, lab_test: LabTest, findings: dict, submit: bool, now: datetime.datetime | None = None
+    *,
+    actor,
+    lab_test: LabTest,
+    findings: dict,
+    submit: bool,
+    now: datetime.datetime | None = None,
+    category: str | None = None,
 ) -> LabTest:
-    """Record the laboratory's findings, {test item id: {"value", "conforms", "note"}}; with `submit`, every item
-    must have one and the verdict is computed: one failed item fails the batch. Nobody types the verdict."""
+    """Record the laboratory's findings, {test item id: {"value", "conforms", "note", "not_applicable"}}, and the
+    sample's product `category` (which picks the items that apply); with `submit`, every applicable item must have
+    one and the verdict is computed from the items applicable and not marked not applicable: one failed item fails
+    the batch. Nobody types the verdict. An item is marked not applicable only with the reason in its note, and
+    never a mandatory one."""
     require_perm(actor, "inspections.enter_results", lab_test)
     lab_test = _locked(lab_test)
     require_state(lab_test, [LabTestStatus.PENDING])
     custody_require_receipt(lab_test)
-    items = {item.pk: item for item in lab_test.task.campaign.items.all()}
-    errors = {}
+    errors = _set_category(lab_test, category, actor)
+    items = applicable_items(lab_test)
     for item_id, finding in findings.items():
         item = items.get(int(item_id)) if str(item_id).isdigit() else None
         if item is None:
             errors[f"item_{item_id}"] = _("This test item is not part of the campaign.")
+            continue
+        if finding.get("not_applicable"):
+            if problem := _not_applicable_problem(item, finding):
+                errors[f"item_{item.pk}"] = problem
+                continue
+            ItemResult.objects.update_or_create(
+                lab_test=lab_test,
+                item=item,
+                defaults={
+                    "value": None,
+                    "conforms": None,
+                    "passed": True,
+                    "not_applicable": True,
+                    "note": finding["note"].strip(),
+                },
+            )
             continue
         value, conforms = finding.get("value"), finding.get("conforms")
         if item.is_qualitative and (conforms is None or value is not None):
@@ -77,16 +102,17 @@ def lab_test_save_results(
                 "value": value,
                 "conforms": conforms if item.is_qualitative else None,
                 "passed": item.judge(value=value, conforms=conforms),
+                "not_applicable": False,
                 "note": (finding.get("note") or "").strip(),
             },
         )
     if errors:
         raise ValidationError(errors)
     if submit:
-        results = {result.item_id: result for result in lab_test.item_results.all()}
+        results = {result.item_id: result for result in lab_test.item_results.all() if result.item_id in items}
         if missing := [item.name for pk, item in items.items() if pk not in results]:
             raise ValidationError(_("Results are missing for: %s.") % ", ".join(missing))
-        failed = any(not result.passed for result in results.values())
+        failed = any(not result.passed for result in results.values() if not result.not_applicable)
         lab_test.verdict = Verdict.NONCONFORMING if failed else Verdict.CONFORMING
         lab_test.status = LabTestStatus.SUBMITTED
         lab_test.submitted_by = actor
@@ -102,6 +128,33 @@ def lab_test_save_results(
         summary=lab_test.get_verdict_display() if submit else "",
     )
     return lab_test
+
+
+def applicable_items(lab_test: LabTest) -> dict:
+    """{id: item} of the campaign's test items that apply to this sample's product category."""
+    return {item.pk: item for item in lab_test.task.campaign.items.all() if item.applies_to(lab_test.category)}
+
+
+def _set_category(lab_test: LabTest, category: str | None, actor) -> dict:
+    """Record the sample's product category (one of the campaign's); the errors, if it is not one."""
+    if category is None or category == lab_test.category:
+        return {}
+    if category and category not in lab_test.task.campaign.categories():
+        return {"category": _("Choose one of the campaign's product categories.")}
+    lab_test.category = category
+    lab_test._history_user = actor
+    lab_test.save(update_fields=["category"])
+    return {}
+
+
+def _not_applicable_problem(item, finding: dict) -> str | None:
+    if item.mandatory:
+        return _("%s is mandatory: it cannot be marked not applicable.") % item.name
+    if not (finding.get("note") or "").strip():
+        return _("%s: give the reason it does not apply in the note.") % item.name
+    if finding.get("value") is not None or finding.get("conforms") is not None:
+        return _("%s: an item marked not applicable has no finding.") % item.name
+    return None
 
 
 def _measured(value) -> Decimal | None:

@@ -97,7 +97,7 @@ def campaign_detail(request, pk: int):
 # One-click steps: the service call (which checks who may take the step) and the message on success.
 ACTIONS = {
     "approve": (
-        lambda r, c: campaigns.campaign_approve(actor=r.user, campaign=c),
+        lambda r, c: campaigns.campaign_approve(actor=r.user, campaign=c, opinion=r.POST.get("opinion", "")),
         gettext_lazy("The campaign is approved."),
     ),
     "commit": (

@@ -1,5 +1,6 @@
 """Results: the laboratory enters findings blind, staff review and notify, the enterprise accepts or objects."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -16,7 +17,7 @@ from core.pages import add_model_errors, paginate, run_action
 from inspections import forms
 from inspections.choices import LabTestStatus
 from inspections.models import LabTest, PublishedResult
-from inspections.selectors import enterprise_results, follow_up_list, lab_queue, review_queue
+from inspections.selectors import enterprise_results, follow_up_list, lab_queue, lab_submitted, review_queue
 from inspections.services import deadlines, publication, testing
 
 
@@ -24,6 +25,14 @@ from inspections.services import deadlines, publication, testing
 def lab_worklist(request):
     page, query = paginate(request, lab_queue(request.user))
     return render(request, "inspections/lab_worklist.html", {"page": page, "query": query})
+
+
+@rule_required("inspections.view_lab_worklist")
+def lab_submitted_list(request):
+    """The laboratory's submitted results: computed verdict and review state (returned ones are back on the
+    worklist)."""
+    page, query = paginate(request, lab_submitted(request.user))
+    return render(request, "inspections/lab_submitted.html", {"page": page, "query": query})
 
 
 @rule_required("inspections.review_results")
@@ -60,18 +69,32 @@ def result_detail(request, pk: int):
     findings_form = None
     if lab_test.status == LabTestStatus.PENDING and user.has_perm("inspections.enter_results", lab_test):
         findings_form = forms.FindingsForm(
-            request.POST or None, items=lab_test.task.campaign.items.all(), results=results
+            request.POST or None,
+            items=testing.applicable_items(lab_test).values(),
+            results=results,
+            categories=lab_test.task.campaign.categories(),
+            category=lab_test.category,
         )
         if request.method == "POST" and findings_form.is_valid():
             submit = "submit" in request.POST
             try:
                 testing.lab_test_save_results(
-                    actor=user, lab_test=lab_test, findings=findings_form.findings(), submit=submit
+                    actor=user,
+                    lab_test=lab_test,
+                    findings=findings_form.findings(),
+                    submit=submit,
+                    category=findings_form.cleaned_data.get("category"),
                 )
             except ValidationError as error:
                 add_model_errors(findings_form, error)
             else:
-                return redirect("inspections:lab" if submit else lab_test.get_absolute_url())
+                if submit:
+                    messages.success(request, _("The results are submitted for review."))
+                    return redirect("inspections:lab_submitted")
+                messages.success(
+                    request, _("Draft saved. It stays on your worklist as a draft until you submit it for review.")
+                )
+                return redirect(lab_test.get_absolute_url())
     elif request.method == "POST":
         raise PermissionDenied
     task = lab_test.task

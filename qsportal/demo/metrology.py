@@ -25,6 +25,7 @@ from metrology.choices import FilingStatus, VerificationResult, VerificationSour
 from metrology.models import Instrument, InstrumentCategory, Verification, valid_until
 from metrology.reference_data import ensure_categories
 from metrology.services import reminders_record
+from qsportal.demo import custody as demo_custody
 
 INSTITUTION = "岳阳市计量检定测试所"
 STATIONS = ("城陵矶加油站", "金鹗加油站", "岳阳大道加油站")
@@ -180,6 +181,7 @@ def _net_content_campaign(*, as_of: datetime.date, rng: random.Random) -> None:
     for task, (lot_size, nominal, contents) in zip(tasks[:2], lots, strict=False):
         lab_test = LabTest.objects.get(task=task, kind="initial")
         technician = lab_test.lab.technicians.first()
+        demo_custody.receive(lab_test)
         net_content_test_record(
             actor=technician, lab_test_id=lab_test.pk, lot_size=lot_size, nominal=nominal, contents=contents
         )

@@ -17,3 +17,11 @@ document.addEventListener("DOMContentLoaded", () => {
   const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
   if (worker && !document.querySelector("[data-testid=current-user]")) worker.postMessage({ type: "forget" });
 });
+
+// A form with data-confirm asks before it is sent: a leader's approval, submitting results for review.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement)) return;
+  const question = (event.submitter && event.submitter.dataset.confirm) || form.dataset.confirm;
+  if (question && !window.confirm(question)) event.preventDefault();
+});
