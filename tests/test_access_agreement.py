@@ -41,14 +41,18 @@ from complaints.models import Complaint
 from core.access import ACCESS_RULES, RestrictedQuerySet, object_rule, restrict
 from credit.choices import BlacklistStatus, Grade, OverrideStatus
 from credit.models import CreditGrade, CreditRepair, GradeOverride, ScoringModel
+from enterprises.choices import StandardKind
 from equipment.models import Inspection, Operator, Registration, Reminder
 from inspections.choices import LabTestKind, LabTestStatus, ProposalKind, ProposalStatus, TaskStatus, Verdict
 from inspections.models import ConflictDeclaration, DecisionProposal, FollowUp, LabTest, PublishedResult
+from standards.choices import DeclarationPlatform, ProjectLevel, ProjectRole
+from standards.models import Declaration, StandardProject
 from tests.factories import (
     BlacklistEntryFactory,
     CampaignFactory,
     EnterpriseFactory,
     LaboratoryFactory,
+    StandardFactory,
     UserFactory,
     assign_task,
     enterprise_user,
@@ -232,6 +236,19 @@ class City:
         from tests.factories_metrology import add_metrology_rows
 
         add_metrology_rows(self)
+        # Standards: the section's supervisor; a declaration and a standard-setting project each for A and B.
+        self.users["standards section"] = UserFactory(role=Role.SUPERVISOR, section="standardization")
+        group_standard = StandardFactory(code="T/YY 001-2025", title="团体标准", kind=StandardKind.GROUP)
+        for enterprise in (self.a, self.b):
+            Declaration.objects.create(
+                enterprise=enterprise, standard=group_standard, declared_on=today,
+                platform=DeclarationPlatform.NATIONAL, declared_by=u["supervisor"],
+            )  # fmt: skip
+            StandardProject.objects.create(
+                title="团体标准制定", level=ProjectLevel.INDUSTRY, role=ProjectRole.LEAD, enterprise=enterprise,
+                district=enterprise.district,
+                proposed_on=today,
+            )  # fmt: skip
 
 
 @pytest.fixture
