@@ -108,6 +108,13 @@ class ReportPeriod:
         return DashboardFilters(start=self.start, end=self.end, district=district)
 
 
+def chinese_numeral(number: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 23 → 二十三 (numbers below 100: the report's section numbers)."""
+    tens, units = divmod(number, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else NUMERALS[tens - 1] + "十")
+    return head + (NUMERALS[units - 1] if units else "") if number >= 10 else NUMERALS[number - 1]
+
+
 def quarter_name(quarter: Quarter) -> str:
     """2026年第三季度."""
     return f"{quarter.year}年第{NUMERALS[quarter.number - 1]}季度"
@@ -524,7 +531,7 @@ def quality_report(
     ]
 
     for index, section in enumerate(sections, start=1):
-        section.number = NUMERALS[index]
+        section.number = chinese_numeral(index + 1)
     # The advice
     advice = []
     if weak_industries:
@@ -565,7 +572,7 @@ def quality_report(
 
 
 def report_pdf(report: Report) -> bytes:
-    context = {"report": report, "advice_number": NUMERALS[len(report.sections) + 1]}
+    context = {"report": report, "advice_number": chinese_numeral(len(report.sections) + 2)}
     return pdf_from_template("analysis/report.html", context)
 
 

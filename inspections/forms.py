@@ -99,6 +99,7 @@ class TestItemForm(forms.ModelForm):
             "product_categories",
             "mandatory",
         ]
+        field_classes = {"product_categories": FreeTextField}
         widgets = {"product_categories": forms.Textarea(attrs={"rows": 2})}
 
 

@@ -192,7 +192,7 @@ def test_query_count_does_not_grow_with_the_workload(actors, enterprise):
         SelfReportFactory(enterprise=EnterpriseFactory(), year=2026, quarter=1)
     after = {role: queries(user) for role, user in users.items()}
     assert after == before
-    assert max(after.values()) <= 12
+    assert max(after.values()) <= 18  # every app's sources for the busiest role (the enterprise's: 16)
 
 
 # The home pages and the API.
@@ -284,9 +284,10 @@ def test_after_an_objection_the_status_and_countdown_show_it(client, actors, spo
     assert "inspections.objection_windows" not in kinds(user)  # done: it leaves the inbox
     client.force_login(user)
     with translation.override("en"):
-        listing = client.get(reverse("inspections:my_results")).content.decode()
-        detail = client.get(lab_test.get_absolute_url()).content.decode()
-    assert "Objection filed on" in listing and "days left" not in listing
+        listing = client.get(reverse("inspections:my_results"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        detail = client.get(lab_test.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    state = listing[listing.index('data-testid="objection-state"') :][:300]
+    assert "Objection filed on" in state and "days left" not in state
     assert '<table class="cards">' in listing and 'class="key"' in listing  # a card per result on a phone
     status = detail[detail.index('data-testid="result-status"') :][:300]
     assert "Objection filed on" in status and "Notified" not in status

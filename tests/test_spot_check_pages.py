@@ -35,6 +35,7 @@ def test_staff_plan_a_campaign_and_its_test_items_in_forms(client, actors):
         "title": "电线电缆产品质量监督抽查",
         "legal_basis": "《产品质量法》",
         "product_categories": "电线电缆",
+        "kind": "product",
         "batches": 2,
         "period_start": "2026-12-01",
         "period_end": "2026-11-01",
