@@ -425,7 +425,8 @@ def test_the_dashboard_reads_a_bounded_number_of_queries(
         )
     result_summary_refresh()
     client = signed_in(client, actors[Role.LEADER])
-    # + 4 for the standardization section (projects by district, declarations, targets, districts), + 2 for metrology's, + 1 for special equipment's
+    # + 4 for the standardization section (projects by district, declarations, targets, districts);
+    # + 2 for metrology's, + 1 for special equipment's
     with django_assert_max_num_queries(22 + 4 + 2 + 1):
         response = client.get(reverse("analysis:dashboard"), {"district": districts[0].pk})
     assert response.status_code == 200

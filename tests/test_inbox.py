@@ -289,7 +289,9 @@ def test_after_an_objection_the_status_and_countdown_show_it(client, actors, spo
     state = listing[listing.index('data-testid="objection-state"') :][:300]
     assert "Objection filed on" in state and "days left" not in state
     assert '<table class="cards">' in listing and 'class="key"' in listing  # a card per result on a phone
-    status = detail[detail.index('data-testid="result-status"') :][:300]
+    start = detail.index('data-testid="result-status"')
+    status = detail[start : detail.index("</dd>", start)]
     assert "Objection filed on" in status and "Notified" not in status
-    due = detail[detail.index('data-testid="objection-due"') :][:300]
+    start = detail.index('data-testid="objection-due"')
+    due = detail[start : detail.index("</dd>", start)]
     assert "Objection filed on" in due and "days left" not in due
