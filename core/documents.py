@@ -14,7 +14,8 @@ def chinese_date(day: datetime.date) -> str:
 
 
 def pdf_from_template(template: str, context: dict) -> bytes:
-    """Render `template` to PDF bytes. Everything a document needs is inline (charts are SVG in the page): refusing
-    every URL means no data can make the renderer fetch a file or a web address."""
+    """Render `template` to PDF bytes. Everything a document needs is inline (charts and QR codes are SVG in the
+    page, signatures `data:` images): refusing every other URL means no data can make the renderer fetch a file or
+    a web address."""
     html = render_to_string(template, context)
-    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf()
+    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=("data",))).write_pdf()
