@@ -167,3 +167,9 @@ def test_the_api_token_endpoint_shares_the_lockout(actors, settings):
     # Even the right password is refused while the lockout lasts, and the caller is told so (tests/test_lockout.py).
     assert response.status_code == 429
     assert "token" not in response.json() and response.json()["error"]["code"] == "locked"
+
+
+def test_an_anonymous_visitor_at_the_root_lands_on_the_public_portal_with_a_staff_login_link(client, db):
+    response = client.get("/", follow=True)
+    assert response.redirect_chain == [(reverse("portal:home"), 302)]
+    assert f'href="{reverse("login")}"' in response.content.decode()
