@@ -93,6 +93,7 @@ class DeclarationSerializer(serializers.ModelSerializer):
     platform = EnumField(DeclarationPlatform, read_only=True)
     check_outcome = EnumField(CheckOutcome, read_only=True, allow_null=True)
     indicators = DeclaredIndicatorSerializer(many=True, read_only=True)
+    url = serializers.CharField(read_only=True)  # the publication's address when given, "" when not: not a "uri"
 
     class Meta:
         model = Declaration
