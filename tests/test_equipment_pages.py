@@ -6,7 +6,7 @@ import io
 
 import openpyxl
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.roles import Role
 from equipment.choices import Conclusion, RegistrationStatus
@@ -99,9 +99,9 @@ def test_a_failed_inspection_shows_must_not_be_used_on_the_page_and_the_public_p
             "inspection-conclusion": Conclusion.FAIL,
             "inspection-defects": "",
         },
+        HTTP_ACCEPT_LANGUAGE="en",
     )
-    with translation.override("en"):
-        assert response.status_code == 200 and "names its defects" in response.content.decode()
+    assert response.status_code == 200 and "names its defects" in response.content.decode()
     client.post(
         f"/equipment/{unit.pk}/",
         {
