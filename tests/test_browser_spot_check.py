@@ -51,6 +51,7 @@ class Session:
                 options.update(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
             context = self.browser.new_context(**options)
             page = context.new_page()
+            page.on("dialog", lambda dialog: dialog.accept())  # a confirmation (提交审核, an approval): yes
             log_in(page, self, username)
             page.wait_for_url(f"{self.url}/")
             self.contexts[username] = page

@@ -214,10 +214,10 @@ def build_sql_city(enterprises: int, results: int, campaigns: int = 400) -> None
             """
             INSERT INTO inspections_campaign (year, title, legal_basis, product_categories, is_food, batches,
                 period_start, period_end, inspectors_per_task, pool_filters, status, created_at, approved_at,
-                started_at, closed_at, close_note, approved_by_id, created_by_id, lab_id, kind)
+                started_at, closed_at, close_note, approved_by_id, created_by_id, lab_id, kind, approval_opinion)
             SELECT extract(year FROM s.start)::int, '基准抽查 ' || k, 'bench', 'bench', k %% 3 = 0, 2500,
                 s.start, s.start + 90, 2, '{}'::jsonb, 'closed', now(), now(), now(), now(), '',
-                %(leader)s, %(supervisor)s, %(lab)s, 'product'
+                %(leader)s, %(supervisor)s, %(lab)s, 'product', ''
             FROM generate_series(0, %(campaigns)s - 1) k
             CROSS JOIN LATERAL (SELECT current_date - 1461 + (k * 1461 / %(campaigns)s) AS start) s
             ORDER BY k

@@ -25,3 +25,14 @@ document.addEventListener("submit", (event) => {
   const question = (event.submitter && event.submitter.dataset.confirm) || form.dataset.confirm;
   if (question && !window.confirm(question)) event.preventDefault();
 });
+
+// A table wider than the screen scrolls sideways in its wrapper: keyboard users reach it too (a named region).
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll(".table-wrap").forEach((wrap) => {
+    if (wrap.scrollWidth <= wrap.clientWidth || wrap.hasAttribute("tabindex")) return;
+    const heading = wrap.closest("section") && wrap.closest("section").querySelector("h2");
+    wrap.tabIndex = 0;
+    wrap.setAttribute("role", "region");
+    wrap.setAttribute("aria-label", heading ? heading.textContent.trim() : document.title);
+  });
+});
